@@ -1,0 +1,170 @@
+"""Pipeline configuration: TOML files read with ``tomllib`` and validated once, at flow start.
+
+Defaults live in ``schemas/data/pipeline.toml``; a deployment passes its own TOML whose tables
+override the defaults key by key. Paths in a config file are relative to that file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from schemas.base import Frozen
+from schemas.codes import DocType, FlagCode, IntakeStatus, Severity
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_CONFIG = DATA_DIR / "pipeline.toml"
+
+
+class LimitsConfig(Frozen):
+    """What preflight refuses before anything is decoded (decompression bombs, huge files)."""
+
+    max_file_mb: float = Field(300, description="Larger files are refused unread.")
+    max_pages: int = Field(400, description="More pages than this in one envelope is refused.")
+    max_page_megapixels: float = Field(
+        180, description="Largest page image accepted, at its native or capped resolution."
+    )
+
+
+class RasterConfig(Frozen):
+    render_dpi: int = Field(300, description="PDF pages are rendered at this resolution.")
+    min_effective_dpi: int = Field(150, description="Below this a page counts as low resolution.")
+    pdf_timeout_s: int = Field(120, description="Poppler time limit per page.")
+
+
+class PreprocessConfig(Frozen):
+    max_skew_deg: float = Field(15.0, description="Larger measured skews are not corrected.")
+    osd_min_confidence: float = Field(1.5, description="Tesseract OSD confidence to trust a turn.")
+    denoise: bool = True
+
+
+class OcrConfig(Frozen):
+    lang: str = "fra+eng"
+    psm: int = 3
+    oem: int = 1
+    timeout_s: int = Field(90, description="Tesseract time limit per page.")
+    ocr_dpi: int = Field(300, description="Pages are OCRed at this resolution at most.")
+
+
+class QualityConfig(Frozen):
+    """Legibility and completeness thresholds; calibrated on labelled pages."""
+
+    legible_min_score: float = Field(0.45, description="Below this a page is illegible.")
+    blank_max_ink_ratio: float = Field(0.0015, description="Dark-pixel share under which blank.")
+    edge_margin_ratio: float = Field(0.012, description="Content this close to an edge is cut.")
+    min_text_words: int = Field(3, description="Fewer OCR words: legibility from image only.")
+
+
+class ClassifyConfig(Frozen):
+    patterns_file: Path = Field(DATA_DIR / "doc_types.toml")
+    min_score: float = Field(2.0, description="Evidence under this gives doc_type other.")
+    margin: float = Field(1.0, description="Lead over the runner-up needed to decide.")
+
+
+class FormConfig(Frozen):
+    fields_file: Path = Field(DATA_DIR / "form" / "fields.json")
+    template_pdf: Path = Field(DATA_DIR / "form" / "form-pch-dsp.pdf")
+    min_alignment_quality: float = Field(0.5, description="Below this a page is not read.")
+    field_min_confidence: float = Field(0.7, description="Under this a field is unreadable.")
+
+
+class Requirement(Frozen):
+    """One required document: any of the listed types satisfies it."""
+
+    any_of: tuple[DocType, ...]
+
+    @property
+    def name(self) -> str:
+        return self.any_of[0].value
+
+
+class ConditionalRequirement(Frozen):
+    """Documents required of a family member only for some relationships or ages."""
+
+    relationship: tuple[int, ...] = ()
+    min_age: int | None = None
+    documents: tuple[Requirement, ...]
+
+
+class RequiredDocuments(Frozen):
+    principal: tuple[Requirement, ...]
+    member: tuple[Requirement, ...]
+    member_when: tuple[ConditionalRequirement, ...] = ()
+
+
+class RulesConfig(Frozen):
+    deadline_days: int = Field(60, description="Time given to send what is missing.")
+    dependent_max_age: int = Field(22, description="A child this old or older needs two proofs.")
+    signing_min_age: int = 18
+    quebec_postal_letters: str = "GHJ"
+    registry_csv: Path | None = Field(None, description="The ministry's invited files, if given.")
+    name_match_min: float = Field(85.0, description="rapidfuzz score (0–100) to match a name.")
+    required_documents_file: Path = Field(DATA_DIR / "required_documents.toml")
+
+
+class FlagPolicy(Frozen):
+    severity: Severity
+    outcome: IntakeStatus
+
+
+class PipelineConfig(Frozen):
+    jobs: int = Field(2, description="Pages processed at once; one Tesseract each.")
+    limits: LimitsConfig = LimitsConfig()
+    raster: RasterConfig = RasterConfig()
+    preprocess: PreprocessConfig = PreprocessConfig()
+    ocr: OcrConfig = OcrConfig()
+    quality: QualityConfig = QualityConfig()
+    classify: ClassifyConfig = ClassifyConfig()
+    form: FormConfig = FormConfig()
+    rules: RulesConfig = RulesConfig()
+    flags: dict[FlagCode, FlagPolicy]
+
+    def policy(self, code: FlagCode) -> FlagPolicy:
+        return self.flags[code]
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve_paths(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    """Make the path settings of one TOML file relative to that file's folder."""
+    path_keys = {
+        "classify": ("patterns_file",),
+        "form": ("fields_file", "template_pdf"),
+        "rules": ("registry_csv", "required_documents_file"),
+    }
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for table, keys in path_keys.items():
+        for key in keys:
+            value = out.get(table, {}).get(key)
+            if value:
+                out[table][key] = str((base_dir / value).resolve())
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return _resolve_paths(tomllib.load(fh), path.parent)
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> PipelineConfig:
+    """Defaults, then ``path``'s tables, then keyword overrides (``rules={"registry_csv": p}``)."""
+    raw = _read_toml(DEFAULT_CONFIG)
+    if path is not None:
+        raw = _merge(raw, _read_toml(path))
+    return PipelineConfig.model_validate(_merge(raw, overrides))
+
+
+def load_required_documents(path: Path) -> RequiredDocuments:
+    with path.open("rb") as fh:
+        return RequiredDocuments.model_validate(tomllib.load(fh))
