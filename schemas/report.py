@@ -30,6 +30,7 @@ class PageReport(Frozen):
     image: str | None = Field(None, description="Page thumbnail, relative to the report folder.")
     width_px: int = 0
     height_px: int = 0
+    image_scale: float = Field(1.0, description="Thumbnail pixels per cleaned-page pixel.")
 
 
 class FieldReport(Frozen):

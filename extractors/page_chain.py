@@ -1,0 +1,97 @@
+"""The page chain: one page from its file to a ``PageResult``, images never leaving it.
+
+Render → clean → (form page? register and read its fields) → OCR → quality → MRZ.
+A recognised form page is read field by field and never OCRed as a whole page: its type is
+known, and a full-page OCR would cost more than reading every field.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from extractors.form_reader import read_form_page
+from extractors.mrz import find_mrz
+from extractors.ocr import read_words, text_layer_page
+from extractors.preprocess import clean_page
+from extractors.quality import assess_page
+from extractors.rasterize import render_page
+from schemas.config import PipelineConfig
+from schemas.form import FormLayout
+from schemas.ocr import CleanInfo, PageOcr
+from schemas.page import PageResult
+from schemas.scan import PageSource, ScanFile
+
+log = logging.getLogger(__name__)
+
+#: Page images kept for the report are stored at this resolution: enough to read a crop.
+REPORT_DPI = 150
+
+
+def process_page(
+    scan: ScanFile,
+    source: PageSource,
+    *,
+    image_dir: Path,
+    cfg: PipelineConfig,
+    layout: FormLayout,
+    glyphs: object | None = None,
+) -> PageResult:
+    """Run the whole page chain on one page and keep a reduced copy of the cleaned image."""
+    raster = render_page(scan, source.index_in_file, cfg=cfg.raster)
+    if raster.text_layer and raster.text_layer.strip():
+        return _born_digital(raster, source, image_dir=image_dir, cfg=cfg)
+    image, info = clean_page(
+        raster.image, page_no=source.page_no, dpi=raster.dpi, cfg=cfg.preprocess, ocr_cfg=cfg.ocr
+    )
+    form_read = read_form_page(
+        image, page_no=source.page_no, dpi=info.dpi, layout=layout, cfg=cfg.form, glyphs=glyphs
+    )
+    if form_read is not None:
+        form, image = form_read
+        info = info.model_copy(update={"height_px": image.shape[0], "width_px": image.shape[1]})
+        ocr = PageOcr(page_no=source.page_no, source="none")
+    else:
+        form = None
+        ocr = read_words(image, page_no=source.page_no, cfg=cfg.ocr)
+    quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality)
+    mrz = find_mrz(ocr) if form is None else None
+    path, scale = _save_page_image(image, dpi=info.dpi, image_dir=image_dir, page_no=source.page_no)
+    log.info("page %d: form_page=%s words=%d", source.page_no, form and form.form_page, len(ocr.words))
+    return PageResult(
+        source=source, clean=info, ocr=ocr, quality=quality, form=form, mrz=mrz,
+        image=path, image_scale=scale, issues=ocr.issues,
+    )
+
+
+def _born_digital(raster, source: PageSource, *, image_dir: Path, cfg: PipelineConfig) -> PageResult:
+    """A page with a real text layer: reuse the text, skip cleaning and OCR."""
+    image = raster.image
+    ocr = text_layer_page(source.page_no, raster.text_layer)
+    info = CleanInfo(
+        page_no=source.page_no, dpi=raster.dpi, width_px=image.shape[1], height_px=image.shape[0]
+    )
+    quality = assess_page(image, ocr, dpi=raster.dpi, cfg=cfg.quality)
+    path, scale = _save_page_image(image, dpi=raster.dpi, image_dir=image_dir, page_no=source.page_no)
+    return PageResult(
+        source=source, clean=info, ocr=ocr, quality=quality, mrz=find_mrz(ocr),
+        image=path, image_scale=scale,
+    )
+
+
+def _save_page_image(
+    image: np.ndarray, *, dpi: int, image_dir: Path, page_no: int
+) -> tuple[Path, float]:
+    """Write the cleaned page as a JPEG at ``REPORT_DPI``; return its path and scale factor."""
+    scale = min(1.0, REPORT_DPI / max(dpi, 1))
+    small = image if scale >= 1.0 else cv2.resize(
+        image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+    )
+    image_dir.mkdir(parents=True, exist_ok=True)
+    path = image_dir / f"page-{page_no:03d}.jpg"
+    if not cv2.imwrite(str(path), small, [cv2.IMWRITE_JPEG_QUALITY, 80]):
+        raise OSError(f"could not write page image {path.name}")
+    return path, scale

@@ -1,0 +1,181 @@
+"""The ``intake`` command: process envelopes, run batches, show results, evaluate."""
+
+from __future__ import annotations
+
+import os
+
+# Before Prefect is imported: no analytics call from a closed network, our loggers shown
+# in flow-run logs, and Tesseract single-threaded (3× faster on 2 cores with parallel pages).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "extractors,pipeline")
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+app = typer.Typer(
+    help="Intake of mailed PCH applications: scans in, reviewer reports out.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+DataOpt = Annotated[
+    Path, typer.Option("--data", "-d", help="Data directory (database, reports).", envvar="INTAKE_DATA")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Pipeline TOML overriding the defaults.", envvar="INTAKE_CONFIG")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: fr or en.")]
+
+
+@app.command()
+def process(
+    paths: Annotated[list[Path], typer.Argument(help="Envelopes: scan files or folders.")],
+    data: DataOpt = Path("data"),
+    config: ConfigOpt = None,
+    received: Annotated[
+        dt.datetime | None, typer.Option(help="Date received (default: the scan's date).", formats=["%Y-%m-%d"])
+    ] = None,
+    lang: LangOpt = "fr",
+) -> None:
+    """Process one or more envelopes now and print where their reports are."""
+    from pipeline.flows import intake_packet
+
+    failed = False
+    for path in paths:
+        if not path.exists():
+            console.print(f"[red]No such file or folder:[/] {path}")
+            failed = True
+            continue
+        report = intake_packet(
+            path.resolve(), data.resolve(), config, received.date() if received else None,
+            None, lang,
+        )
+        _print_outcome(report, data)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def batch(
+    inbox: Annotated[Path, typer.Argument(help="Folder holding one file or sub-folder per envelope.")],
+    data: DataOpt = Path("data"),
+    config: ConfigOpt = None,
+    lang: LangOpt = "fr",
+) -> None:
+    """Process every envelope of a folder, with a progress bar and a summary table."""
+    from pipeline.flows import intake_batch
+
+    if not inbox.is_dir():
+        console.print(f"[red]Not a folder:[/] {inbox}")
+        raise typer.Exit(2)
+    reports = intake_batch(
+        inbox.resolve(), data.resolve(), config, None, sys.stderr.isatty(), lang
+    )
+    _print_table(reports)
+    console.print(f"Reports: {(data / 'reports').resolve()}")
+
+
+@app.command()
+def show(
+    packet_id: Annotated[str, typer.Argument(help="Packet id as printed by process/batch.")],
+    data: DataOpt = Path("data"),
+) -> None:
+    """Print the status, flags and report location of a processed packet."""
+    from pipeline.store import open_store
+    from pipeline.workdir import DataDir
+
+    summary = open_store(DataDir(data.resolve()).db_url).get(packet_id)
+    if summary is None:
+        console.print(f"[red]No packet {packet_id!r} in {data}[/]")
+        raise typer.Exit(1)
+    report = json.loads((Path(summary.report_dir) / "report.json").read_text(encoding="utf-8"))
+    console.print(f"[bold]{packet_id}[/]: {report['status']}  ({len(report['pages'])} pages)")
+    if report.get("deadline"):
+        console.print(f"Deadline for missing documents: {report['deadline']}")
+    for f in report["flags"]:
+        keys = ", ".join(f"{k}={f[k]}" for k in ("page", "person", "document", "field", "form_page", "of", "file") if f.get(k) is not None)
+        console.print(f"  [{f['severity']}] {f['code']} {keys}")
+    console.print(f"Report: {Path(summary.report_dir) / 'report.html'}")
+
+
+@app.command("eval")
+def evaluate(
+    corpus: Annotated[Path, typer.Argument(help="Labelled corpus (corpus-format.md).")],
+    data: Annotated[Path | None, typer.Option("--data", "-d", help="Data directory (default: a new one under the corpus's parent).")] = None,
+    config: ConfigOpt = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+) -> None:
+    """Run the pipeline on a labelled corpus and print accuracy figures (table and JSON)."""
+    from pipeline.evaluate import load_truths, score
+    from pipeline.flows import intake_batch
+    from pipeline.resources import load_layout
+    from schemas.config import load_config
+
+    truths = load_truths(corpus)
+    if not truths:
+        console.print(f"[red]No truth.json under {corpus}[/]")
+        raise typer.Exit(2)
+    data = (data or corpus.parent / f"{corpus.name}-eval-data").resolve()
+    registry = corpus / "registry.csv"
+    started = time.monotonic()
+    reports = intake_batch(
+        corpus.resolve(), data, config,
+        {pid: dt.date.fromisoformat(t["received_date"]) for pid, t in truths.items()},
+        sys.stderr.isatty(), "fr", registry.resolve() if registry.exists() else None,
+    )
+    seconds = time.monotonic() - started
+    layout = load_layout(load_config(config).form.fields_file)
+    scores = score(
+        [json.loads(r.model_dump_json()) for r in reports], truths, layout=layout, seconds=seconds
+    ).as_dict()
+    _print_scores(scores)
+    text = json.dumps(scores, indent=2)
+    print(text)
+    if json_out:
+        json_out.write_text(text, encoding="utf-8")
+    raise typer.Exit(0)
+
+
+def _print_outcome(report, data: Path) -> None:
+    console.print(f"[bold]{report.packet_id}[/]: {report.status.value} — {len(report.flags)} flags")
+    console.print(f"  {(data / 'reports' / report.packet_id / 'report.html').resolve()}")
+
+
+def _print_table(reports) -> None:
+    table = Table(title="Batch")
+    for col in ("packet", "status", "pages", "flags"):
+        table.add_column(col)
+    for r in reports:
+        table.add_row(r.packet_id, r.status.value, str(len(r.pages)), ", ".join(sorted({f.code.value for f in r.flags})))
+    console.print(table)
+
+
+def _print_scores(s: dict) -> None:
+    console.print(
+        f"packets {s['packets']}  status accuracy {s['status_accuracy']}  "
+        f"wrongly complete {s['wrongly_complete']}  doc_type accuracy {s['doc_type_accuracy']}  "
+        f"pages/min {s['pages_per_minute']}"
+    )
+    table = Table(title="Flags")
+    for col in ("code", "tp", "fp", "fn", "precision", "recall"):
+        table.add_column(col)
+    for code, d in s["flags"].items():
+        table.add_row(code, *(str(d[k]) for k in ("tp", "fp", "fn", "precision", "recall")))
+    console.print(table)
+    fields = Table(title="Field exact match")
+    fields.add_column("kind")
+    fields.add_column("accuracy")
+    fields.add_column("n")
+    for k, v in s["field_exact_match"].items():
+        fields.add_row(k, str(v), str(s["field_counts"][k]))
+    console.print(fields)
+    console.print("Status (truth->report): " + ", ".join(f"{k}={v}" for k, v in s["status_confusion"].items()))

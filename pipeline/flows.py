@@ -1,0 +1,190 @@
+"""Prefect flows: one envelope (``intake_packet``) and a folder of envelopes (``intake_batch``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+from rich.progress import Progress
+
+from extractors.envelope import content_key, envelope_files, plan_pages
+from extractors.errors import IntakeError
+from extractors.packet import unreadable_file_flag
+from extractors.preflight import sha256_file
+from extractors.registry import load_registry
+from pipeline import resources
+from pipeline.store import open_store
+from pipeline.tasks import (
+    analyse_packet_task,
+    preflight_task,
+    process_page_task,
+    store_task,
+    write_report_task,
+)
+from pipeline.workdir import DataDir, safe_id
+from schemas.codes import FlagCode
+from schemas.config import PipelineConfig, load_config
+from schemas.flags import Flag
+from schemas.ocr import Issue
+from schemas.page import PageResult
+from schemas.report import FileReport, IntakeReport
+from schemas.scan import ScanFile
+
+log = logging.getLogger(__name__)
+
+
+@flow(name="intake-packet", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def intake_packet(
+    envelope: Path,
+    data_dir: Path,
+    config_path: Path | None = None,
+    received_date: dt.date | None = None,
+    packet_id: str | None = None,
+    report_lang: str = "fr",
+    registry_csv: Path | None = None,
+) -> IntakeReport:
+    """Read one envelope (a scan file or a folder of them) and write its report."""
+    started = time.monotonic()
+    cfg = load_config(config_path)
+    data = DataDir(data_dir).create()
+    packet_id = packet_id or safe_id(envelope.stem if envelope.is_file() else envelope.name)
+    received = received_date or _scan_date(envelope)
+    report_dir = data.fresh_report_dir(packet_id)
+    resources.warm(cfg)
+
+    scans, file_reports, flags = _preflight_all(envelope, cfg)
+    pages, issues = _process_pages(scans, report_dir / "pages", cfg)
+    key = content_key([f.sha256 for f in file_reports])
+    earlier = open_store(data.db_url).find_duplicate(key, packet_id=packet_id)
+    if earlier:
+        flags.append(_duplicate_flag(earlier, cfg))
+    report = analyse_packet_task(
+        pages, cfg, packet_id=packet_id, files=file_reports, received_date=received,
+        report_date=dt.date.today(), registry=_registry(registry_csv or cfg.rules.registry_csv), extra_flags=flags, issues=issues,
+    )
+    report = report.model_copy(update={"timings_s": {"total": round(time.monotonic() - started, 2)}})
+    write_report_task(report, report_dir, report_lang)
+    store_task(report, data.db_url, key, report_dir, time.monotonic() - started)
+    create_markdown_artifact(
+        key=f"intake-{safe_id(packet_id).lower().replace('_', '-').replace('.', '-')}",
+        markdown=_summary_markdown(report),
+        description="Intake report summary",
+    )
+    return report
+
+
+def _preflight_all(
+    envelope: Path, cfg: PipelineConfig
+) -> tuple[list[ScanFile], list[FileReport], list[Flag]]:
+    """Check every file; the ones that cannot be used become unreadable_file flags."""
+    scans, reports, flags = [], [], []
+    files = envelope_files(envelope) if envelope.exists() else []
+    if not files:
+        flags.append(unreadable_file_flag(envelope.name, "the envelope holds no scan file", cfg))
+    for path in files:
+        try:
+            scan = preflight_task(path, cfg.limits)
+        except IntakeError as e:
+            reports.append(FileReport(name=path.name, sha256=_safe_sha(path), error=str(e)))
+            flags.append(unreadable_file_flag(path.name, str(e), cfg))
+            continue
+        scans.append(scan)
+        reports.append(FileReport(name=path.name, sha256=scan.sha256, pages=scan.page_count))
+    return scans, reports, flags
+
+
+def _process_pages(
+    scans: list[ScanFile], image_dir: Path, cfg: PipelineConfig
+) -> tuple[list[PageResult], list[Issue]]:
+    """Run the page chain on every page, in parallel; a failing page becomes an Issue."""
+    by_path = {s.path: s for s in scans}
+    sources = plan_pages(scans)
+    futures = [process_page_task.submit(by_path[s.file], s, image_dir, cfg) for s in sources]
+    pages, issues = [], []
+    for source, fut in zip(sources, futures, strict=True):
+        try:
+            pages.append(fut.result())
+        except IntakeError as e:
+            issues.append(
+                Issue(stage="page", code=e.code.value, page_no=source.page_no, message=str(e))
+            )
+    return pages, issues
+
+
+def _safe_sha(path: Path) -> str:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
+def _scan_date(envelope: Path) -> dt.date:
+    """The received date when the mailroom gives none: the day the scan was made."""
+    try:
+        return dt.date.fromtimestamp(envelope.stat().st_mtime)
+    except OSError:
+        return dt.date.today()
+
+
+def _registry(path: Path | None):
+    """The ministry's list of invited files, when one is given."""
+    return load_registry(path) if path and path.exists() else None
+
+
+def _duplicate_flag(earlier: str, cfg: PipelineConfig) -> Flag:
+    return Flag(
+        code=FlagCode.DUPLICATE_PACKET,
+        severity=cfg.policy(FlagCode.DUPLICATE_PACKET).severity,
+        message=f"The same envelope was already received as {earlier}.",
+        of=earlier,
+    )
+
+
+def _summary_markdown(report: IntakeReport) -> str:
+    """No personal data: status, counts and flag codes only (artifacts live on the server)."""
+    lines = [f"# Packet {report.packet_id}: **{report.status.value}**", ""]
+    lines.append(f"{len(report.pages)} pages, {len(report.flags)} flags")
+    if report.deadline:
+        lines.append(f"\nDeadline for missing documents: {report.deadline.isoformat()}")
+    lines += ["", "| flag | severity |", "|---|---|"]
+    lines += [f"| {f.code.value} | {f.severity.value} |" for f in report.flags]
+    return "\n".join(lines)
+
+
+@flow(name="intake-batch")
+def intake_batch(
+    inbox: Path,
+    data_dir: Path,
+    config_path: Path | None = None,
+    received_dates: dict[str, dt.date] | None = None,
+    show_progress: bool = False,
+    report_lang: str = "fr",
+    registry_csv: Path | None = None,
+) -> list[IntakeReport]:
+    """Every envelope (file or sub-folder) of ``inbox``, one after the other, pages in parallel.
+
+    Envelopes run one at a time so that at most ``jobs`` pages are ever in memory at once.
+    """
+    cfg = load_config(config_path)
+    envelopes = sorted(p for p in inbox.iterdir() if not p.name.startswith((".", "~")))
+    envelopes = [p for p in envelopes if p.is_dir() or p.name != "registry.csv"]
+    runner = ThreadPoolTaskRunner(max_workers=cfg.jobs)
+    one = intake_packet.with_options(task_runner=runner)
+    reports = []
+    with Progress(disable=not show_progress, transient=False) as progress:
+        bar = progress.add_task("Envelopes", total=len(envelopes))
+        for env in envelopes:
+            pid = safe_id(env.stem if env.is_file() else env.name)
+            reports.append(
+                one(
+                    env, data_dir, config_path,
+                    (received_dates or {}).get(pid), pid, report_lang, registry_csv,
+                )
+            )
+            progress.advance(bar)
+    return reports

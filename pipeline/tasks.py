@@ -1,0 +1,61 @@
+"""Thin Prefect tasks: each names, logs and retries one extractor call, nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from extractors.packet import analyse_packet
+from extractors.page_chain import process_page
+from extractors.preflight import preflight
+from extractors.report_html import render_report_html
+from pipeline import resources
+from pipeline.store import open_store
+from pipeline.workdir import write_private
+from schemas.config import LimitsConfig, PipelineConfig
+from schemas.page import PageResult
+from schemas.report import IntakeReport
+from schemas.scan import PageSource, ScanFile
+
+# Inputs are hashed by Prefect's default cache policy; nothing here is worth caching across
+# runs (a re-run must re-read the scan), and hashing page results would cost time.
+_TASK = {"cache_policy": NO_CACHE}
+# Retry only what can succeed on a second try: writes to disk and to the database.
+_IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+@task(name="preflight", **_TASK)
+def preflight_task(path: Path, limits: LimitsConfig) -> ScanFile:
+    return preflight(path, limits)
+
+
+@task(name="process-page", task_run_name="process-page-{source.page_no}", **_TASK)
+def process_page_task(
+    scan: ScanFile, source: PageSource, image_dir: Path, cfg: PipelineConfig
+) -> PageResult:
+    layout = resources.load_layout(cfg.form.fields_file)
+    return process_page(
+        scan, source, image_dir=image_dir, cfg=cfg, layout=layout, glyphs=resources.load_glyphs()
+    )
+
+
+@task(name="analyse-packet", **_TASK)
+def analyse_packet_task(pages: list[PageResult], cfg: PipelineConfig, **kwargs) -> IntakeReport:
+    matcher = resources.load_matcher(cfg.classify.patterns_file)
+    return analyse_packet(pages, matcher=matcher, nlp=resources.load_nlp(), cfg=cfg, **kwargs)
+
+
+@task(name="write-report", **_TASK, **_IO_RETRY)
+def write_report_task(report: IntakeReport, report_dir: Path, lang: str) -> Path:
+    write_private(report_dir / "report.json", report.model_dump_json(indent=2))
+    write_private(report_dir / "report.html", render_report_html(report, lang=lang))
+    return report_dir / "report.json"
+
+
+@task(name="store-packet", **_TASK, **_IO_RETRY)
+def store_task(
+    report: IntakeReport, db_url: str, content_key: str, report_dir: Path, seconds: float
+) -> None:
+    open_store(db_url).save(report, content_key=content_key, report_dir=str(report_dir), seconds=seconds)
