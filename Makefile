@@ -1,0 +1,53 @@
+# Two commands on a fresh Debian machine:
+#   make demo   install everything, process sample_scans/, print where the reports are
+#   make test   install everything, run the whole test suite
+# Both are idempotent: what is already installed is not installed again.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= data/demo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: OCR engine and languages, PDF rendering, and the fonts the sample
+# generator writes with (hand-lettering, typewriter, OCR-B for machine-readable zones).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils \
+	python3-venv fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-ocr-b \
+	fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver \
+	fonts-humor-sans fonts-dancingscript fonts-kristi
+
+export OMP_THREAD_LIMIT := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME := $(CURDIR)/var/prefect
+
+.PHONY: demo test system venv clean
+
+demo: venv
+	$(BIN)/intake batch sample_scans/packets --data $(DATA)
+	@echo "Reports: $(CURDIR)/$(DATA)/reports/<packet>/report.html"
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/python: | system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Re-installed when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+venv: system $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) var data/demo
