@@ -58,7 +58,8 @@ class TestParseDate:
         assert parse_date(text) == expected
 
     @pytest.mark.parametrize(
-        "text", ["31/02/2000", "Page 2/3", "Il est né à Lyon", "1234567", "12 foo 1988", "1850-01-01"]
+        "text",
+        ["31/02/2000", "Page 2/3", "Il est né à Lyon", "1234567", "12 foo 1988", "1850-01-01"],
     )
     def test_not_dates(self, text: str) -> None:
         assert parse_date(text) is None
