@@ -1,0 +1,268 @@
+"""Machine-readable zones (ICAO 9303): find them among OCR lines, parse them, verify them.
+
+Two formats are read: TD3 (passport data page, 2 lines of 44) and TD1 (identity card, 3 lines
+of 30). Every check digit is verified and each failure is named in ``failed_checks``, so a
+reviewer sees which field disagrees. OCR noise is undone only where the format leaves no doubt:
+spaces dropped, ``«`` read for fillers, letters read for digits in numeric fields and digits read
+for letters in names and country codes. The document number is alphanumeric, so it is never
+"corrected": a misread there fails its check digit, as it should.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Sequence
+
+from schemas.base import PixelBox
+from schemas.extraction import MrzRead
+from schemas.ocr import OcrWord, PageOcr
+
+log = logging.getLogger(__name__)
+
+TD3_LEN, TD1_LEN = 44, 30
+
+_WEIGHTS = (7, 3, 1)
+_TO_DIGIT = str.maketrans("OQDUILZSBG", "0000112586")
+_TO_ALPHA = str.maketrans("01258", "OIZSB")
+# Glyphs OCR gives for the filler '<': the guillemet usually stands for two of them.
+_FILLER_LOOKALIKES = str.maketrans({"‹": "<", "＜": "<", "〈": "<", "≤": "<", "(": "<"})
+_NOT_MRZ = re.compile(r"[^A-Z0-9<]")
+
+
+def check_digit(field: str) -> str:
+    """ICAO 9303 check digit: weights 7, 3, 1; digits as such, A=10 … Z=35, filler 0."""
+    total = 0
+    for i, ch in enumerate(field):
+        if ch.isdigit():
+            value = int(ch)
+        elif "A" <= ch <= "Z":
+            value = ord(ch) - ord("A") + 10
+        else:
+            value = 0
+        total += value * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+def _verifies(field: str, digit: str) -> bool:
+    # An optional field left empty may carry a filler instead of 0 as its check digit.
+    if digit == "<":
+        return set(field) <= {"<"}
+    return check_digit(field) == digit
+
+
+def _fit(line: str, length: int) -> str:
+    """Clean one OCR line and bring it to ``length``.
+
+    OCR miscounts fillers far more than anything else (a run of ``<`` is read one short or as
+    ``«``), so a wrong length is mended in the longest run of fillers, which keeps the fixed
+    positions of the fields that follow it.
+    """
+    # A lower-case l in a zone of capitals is an I (a 1 in numeric fields, mended there).
+    text = line.replace("l", "I").upper().translate(_FILLER_LOOKALIKES)
+    text = re.sub(r"\s+", "", text).replace("«", "<<")
+    text = _NOT_MRZ.sub("", text)
+    if text[1:3] == "<<" and text[:1].isalpha():
+        # Document code then issuer: "P<UTO"; a guillemet there stood for a single filler.
+        text = text[0] + text[2:]
+    runs = list(re.finditer(r"<+", text))
+    if len(text) == length or not runs:
+        return text[:length].ljust(length, "<")
+    run = max(runs, key=lambda m: (len(m.group(0)), m.start()))
+    size = max(1, len(run.group(0)) + length - len(text))
+    text = text[: run.start()] + "<" * size + text[run.end() :]
+    return text[:length].ljust(length, "<")
+
+
+def _digits(line: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Letters read for digits inside the purely numeric spans of a line."""
+    chars = list(line)
+    for start, end in spans:
+        chars[start:end] = line[start:end].translate(_TO_DIGIT)
+    return "".join(chars)
+
+
+def _alpha(text: str) -> str:
+    return text.translate(_TO_ALPHA)
+
+
+def _names(field: str) -> tuple[str, str]:
+    """Family and given names of the name field.
+
+    The names end where only fillers remain; OCR often reads fillers there as K or X, so a
+    tail of ``<``, K and X that starts with a filler is dropped whole.
+    """
+    field = _alpha(field)
+    tail = re.search(r"<[<KX]*$", field)
+    if tail is not None:
+        field = field[: tail.start()]
+    family, _, given = field.partition("<<")
+    return _spaced(family), _spaced(given)
+
+
+def _spaced(part: str) -> str:
+    return " ".join(part.replace("<", " ").split())
+
+
+def _birth_date(yymmdd: str) -> dt.date | None:
+    """YYMMDD of a birth date: the century that does not put it in the future."""
+    if not yymmdd.isdigit():
+        return None
+    yy, mm, dd = int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:])
+    year = 2000 + yy if 2000 + yy <= dt.date.today().year else 1900 + yy
+    try:
+        return dt.date(year, mm, dd)
+    except ValueError:
+        return None
+
+
+def _failed(checks: Sequence[tuple[str, str, str]]) -> tuple[str, ...]:
+    return tuple(name for name, field, digit in checks if not _verifies(field, digit))
+
+
+def _sex(ch: str) -> str | None:
+    return ch if ch in "MFX" else None
+
+
+def parse_td3(lines: Sequence[str]) -> MrzRead:
+    """Parse and verify a passport MRZ (2 lines of 44 characters).
+
+    Raises:
+        ValueError: not two lines.
+    """
+    if len(lines) != 2:
+        raise ValueError(f"TD3 has 2 lines, got {len(lines)}")
+    l1 = _fit(lines[0], TD3_LEN)
+    l2 = _digits(_fit(lines[1], TD3_LEN), ((9, 10), (13, 20), (21, 28), (42, 44)))
+    family, given = _names(l1[5:])
+    failed = _failed((
+        ("document_number", l2[0:9], l2[9]),
+        ("date_of_birth", l2[13:19], l2[19]),
+        ("expiry_date", l2[21:27], l2[27]),
+        ("personal_number", l2[28:42], l2[42]),
+        ("composite", l2[0:10] + l2[13:20] + l2[21:43], l2[43]),
+    ))
+    return MrzRead(
+        kind="TD3", lines=(l1, l2), family_name=family, given_names=given,
+        date_of_birth=_birth_date(l2[13:19]), sex=_sex(l2[20]),
+        nationality=_alpha(l2[10:13]).strip("<") or None,
+        document_number=l2[0:9].strip("<") or None,
+        checks_ok=not failed, failed_checks=failed,
+    )
+
+
+def _td1_number(l1: str) -> tuple[str, str]:
+    """Document number and its check digit; a number over 9 characters runs on in the optional
+    data, where its last character is the check digit (ICAO 9303-5, note j)."""
+    if l1[14] != "<":
+        return l1[5:14], l1[14]
+    extra = l1[15:30].split("<", 1)[0]
+    if not extra:
+        return l1[5:14], l1[14]
+    return l1[5:14] + extra[:-1], extra[-1]
+
+
+def parse_td1(lines: Sequence[str]) -> MrzRead:
+    """Parse and verify an identity-card MRZ (3 lines of 30 characters).
+
+    Raises:
+        ValueError: not three lines.
+    """
+    if len(lines) != 3:
+        raise ValueError(f"TD1 has 3 lines, got {len(lines)}")
+    l1 = _fit(lines[0], TD1_LEN)
+    l2 = _digits(_fit(lines[1], TD1_LEN), ((0, 7), (8, 15), (29, 30)))
+    l3 = _fit(lines[2], TD1_LEN)
+    if l1[14] != "<":
+        l1 = _digits(l1, ((14, 15),))
+    number, digit = _td1_number(l1)
+    family, given = _names(l3)
+    failed = _failed((
+        ("document_number", number, digit),
+        ("date_of_birth", l2[0:6], l2[6]),
+        ("expiry_date", l2[8:14], l2[14]),
+        ("composite", l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29]),
+    ))
+    return MrzRead(
+        kind="TD1", lines=(l1, l2, l3), family_name=family, given_names=given,
+        date_of_birth=_birth_date(l2[0:6]), sex=_sex(l2[7]),
+        nationality=_alpha(l2[15:18]).strip("<") or None,
+        document_number=number.strip("<") or None,
+        checks_ok=not failed, failed_checks=failed,
+    )
+
+
+# --- finding the zone on a page ---------------------------------------------------------------
+
+_Line = tuple[str, tuple[OcrWord, ...]]
+
+
+def _ocr_lines(ocr: PageOcr) -> list[_Line]:
+    """Lines of the page, top to bottom, with their words (none for a text layer)."""
+    if ocr.text_layer is not None:
+        return [(t, ()) for t in ocr.text_layer.splitlines()]
+    groups: dict[tuple[int, int], list[OcrWord]] = {}
+    for w in ocr.words:
+        groups.setdefault((w.block, w.line), []).append(w)
+    ordered = sorted(groups.values(), key=lambda ws: min(w.bbox[1] for w in ws))
+    return [(" ".join(w.text for w in ws), tuple(ws)) for ws in ordered]
+
+
+def _looks_like_mrz(text: str) -> bool:
+    """Mostly capitals, digits and fillers, long enough for a TD1 line even with a loss."""
+    compact = re.sub(r"\s+", "", text).replace("«", "<<")
+    if len(compact) < TD1_LEN - 4:
+        return False
+    valid = sum(ch.isupper() or ch.isdigit() or ch == "<" for ch in compact)
+    return valid / len(compact) >= 0.9 and ("<" in compact or sum(c.isdigit() for c in compact) > 8)
+
+
+def _length(text: str) -> int:
+    return len(re.sub(r"\s+", "", text).replace("«", "<<"))
+
+
+def _union(words: Sequence[OcrWord]) -> PixelBox | None:
+    if not words:
+        return None
+    return (
+        min(w.bbox[0] for w in words), min(w.bbox[1] for w in words),
+        max(w.bbox[2] for w in words), max(w.bbox[3] for w in words),
+    )
+
+
+def _candidates(lines: Sequence[_Line]) -> list[tuple[MrzRead, tuple[OcrWord, ...]]]:
+    """Every run of MRZ-like lines of the right count and length, parsed."""
+    out = []
+    for i in range(len(lines)):
+        window3 = lines[i : i + 3]
+        if len(window3) >= 2 and all(abs(_length(t) - TD3_LEN) <= 4 for t, _ in window3[:2]):
+            out.append((parse_td3([t for t, _ in window3[:2]]), window3[0][1] + window3[1][1]))
+        if len(window3) == 3 and all(abs(_length(t) - TD1_LEN) <= 4 for t, _ in window3):
+            words = tuple(w for _, ws in window3 for w in ws)
+            out.append((parse_td1([t for t, _ in window3]), words))
+    return out
+
+
+def _plausible(mrz: MrzRead) -> bool:
+    """A real zone, even misread, passes some of its checks or at least names someone."""
+    checks = 5 if mrz.kind == "TD3" else 4
+    return len(mrz.failed_checks) < checks and bool(mrz.family_name)
+
+
+def find_mrz(ocr: PageOcr) -> MrzRead | None:
+    """The machine-readable zone of a page, or None when it has none.
+
+    Args:
+        ocr: The page's OCR words (or text layer).
+
+    Returns:
+        The zone whose check digits fail least, with the box of its words on the page.
+    """
+    lines = [ln for ln in _ocr_lines(ocr) if _looks_like_mrz(ln[0])]
+    found = [(m, ws) for m, ws in _candidates(lines) if _plausible(m)]
+    if not found:
+        return None
+    mrz, words = min(found, key=lambda f: len(f[0].failed_checks))
+    log.info("page %d: %s MRZ, %d check(s) failed", ocr.page_no, mrz.kind, len(mrz.failed_checks))
+    return mrz.model_copy(update={"bbox": _union(words)})

@@ -1,0 +1,179 @@
+"""Machine-readable zones: ICAO 9303 specimens, their corruptions and OCR noise."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors.mrz import check_digit, find_mrz, parse_td1, parse_td3
+from schemas.ocr import OcrWord, PageOcr
+
+# ICAO Doc 9303 specimens (fictitious state Utopia).
+TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+TD1 = (
+    "I<UTOD231458907<<<<<<<<<<<<<<<",
+    "7408122F1204159UTO<<<<<<<<<<<6",
+    "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+)
+
+
+def _replace(line: str, pos: int, ch: str) -> str:
+    return line[:pos] + ch + line[pos + 1 :]
+
+
+def _page(lines: list[str], *, page_no: int = 4) -> PageOcr:
+    """A page whose OCR lines are ``lines``, split into words on spaces, 60 px apart."""
+    words = []
+    for i, text in enumerate(lines):
+        x = 100
+        for token in text.split():
+            box = (x, 100 + 60 * i, x + 20 * len(token), 140 + 60 * i)
+            words.append(OcrWord(text=token, conf=90, bbox=box, block=1, line=i))
+            x += 20 * len(token) + 15
+    return PageOcr(page_no=page_no, words=tuple(words))
+
+
+class TestCheckDigit:
+    @pytest.mark.parametrize(
+        ("field", "digit"),
+        [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"),
+         ("D23145890", "7")],
+    )
+    def test_specimen_fields(self, field: str, digit: str) -> None:
+        assert check_digit(field) == digit
+
+
+class TestParseTd3:
+    def test_specimen_verifies_and_names_the_holder(self) -> None:
+        """GIVEN the ICAO TD3 specimen WHEN parsed THEN every check passes and the fields read."""
+        mrz = parse_td3(TD3)
+        assert mrz.checks_ok and mrz.failed_checks == ()
+        assert (mrz.family_name, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
+        assert mrz.date_of_birth == dt.date(1974, 8, 12)
+        assert (mrz.sex, mrz.nationality, mrz.document_number) == ("F", "UTO", "L898902C3")
+
+    @pytest.mark.parametrize(
+        ("pos", "ch", "failed"),
+        [
+            (9, "7", {"document_number", "composite"}),
+            (15, "9", {"date_of_birth", "composite"}),
+            (19, "3", {"date_of_birth", "composite"}),
+            (25, "6", {"expiry_date", "composite"}),
+            (30, "9", {"personal_number", "composite"}),
+            (43, "1", {"composite"}),
+            (2, "X", {"document_number", "composite"}),
+        ],
+    )
+    def test_each_corruption_is_named(self, pos: int, ch: str, failed: set[str]) -> None:
+        """GIVEN one character of line 2 changed WHEN parsed THEN exactly the checks that cover
+        it fail and the zone is not ok."""
+        mrz = parse_td3((TD3[0], _replace(TD3[1], pos, ch)))
+        assert set(mrz.failed_checks) == failed
+        assert not mrz.checks_ok
+
+    def test_empty_personal_number_may_carry_a_filler_check_digit(self) -> None:
+        line2 = "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<4"
+        line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+        assert parse_td3((TD3[0], line2)).failed_checks == ()
+
+    def test_ocr_noise_is_mended(self) -> None:
+        """GIVEN spaces, guillemets for fillers, O for 0 and a short filler run WHEN parsed THEN
+        it reads as the specimen."""
+        noisy = (
+            "P«UTOERIKSSON«ANNA<MARIA««««««««« ",
+            "L898902C36UTO74O8122F12O4l59ZE184226B <<<<10",
+        )
+        mrz = parse_td3(noisy)
+        assert mrz.lines == TD3
+        assert mrz.checks_ok
+
+    def test_fillers_read_as_k_after_the_names_are_dropped(self) -> None:
+        """GIVEN Tesseract's typical K and X for trailing fillers WHEN parsed THEN the names are
+        clean, and a given name that really ends in K is kept."""
+        mrz = parse_td3(("P<UTOERIKSSON<<ANNA<MARIA<X<<<K<K<< KKK KKK KKK KK", TD3[1]))
+        assert (mrz.family_name, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
+        erik = parse_td3(("P<UTOSMITH<<ERIK<<<<<<<<<<<<<<<<<<<<<<<<<<<<", TD3[1]))
+        assert erik.given_names == "ERIK"
+
+    def test_digits_read_in_names_become_letters(self) -> None:
+        mrz = parse_td3(("P<UT0ER1KSS0N<<ANNA<MAR1A<<<<<<<<<<<<<<<<<<<", TD3[1]))
+        assert (mrz.family_name, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
+
+    def test_wrong_line_count_is_refused(self) -> None:
+        with pytest.raises(ValueError):
+            parse_td3(TD3[:1])
+
+
+class TestParseTd1:
+    def test_specimen_verifies(self) -> None:
+        """GIVEN the ICAO TD1 specimen WHEN parsed THEN every check passes."""
+        mrz = parse_td1(TD1)
+        assert mrz.checks_ok
+        assert (mrz.family_name, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
+        assert mrz.document_number == "D23145890"
+        assert mrz.date_of_birth == dt.date(1974, 8, 12)
+
+    @pytest.mark.parametrize(
+        ("line", "pos", "ch", "failed"),
+        [
+            (0, 7, "4", {"document_number", "composite"}),
+            (1, 3, "9", {"date_of_birth", "composite"}),
+            (1, 12, "0", {"expiry_date", "composite"}),
+            (1, 29, "5", {"composite"}),
+            (0, 20, "Z", {"composite"}),
+        ],
+    )
+    def test_each_corruption_is_named(self, line: int, pos: int, ch: str, failed: set[str]) -> None:
+        lines = list(TD1)
+        lines[line] = _replace(lines[line], pos, ch)
+        assert set(parse_td1(lines).failed_checks) == failed
+
+    def test_long_document_number_runs_into_optional_data(self) -> None:
+        """GIVEN a 12-character number (ICAO note j: '<' at 15, rest and check digit in the
+        optional data) WHEN parsed THEN the whole number is read and verified."""
+        number = "D23145890123"
+        line1 = f"I<UTO{number[:9]}<{number[9:]}{check_digit(number)}".ljust(30, "<")
+        line2 = TD1[1][:29]
+        line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+        mrz = parse_td1((line1, line2, TD1[2]))
+        assert mrz.document_number == number
+        assert mrz.checks_ok
+
+
+class TestFindMrz:
+    def test_finds_a_passport_zone_below_other_text(self) -> None:
+        """GIVEN a passport page: title, labels, then the two MRZ lines split by OCR into words
+        WHEN searched THEN the zone is found, verified, and boxed."""
+        page = _page([
+            "PASSEPORT PASSPORT", "Nom / Surname", "ERIKSSON",
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<< <<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ])
+        mrz = find_mrz(page)
+        assert mrz is not None and mrz.kind == "TD3" and mrz.checks_ok
+        assert mrz.bbox is not None and mrz.bbox[1] == 100 + 60 * 3
+
+    def test_finds_an_identity_card_zone(self) -> None:
+        mrz = find_mrz(_page(["CARTE D'IDENTITÉ", *TD1]))
+        assert mrz is not None and mrz.kind == "TD1" and mrz.checks_ok
+
+    def test_reports_a_corrupted_zone_rather_than_hiding_it(self) -> None:
+        """GIVEN a zone whose birth date was altered WHEN searched THEN it is returned with the
+        failed check, so the reviewer is told."""
+        mrz = find_mrz(_page(list((TD3[0], _replace(TD3[1], 15, "9")))))
+        assert mrz is not None and "date_of_birth" in mrz.failed_checks
+
+    def test_ordinary_text_has_no_zone(self) -> None:
+        page = _page(["BAIL DE LOGEMENT RÉSIDENTIEL", "Locataire : JEAN TREMBLAY",
+                      "ENTRE LES SOUSSIGNÉS LE LOCATEUR ET LE LOCATAIRE DU LOGEMENT SITUÉ AU",
+                      "1234 RUE SAINT-DENIS MONTRÉAL QUÉBEC H2X 3K8 POUR LA DURÉE DE DOUZE MOIS"])
+        assert find_mrz(page) is None
+
+    def test_text_layer_page(self) -> None:
+        page = PageOcr(page_no=2, source="text_layer", text_layer="Passport\n" + "\n".join(TD3))
+        mrz = find_mrz(page)
+        assert mrz is not None and mrz.checks_ok and mrz.bbox is None
