@@ -1,0 +1,187 @@
+"""Tesseract, and the only module that imports pytesseract.
+
+Raw output is turned into typed objects at this boundary: ``image_to_data`` columns become
+``OcrWord`` rows, OSD text becomes a (turn, confidence) pair. Engine failures become
+``extractors.errors`` exceptions; a page that times out becomes a ``PageOcr`` with an ``Issue``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shlex
+
+import numpy as np
+import pytesseract
+from PIL import Image
+from pytesseract import Output, TesseractError, TesseractNotFoundError
+
+from extractors.errors import OcrEngineError, OcrEngineMissingError
+from schemas.base import PixelBox
+from schemas.config import OcrConfig
+from schemas.ocr import Issue, OcrWord, PageOcr
+
+log = logging.getLogger(__name__)
+
+#: Tesseract's own message when OSD finds too little text to decide.
+_TOO_FEW_CHARACTERS = "Too few characters"
+#: Messages meaning a language pack or the engine's data is missing, not a bad page.
+_MISSING_DATA = ("Failed loading language", "Error opening data file", "Could not initialize")
+#: White margin added around a single-line crop: Tesseract misreads glyphs touching the edge.
+_LINE_PAD_PX = 12
+_LINE_TIMEOUT_S = 30
+_OSD_DPI = 150
+
+
+def _prepare_env() -> None:
+    """Keep Tesseract single-threaded: Debian's OpenMP build is ~3x slower on 2 shared cores."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def _as_pil(image: np.ndarray) -> Image.Image:
+    """Wrap an array for pytesseract, which writes it to a temp file in the image's format."""
+    pil = Image.fromarray(np.ascontiguousarray(image))
+    pil.format = "PPM"  # PGM/PPM is written instantly; the default PNG costs ~0.2 s a page
+    return pil
+
+
+def _translate(e: TesseractError, what: str) -> Exception:
+    """Turn a TesseractError into the intake error it means (missing data or engine failure)."""
+    message = str(getattr(e, "message", "") or e)
+    if any(marker in message for marker in _MISSING_DATA):
+        return OcrEngineMissingError(f"Tesseract language data missing for {what}")
+    return OcrEngineError(f"Tesseract failed on {what} (status {getattr(e, 'status', '?')})")
+
+
+def _config(*, oem: int, psm: int, dpi: int | None = None, extra: str = "") -> str:
+    parts = [f"--oem {oem}", f"--psm {psm}"]
+    if dpi:
+        parts.append(f"--dpi {dpi}")  # PPM carries no resolution; stop Tesseract guessing it
+    if extra:
+        parts.append(extra)
+    return " ".join(parts)
+
+
+def _box(data: dict[str, list], i: int) -> PixelBox:
+    left, top = int(data["left"][i]), int(data["top"][i])
+    return left, top, left + int(data["width"][i]), top + int(data["height"][i])
+
+
+def words_from_data(data: dict[str, list]) -> tuple[OcrWord, ...]:
+    """``image_to_data`` columns to words: rows with conf -1 (layout rows) or no text dropped.
+
+    ``line`` numbers each (block, paragraph, line) triple in reading order, unique in the page.
+    """
+    lines: dict[tuple[int, int, int], int] = {}
+    words = []
+    for i, text in enumerate(data["text"]):
+        conf = float(data["conf"][i])
+        if conf < 0 or not str(text).strip():
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        line = lines.setdefault(key, len(lines))
+        words.append(OcrWord(text=str(text).strip(), conf=conf, bbox=_box(data, i),
+                             block=key[0], line=line))
+    return tuple(words)
+
+
+def read_words(image: np.ndarray, *, page_no: int, cfg: OcrConfig,
+               dpi: int | None = None) -> PageOcr:
+    """OCR a cleaned page into words with confidences.
+
+    Args:
+        image: 8-bit grayscale, upright.
+        page_no: 1-based packet page number, carried into the result.
+        cfg: language, engine and page-segmentation modes, time limit.
+        dpi: resolution of ``image``, passed to Tesseract (recommended).
+
+    Raises:
+        OcrEngineMissingError: Tesseract or a language pack is not installed.
+        OcrEngineError: Tesseract failed for a reason that is not the page's.
+    """
+    _prepare_env()
+    config = _config(oem=cfg.oem, psm=cfg.psm, dpi=dpi)
+    log.debug("tesseract page %d lang=%s config=%s", page_no, cfg.lang, config)
+    try:
+        data = pytesseract.image_to_data(_as_pil(image), lang=cfg.lang, config=config,
+                                         output_type=Output.DICT, timeout=cfg.timeout_s)
+    except TesseractNotFoundError as e:
+        raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
+    except TesseractError as e:
+        raise _translate(e, f"page {page_no}") from e
+    except RuntimeError as e:  # pytesseract signals its timeout with a bare RuntimeError
+        if "timeout" not in str(e).lower():
+            raise
+        log.warning("tesseract timed out after %d s on page %d", cfg.timeout_s, page_no)
+        issue = Issue(stage="ocr", code="ocr_timeout", page_no=page_no,
+                      message=f"OCR stopped after {cfg.timeout_s} s; page left unread")
+        return PageOcr(page_no=page_no, source="none", issues=(issue,))
+    words = words_from_data(data)
+    log.debug("page %d: %d words", page_no, len(words))
+    return PageOcr(page_no=page_no, words=words, source="tesseract")
+
+
+def detect_orientation(image: np.ndarray, *, cfg: OcrConfig,
+                       dpi: int | None = None) -> tuple[int, float]:
+    """Turn that makes a page upright, by Tesseract OSD.
+
+    Returns:
+        (degrees to rotate counter-clockwise: 0, 90, 180 or 270; OSD confidence). A page with
+        too little text for OSD gives ``(0, 0.0)``.
+
+    Raises:
+        OcrEngineMissingError, OcrEngineError: as ``read_words``.
+    """
+    _prepare_env()
+    config = _config(oem=cfg.oem, psm=0, dpi=dpi or _OSD_DPI)
+    log.debug("tesseract osd config=%s", config)
+    try:
+        osd = pytesseract.image_to_osd(_as_pil(image), config=config, output_type=Output.DICT,
+                                       timeout=cfg.timeout_s)
+    except TesseractNotFoundError as e:
+        raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
+    except TesseractError as e:
+        if _TOO_FEW_CHARACTERS in str(getattr(e, "message", e)):
+            return 0, 0.0
+        raise _translate(e, "orientation detection") from e
+    except RuntimeError as e:
+        if "timeout" not in str(e).lower():
+            raise
+        log.warning("tesseract OSD timed out after %d s", cfg.timeout_s)
+        return 0, 0.0
+    # "Orientation in degrees" is the counter-clockwise turn to upright ("Rotate" is clockwise).
+    return int(osd.get("orientation", 0)) % 360, float(osd.get("orientation_conf", 0.0))
+
+
+def read_line(image: np.ndarray, *, whitelist: str | None, psm: int = 7,
+              lang: str = "fra+eng") -> tuple[str, float]:
+    """OCR a crop holding one line of text (e.g. the form's pre-printed header).
+
+    Returns:
+        (text with single spaces, mean word confidence scaled to 0–1); ``("", 0.0)`` if none.
+    """
+    _prepare_env()
+    padded = np.pad(image, _LINE_PAD_PX, mode="constant", constant_values=255)
+    extra = shlex.quote(f"tessedit_char_whitelist={whitelist}") if whitelist else ""
+    config = _config(oem=1, psm=psm, extra=f"-c {extra}" if extra else "")
+    log.debug("tesseract line lang=%s config=%s", lang, config)
+    try:
+        data = pytesseract.image_to_data(_as_pil(padded), lang=lang, config=config,
+                                         output_type=Output.DICT, timeout=_LINE_TIMEOUT_S)
+    except TesseractNotFoundError as e:
+        raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
+    except TesseractError as e:
+        raise _translate(e, "a text line") from e
+    except RuntimeError as e:
+        if "timeout" not in str(e).lower():
+            raise
+        return "", 0.0
+    words = words_from_data(data)
+    if not words:
+        return "", 0.0
+    return " ".join(w.text for w in words), sum(w.conf for w in words) / len(words) / 100.0
+
+
+def text_layer_page(page_no: int, text: str) -> PageOcr:
+    """A born-digital page: its text layer stands in for OCR (no words, no boxes)."""
+    return PageOcr(page_no=page_no, source="text_layer", text_layer=text)

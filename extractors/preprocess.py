@@ -1,0 +1,203 @@
+"""Cleaning a rendered page for OCR: resolution, copier borders, noise, orientation, skew.
+
+Contract with ``quality``: in the cleaned image, pixels outside the scanned paper (whitened
+copier borders, corners uncovered by deskewing) are exactly 255 and the paper itself is at most
+254, so completeness checks can still tell where the paper ended.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+from extractors.ocr import detect_orientation
+from schemas.config import OcrConfig, PreprocessConfig
+from schemas.ocr import CleanInfo
+
+log = logging.getLogger(__name__)
+
+#: Value of pixels that are not paper (see module docstring); paper is clipped below it.
+OUTSIDE = 255
+#: Border and skew analysis run on a copy at this resolution: coarse shapes, fast.
+_BORDER_DPI = 75
+_SKEW_DPI = 150
+_OSD_DPI = 150
+#: Solid dark regions are at least this thick (in); text strokes, even bold, are thinner.
+_SOLID_IN = 0.07
+#: A copier border runs along at least this share of one edge of the image.
+_BAND_MIN_SHARE = 0.2
+#: Whitened borders grow this far (in) to take the grey fringe at the paper's edge.
+_FRINGE_IN = 0.015
+#: Skew search: coarse grid, then two finer passes around the best angle (degrees).
+_SKEW_STEPS = (0.5, 0.1, 0.02)
+_SKEW_MAX_POINTS = 250_000
+#: Fewer ink pixels than this share of the page: too little text to measure a skew.
+_SKEW_MIN_INK = 0.001
+
+
+def _resample(image: np.ndarray, dpi: int, target_dpi: int) -> tuple[np.ndarray, int]:
+    """Downsample to ``target_dpi`` if sharper; never upsample (it adds no detail)."""
+    if dpi <= target_dpi:
+        return image, dpi
+    scale = target_dpi / dpi
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return small, target_dpi
+
+
+def _scaled(image: np.ndarray, dpi: int, work_dpi: int) -> tuple[np.ndarray, float]:
+    scale = min(1.0, work_dpi / dpi)
+    if scale == 1.0:
+        return image, 1.0
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+def _dark_mask(gray: np.ndarray) -> np.ndarray:
+    """Ink and borders (1) against paper (0), by Otsu's threshold capped for pale pages."""
+    thresh, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # A nearly empty page has Otsu split the paper's own grain: never call light grey ink.
+    return (gray < min(thresh, 160)).astype(np.uint8)
+
+
+def solid_regions(dark: np.ndarray, *, dpi: float) -> np.ndarray:
+    """Dark regions thicker than any text stroke (borders, photos, filled marks)."""
+    k = max(3, round(_SOLID_IN * dpi) | 1)
+    closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+
+
+def _edge_bands(labels: np.ndarray) -> list[int]:
+    """Labels of regions running along an edge; a photo merely touching one is content."""
+    keep: set[int] = set()
+    for edge in (labels[0, :], labels[-1, :], labels[:, 0], labels[:, -1]):
+        found, counts = np.unique(edge[edge > 0], return_counts=True)
+        keep.update(int(f) for f, c in zip(found, counts, strict=True)
+                    if c >= _BAND_MIN_SHARE * edge.size)
+    return sorted(keep)
+
+
+def border_mask(gray: np.ndarray, *, dpi: int) -> np.ndarray:
+    """Copier borders: solid dark regions that touch the image edge, as a full-size bool mask."""
+    small, scale = _scaled(gray, dpi, _BORDER_DPI)
+    solid = solid_regions(_dark_mask(small), dpi=dpi * scale)
+    count, labels = cv2.connectedComponents(solid, connectivity=4)
+    if count <= 1:
+        return np.zeros(gray.shape, bool)
+    border = np.isin(labels, _edge_bands(labels)).astype(np.uint8)
+    if not border.any():
+        return np.zeros(gray.shape, bool)
+    grow = max(1, round(_FRINGE_IN * dpi * scale))
+    border = cv2.dilate(border, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
+    full = cv2.resize(border, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return full.astype(bool)
+
+
+def _denoise(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Median 3x3 at scan resolutions: takes toner specks and grain, keeps 300-dpi strokes."""
+    return cv2.medianBlur(gray, 3) if dpi >= 200 else gray
+
+
+def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
+                 ocr_cfg: OcrConfig, page_no: int) -> int:
+    """Counter-clockwise turn to upright, 0 unless Tesseract OSD is confident enough."""
+    small, scale = _scaled(gray, dpi, _OSD_DPI)
+    turn, conf = detect_orientation(small, cfg=ocr_cfg, dpi=round(dpi * scale))
+    if conf < cfg.osd_min_confidence:
+        log.info("page %d: orientation not trusted (OSD %d deg, conf %.2f); kept as is",
+                 page_no, turn, conf)
+        return 0
+    return turn
+
+
+def rotate_ccw(image: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn an image counter-clockwise by a multiple of 90 degrees, losslessly."""
+    codes = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180,
+             270: cv2.ROTATE_90_CLOCKWISE}
+    return image if degrees % 360 == 0 else cv2.rotate(image, codes[degrees % 360])
+
+
+def _profile_score(xs: np.ndarray, ys: np.ndarray, angle: float, size: int) -> float:
+    """Sharpness of the row profile of ink projected along ``angle``: peaks when lines align."""
+    t = np.deg2rad(angle)
+    rows = (ys * np.cos(t) + xs * np.sin(t) + size / 2).astype(np.int32)
+    hist = np.bincount(rows, minlength=size + 1).astype(np.float64)
+    return float(np.sum(np.diff(hist) ** 2))
+
+
+def _ink_points(gray: np.ndarray, *, dpi: int) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Centred coordinates of text-like ink on a small copy, photos and bars left out."""
+    small, scale = _scaled(gray, dpi, _SKEW_DPI)
+    dark = _dark_mask(small)
+    ink = dark & (1 - solid_regions(dark, dpi=dpi * scale)) & (small < OUTSIDE)
+    ys, xs = np.nonzero(ink)
+    if len(xs) < _SKEW_MIN_INK * ink.size:
+        return None
+    if len(xs) > _SKEW_MAX_POINTS:
+        keep = np.random.default_rng(0).choice(len(xs), _SKEW_MAX_POINTS, replace=False)
+        ys, xs = ys[keep], xs[keep]
+    h, w = small.shape
+    size = int(np.hypot(h, w)) + 2
+    return xs.astype(np.float32) - w / 2, ys.astype(np.float32) - h / 2, size
+
+
+def measure_skew(gray: np.ndarray, *, dpi: int, max_deg: float) -> float:
+    """Skew of the text lines in degrees, positive when content is turned counter-clockwise.
+
+    Projection-profile search: the ink is projected onto rows for each candidate angle and the
+    angle with the sharpest profile wins, on a coarse grid then two finer ones. Returns 0 when
+    the page has too little ink, or when the best angle sits at ``max_deg`` (out of range).
+    """
+    points = _ink_points(gray, dpi=dpi)
+    if points is None:
+        return 0.0
+    xs, ys, size = points
+    best, span = 0.0, max_deg
+    for step in _SKEW_STEPS:
+        grid = np.arange(best - span, best + span + step / 2, step)
+        scores = [_profile_score(xs, ys, a, size) for a in grid]
+        best, span = float(grid[int(np.argmax(scores))]), step
+        if step == _SKEW_STEPS[0] and abs(best) >= max_deg - step / 2:
+            return 0.0
+    return round(best, 2)
+
+
+def _deskew(gray: np.ndarray, skew_deg: float) -> np.ndarray:
+    """Turn the page by ``-skew_deg``; uncovered corners become outside-the-paper white."""
+    if abs(skew_deg) < 0.05:
+        return gray
+    h, w = gray.shape
+    # OpenCV's positive angle is counter-clockwise as displayed; undo the measured skew.
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew_deg, 1.0)
+    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=OUTSIDE)
+
+
+def clean_page(image: np.ndarray, *, page_no: int, dpi: int, cfg: PreprocessConfig,
+               ocr_cfg: OcrConfig) -> tuple[np.ndarray, CleanInfo]:
+    """Make a rendered page upright, straight and clean for OCR.
+
+    Steps: downsample to ``ocr_cfg.ocr_dpi`` if sharper; whiten dark copier borders touching
+    the edges; median denoise; turn upright by Tesseract OSD (on a 150-dpi copy) when its
+    confidence reaches ``cfg.osd_min_confidence``; measure the skew by projection profile and
+    rotate it away when under ``cfg.max_skew_deg``.
+
+    Returns:
+        The cleaned 8-bit image (outside-the-paper pixels 255, paper at most 254) and what was
+        done to it.
+    """
+    gray, dpi = _resample(np.ascontiguousarray(image, dtype=np.uint8), dpi, ocr_cfg.ocr_dpi)
+    outside = border_mask(gray, dpi=dpi)
+    if cfg.denoise:
+        gray = _denoise(gray, dpi)
+    gray = np.minimum(gray, OUTSIDE - 1)
+    gray[outside] = OUTSIDE
+    turn = _orientation(gray, dpi=dpi, cfg=cfg, ocr_cfg=ocr_cfg, page_no=page_no)
+    gray = rotate_ccw(gray, turn)
+    skew = measure_skew(gray, dpi=dpi, max_deg=cfg.max_skew_deg)
+    gray = _deskew(gray, skew)
+    h, w = gray.shape
+    log.debug("page %d cleaned: turn %d, skew %.2f, %dx%d at %d dpi", page_no, turn, skew,
+              w, h, dpi)
+    return gray, CleanInfo(page_no=page_no, rotation_deg=turn, skew_deg=skew, dpi=dpi,
+                           width_px=w, height_px=h)
