@@ -40,8 +40,13 @@ def _page(lines: list[str], *, page_no: int = 4) -> PageOcr:
 class TestCheckDigit:
     @pytest.mark.parametrize(
         ("field", "digit"),
-        [("L898902C3", "6"), ("740812", "2"), ("120415", "9"), ("ZE184226B<<<<<", "1"),
-         ("D23145890", "7")],
+        [
+            ("L898902C3", "6"),
+            ("740812", "2"),
+            ("120415", "9"),
+            ("ZE184226B<<<<<", "1"),
+            ("D23145890", "7"),
+        ],
     )
     def test_specimen_fields(self, field: str, digit: str) -> None:
         assert check_digit(field) == digit
@@ -148,11 +153,15 @@ class TestFindMrz:
     def test_finds_a_passport_zone_below_other_text(self) -> None:
         """GIVEN a passport page: title, labels, then the two MRZ lines split by OCR into words
         WHEN searched THEN the zone is found, verified, and boxed."""
-        page = _page([
-            "PASSEPORT PASSPORT", "Nom / Surname", "ERIKSSON",
-            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<< <<<<<<<<<<<",
-            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
-        ])
+        page = _page(
+            [
+                "PASSEPORT PASSPORT",
+                "Nom / Surname",
+                "ERIKSSON",
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<< <<<<<<<<<<<",
+                "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+            ]
+        )
         mrz = find_mrz(page)
         assert mrz is not None and mrz.kind == "TD3" and mrz.checks_ok
         assert mrz.bbox is not None and mrz.bbox[1] == 100 + 60 * 3
@@ -168,9 +177,14 @@ class TestFindMrz:
         assert mrz is not None and "date_of_birth" in mrz.failed_checks
 
     def test_ordinary_text_has_no_zone(self) -> None:
-        page = _page(["BAIL DE LOGEMENT RÉSIDENTIEL", "Locataire : JEAN TREMBLAY",
-                      "ENTRE LES SOUSSIGNÉS LE LOCATEUR ET LE LOCATAIRE DU LOGEMENT SITUÉ AU",
-                      "1234 RUE SAINT-DENIS MONTRÉAL QUÉBEC H2X 3K8 POUR LA DURÉE DE DOUZE MOIS"])
+        page = _page(
+            [
+                "BAIL DE LOGEMENT RÉSIDENTIEL",
+                "Locataire : JEAN TREMBLAY",
+                "ENTRE LES SOUSSIGNÉS LE LOCATEUR ET LE LOCATAIRE DU LOGEMENT SITUÉ AU",
+                "1234 RUE SAINT-DENIS MONTRÉAL QUÉBEC H2X 3K8 POUR LA DURÉE DE DOUZE MOIS",
+            ]
+        )
         assert find_mrz(page) is None
 
     def test_text_layer_page(self) -> None:
