@@ -1,0 +1,377 @@
+"""Who a supporting document is about: names and dates of birth read from its text.
+
+Three sources, most trusted first: labelled lines (``Nom / Surname : …``, ``Né(e) le …``,
+``Locataire : …``), with the value on the same line or, when the label stands alone, on the
+next one (column by column when several labels share a line); a courtesy title before a name
+(``Mme Sophie Leblanc``); and, for letters and other prose, spaCy's person entities. Labels of
+people a document names but is not about (parents, doctor, landlord, witnesses) are read and
+set aside, so their names are never taken for the subject's. Each mention keeps the line it came
+from and the box of its words, for the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import spacy
+
+from extractors.dates import find_dates
+from schemas.base import PixelBox
+from schemas.codes import DocType
+from schemas.extraction import PersonMention
+from schemas.ocr import OcrWord, PageOcr
+
+log = logging.getLogger(__name__)
+
+_B, _E = r"(?<![a-z])", r"(?![a-z])"
+_OF = r"(?:du|de\s+la|de\s+l'|des|of\s+the|of)\s*"
+_NOT_SUBJECT = (
+    r"pere|mere|parents?|temoins?|medecin|docteur|officier[a-z' ]*?civil|officier|officiant|"
+    r"celebrant|proprietaire|locateur|bailleur|employeur|notaire|commissaire|father|mother|"
+    r"witness(?:es)?|physician|doctor|landlord|lessor|employer|registrar"
+)
+_SUBJECT = (
+    r"titulaire|holder|locataires?|tenants?|lessees?|patiente?|epoux|epouse|spouse|husband|"
+    r"wife|conjointe?s?|partner|enfant|child|cliente?|customer|account\s+holder|beneficiaire|"
+    r"abonnee?|subscriber|requerante?|applicant|declarante?s?|declarant"
+)
+#: (kind, pattern) in priority order: at one position the first that matches wins.
+_LABELS: tuple[tuple[str, str], ...] = (
+    ("skip", rf"(?:nom\s+{_OF})?(?:{_NOT_SUBJECT})(?:'s)?(?:\s+(?:full\s+)?name)?"),
+    ("dob", r"nee?\s*(?:\(e\))?\s+le|date\s+de\s+naissance|date\s+of\s+birth|birth\s*date|"
+            r"born(?:\s+on)?|ddn|dob"),
+    ("full", rf"nom\s+(?:et|&)\s+prenoms?(?:\(s\))?|nom\s+complet|full\s+name|"
+             rf"(?:nom|name)\s+{_OF}(?:{_SUBJECT})|(?:{_SUBJECT})(?:'s)?\s+(?:full\s+)?name|"
+             rf"nom\s+{_OF}(?:{_SUBJECT})"),
+    ("family", r"nom\s+de\s+famille|family\s+name|surname|last\s+name|nom\s+de\s+naissance"),
+    ("given", r"prenoms?(?:\s*\(s\))?|given\s+names?(?:\s*\(s\))?|first\s+names?|forenames?"),
+    ("full", rf"{_SUBJECT}"),
+    ("skip", r"lieu\s+de\s+naissance|place\s+of\s+birth|nationalite|nationality|sexe|sex|"
+             r"adresse|address|date\s+de\s+delivrance|date\s+d'expiration|date\s+of\s+issue|"
+             r"date\s+of\s+expiry|autorite|authority|taille|height|profession|occupation|"
+             r"telephone|courriel|e-?mail|signature|numero|number|no|type|date|lieu|place"),
+    # A bare "Nom" is the family name in French usage; a bare "Name" is the whole name.
+    ("family", r"nom"),
+    ("full", r"name"),
+)
+# A label is followed by a separator, ends its line or heads a column before another label:
+# "mon patient, Luc" is prose, not a label. Birth-date labels need none of that ("née le
+# 3 mars 1991"): their value must parse as a date anyway.
+_ANY_LABEL = "|".join(p for _, p in _LABELS)
+_AFTER = rf"(?=\s*(?:[:/\-.]|$|(?:{_ANY_LABEL}){_E}))"
+_LABEL_RE = re.compile(
+    "|".join(
+        f"(?P<{k}{i}>{_B}(?:{p}){_E}{'' if k == 'dob' else _AFTER})"
+        for i, (k, p) in enumerate(_LABELS)
+    )
+)
+_LOOSE_RE = re.compile(rf"^\W*(?:{_ANY_LABEL}){_E}\W*")
+_NAME_CHARS = re.compile(r"[^\w'’\- ]|\d|_")
+_SPLIT_PEOPLE = re.compile(r"\s+(?:et|and|&)\s+|;", re.IGNORECASE)
+_HONORIFIC = re.compile(
+    r"\b(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss)\s+"
+    r"((?:[A-ZÀ-Ý][\w'’\-]*\.?\s?){1,4})"
+)
+_HONORIFIC_ONLY = re.compile(
+    r"^(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?)\s+"
+)
+_POSTAL = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+_PROSE_TYPES = frozenset({
+    DocType.SUPPORTING_LETTER, DocType.MEDICAL_CERTIFICATE, DocType.FINANCIAL_DEPENDENCY_PROOF,
+    DocType.UNION_PROOF, DocType.MARRIAGE_CERTIFICATE, DocType.RESIDENCE_PROOF, DocType.OTHER,
+})
+_MAX_NER_MENTIONS = 8
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    words: tuple[OcrWord, ...] = ()
+
+    def word_starts(self) -> list[int]:
+        starts, pos = [], 0
+        for w in self.words:
+            starts.append(pos)
+            pos += len(w.text) + 1
+        return starts
+
+    def box(self, start: int = 0, end: int | None = None) -> PixelBox | None:
+        """Box of the words overlapping characters ``start:end`` of the line."""
+        end = len(self.text) if end is None else end
+        picked = [w for w, s in zip(self.words, self.word_starts(), strict=True)
+                  if s < end and s + len(w.text) > start]
+        return _union(picked)
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    value: str
+    text: str
+    bbox: PixelBox | None
+
+
+@dataclass
+class _Builder:
+    family: str | None = None
+    given: str | None = None
+    full: str | None = None
+    dob: object = None
+    texts: list[str] = field(default_factory=list)
+    boxes: list[PixelBox] = field(default_factory=list)
+
+
+def _union(boxes_or_words: Sequence[OcrWord] | Sequence[PixelBox]) -> PixelBox | None:
+    boxes = [b.bbox if isinstance(b, OcrWord) else b for b in boxes_or_words]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, same length as ``text`` so spans map back."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        low = (base if len(base) == 1 else ch).lower()
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out)
+
+
+def _lines(ocr: PageOcr) -> list[_Line]:
+    if ocr.text_layer is not None:
+        return [_Line(t) for t in ocr.text_layer.splitlines() if t.strip()]
+    groups: dict[tuple[int, int], list[OcrWord]] = {}
+    for w in ocr.words:
+        groups.setdefault((w.block, w.line), []).append(w)
+    ordered = sorted(groups.values(), key=lambda ws: (min(w.bbox[1] for w in ws), ws[0].bbox[0]))
+    return [_Line(" ".join(w.text for w in ws), tuple(ws)) for ws in ordered]
+
+
+def _labels(line: _Line) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every label on the line."""
+    return [(m.lastgroup.rstrip("0123456789"), m.start(), m.end())  # type: ignore[union-attr]
+            for m in _LABEL_RE.finditer(_fold(line.text))]
+
+
+def _clean_value(raw: str) -> str:
+    """A value without the separators and stray second-language labels around it."""
+    value = raw
+    for _ in range(3):
+        stripped = _LOOSE_RE.sub("", _fold(value), count=1)
+        value = value[len(value) - len(stripped):] if len(stripped) < len(value) else value
+    return value.strip(" :/-.,\t")
+
+
+def _name_value(raw: str) -> str | None:
+    """A plausible name: letters, spaces, hyphens and apostrophes, one to six words."""
+    name = " ".join(_NAME_CHARS.sub(" ", raw.split("  ")[0]).split())
+    letters = sum(c.isalpha() for c in name)
+    return name if letters >= 2 and len(name.split()) <= 6 else None
+
+
+def _items(lines: Sequence[_Line]) -> list[_Item]:
+    """Every labelled value of the page, in reading order."""
+    out: list[_Item] = []
+    labels = [_labels(ln) for ln in lines]
+    for i, line in enumerate(lines):
+        found = labels[i]
+        ends = [lab[1] for lab in found[1:]] + [None]
+        values = [
+            _clean_value(line.text[end:stop])
+            for (_, _, end), stop in zip(found, ends, strict=True)
+        ]
+        for (kind, start, _), value in zip(found, values, strict=True):
+            if kind != "skip" and value:
+                out.append(_Item(kind, value, line.text, line.box(start)))
+        shared = _shared_values(found, values)
+        pending = [lab for j, lab in enumerate(found)
+                   if lab[0] != "skip" and not values[j] and j not in shared]
+        if pending and i + 1 < len(lines) and not labels[i + 1]:
+            out += _next_line_items(line, lines[i + 1], pending)
+    return out
+
+
+def _shared_values(found: Sequence[tuple[str, int, int]], values: Sequence[str]) -> dict[int, str]:
+    """``Nom / Surname : X``: a label left empty before its translation takes the same value."""
+    shared: dict[int, str] = {}
+    for j in range(len(found) - 1, -1, -1):
+        if not values[j] and j + 1 < len(found) and found[j][0] == found[j + 1][0]:
+            value = values[j + 1] or shared.get(j + 1, "")
+            if value:
+                shared[j] = value
+    return shared
+
+
+def _next_line_items(
+    line: _Line, following: _Line, labels: Sequence[tuple[str, int, int]]
+) -> list[_Item]:
+    """Values printed under their labels: the whole next line, or column by column."""
+    text = f"{line.text}\n{following.text}"
+    kinds = list(dict.fromkeys(k for k, _, _ in labels))
+    if len(kinds) == 1 or not line.words or not following.words:
+        box = _union([b for b in (line.box(labels[0][1]), following.box()) if b])
+        return [_Item(kinds[0], following.text.strip(), text, box)]
+    starts = line.word_starts()
+    lefts = [next((w.bbox[0] for w, s in zip(line.words, starts, strict=True) if s >= st),
+                  line.words[-1].bbox[0]) for _, st, _ in labels]
+    columns: dict[int, list[OcrWord]] = {}
+    for w in following.words:
+        centre = (w.bbox[0] + w.bbox[2]) / 2
+        col = max((j for j, x in enumerate(lefts) if x <= centre), default=0)
+        columns.setdefault(col, []).append(w)
+    return [_Item(labels[j][0], " ".join(w.text for w in ws), text, _union(ws))
+            for j, ws in sorted(columns.items())]
+
+
+def _person(b: _Builder, source: str) -> PersonMention | None:
+    if not (b.family or b.given or b.full):
+        return None
+    return PersonMention(
+        family_name=b.family, given_names=b.given, full_name=b.full, date_of_birth=b.dob,
+        source=source, text="\n".join(dict.fromkeys(b.texts)), bbox=_union(b.boxes),
+    )
+
+
+def _split_comma(raw: str) -> tuple[str, str | None] | None:
+    """A name as written: ``DUPONT, Jean`` is family then given; otherwise one name, or None
+    when nothing in ``raw`` looks like a name."""
+    family, sep, given = raw.partition(",")
+    family_name, given_name = _name_value(family), _name_value(given) if sep else None
+    if family_name is None:
+        return None
+    return family_name, given_name
+
+
+def _from_labels(items: Sequence[_Item]) -> list[PersonMention]:
+    """Assemble labelled values into people: a repeated field or a role label starts another."""
+    people: list[PersonMention | None] = []
+    b = _Builder()
+    for item in items:
+        if item.kind == "dob":
+            dates = find_dates(item.value)
+            if not dates:
+                continue
+            if b.dob is not None:
+                people.append(_person(b, "label"))
+                b = _Builder()
+            b.dob = dates[0][0]
+            _note(b, item)
+            continue
+        slot = item.kind if item.kind in ("family", "given") else "full"
+        parts = [n for n in map(_split_comma, _SPLIT_PEOPLE.split(item.value)) if n]
+        for k, names in enumerate(parts):
+            if slot == "full" or k > 0 or getattr(b, slot) is not None or b.full:
+                people.append(_person(b, "label"))
+                b = _Builder()
+            if slot == "given":
+                b.given = " ".join(filter(None, names))
+            elif names[1] is not None or slot == "family":
+                b.family, b.given = names[0], names[1] or b.given
+            else:
+                b.full = names[0]
+            _note(b, item)
+    people.append(_person(b, "label"))
+    return [p for p in people if p is not None]
+
+
+def _note(b: _Builder, item: _Item) -> None:
+    b.texts.append(item.text)
+    if item.bbox:
+        b.boxes.append(item.bbox)
+
+
+def _from_honorifics(lines: Sequence[_Line]) -> list[PersonMention]:
+    """``Mme Sophie Leblanc``, ``Mr. John Baker``: a courtesy title then capitalised words."""
+    out = []
+    for line in lines:
+        for m in _HONORIFIC.finditer(line.text):
+            name = _name_value(m.group(1))
+            if name:
+                out.append(PersonMention(full_name=name, source="heading", text=line.text,
+                                         bbox=line.box(m.start(1), m.end(1))))
+    return out
+
+
+def _address_heading(lines: Sequence[_Line]) -> list[PersonMention]:
+    """The addressee of a bill or statement: a line of 2–4 words just above a Québec-style
+    address (a postal code within the two lines below)."""
+    out = []
+    for i, line in enumerate(lines[:-1]):
+        words = line.text.split()
+        below = " ".join(ln.text for ln in lines[i + 1 : i + 3]).upper()
+        if 2 <= len(words) <= 4 and all(w.isalpha() for w in words) and _POSTAL.search(below):
+            out.append(PersonMention(full_name=line.text.strip(), source="heading",
+                                     text=line.text, bbox=line.box()))
+    return out
+
+
+def _title_case(text: str) -> str:
+    """``JEAN DUPONT`` → ``Jean Dupont``: the French model labels capitals badly."""
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        titled = word[0] + word[1:].lower()
+        return titled if len(titled) == len(word) else word
+    return re.sub(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+\b", fix, text)
+
+
+def _from_entities(lines: Sequence[_Line], nlp: spacy.Language) -> list[PersonMention]:
+    """Person entities of spaCy's model, on title-cased text, with the box of their words.
+
+    Lines that hold a label are left to the labels: there an entity is as likely the landlord
+    or the doctor as the subject.
+    """
+    text = "\n".join(_title_case(ln.text) for ln in lines)
+    offsets = [0]
+    for ln in lines[:-1]:
+        offsets.append(offsets[-1] + len(ln.text) + 1)
+    out = []
+    for ent in nlp(text).ents:
+        name = _name_value(_HONORIFIC_ONLY.sub("", ent.text))
+        if ent.label_ != "PER" or not name or len(name.split()) < 2 or "\n" in ent.text:
+            continue
+        i = max(j for j, off in enumerate(offsets) if off <= ent.start_char)
+        if _labels(lines[i]):
+            continue
+        start = ent.start_char - offsets[i]
+        out.append(PersonMention(full_name=name, source="ner", text=lines[i].text,
+                                 bbox=lines[i].box(start, start + len(ent.text))))
+        if len(out) >= _MAX_NER_MENTIONS:
+            break
+    return out
+
+
+def _key(m: PersonMention) -> str:
+    return " ".join(sorted(_fold(" ".join(filter(None, (m.family_name, m.given_names,
+                                                        m.full_name)))).split()))
+
+
+def extract_mentions(
+    ocr: PageOcr, *, doc_type: DocType, nlp: spacy.Language | None
+) -> tuple[PersonMention, ...]:
+    """People a page names, with their dates of birth where labelled.
+
+    Args:
+        ocr: The page's words (or text layer).
+        doc_type: What the document is; prose kinds (letters, certificates, bills) are also
+            searched for courtesy titles, addressees and, with ``nlp``, person entities.
+        nlp: A spaCy pipeline with an NER component (``fr_core_news_sm``), or None.
+
+    Returns:
+        Mentions, labelled ones first, without repeats.
+    """
+    lines = _lines(ocr)
+    mentions = _from_labels(_items(lines))
+    if doc_type in _PROSE_TYPES:
+        mentions += _from_honorifics(lines) + _address_heading(lines)
+        if nlp is not None and "ner" in nlp.pipe_names:
+            mentions += _from_entities(lines, nlp)
+    seen: set[str] = set()
+    unique = [m for m in mentions if not (_key(m) in seen or seen.add(_key(m)))]
+    log.debug("page %d: %d person mention(s)", ocr.page_no, len(unique))
+    return tuple(unique)

@@ -1,0 +1,175 @@
+"""People named on documents: labels, columns, courtesy titles and spaCy entities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import spacy
+
+from extractors.identity import extract_mentions
+from schemas.codes import DocType
+from schemas.extraction import PersonMention
+from schemas.ocr import OcrWord, PageOcr
+
+T = DocType
+
+
+def _ocr(text: str) -> PageOcr:
+    """OCR words of ``text``: one Tesseract line per text line, 12 px per character."""
+    words = []
+    for i, line in enumerate(text.splitlines()):
+        x = 10
+        for w in line.split():
+            words.append(
+                OcrWord(text=w, conf=90, bbox=(x, 40 * i, x + 12 * len(w), 40 * i + 30), line=i)
+            )
+            x += 12 * len(w) + 12
+    return PageOcr(page_no=5, words=tuple(words))
+
+
+def _names(mentions: tuple[PersonMention, ...]) -> list[tuple[str | None, ...]]:
+    return [(m.family_name, m.given_names, m.full_name) for m in mentions]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.Language:
+    return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer"])
+
+
+class TestLabels:
+    def test_passport_labels_with_values_on_the_next_line(self) -> None:
+        """GIVEN a bilingual passport page whose labels stand alone WHEN read THEN the names
+        are the following lines and the birth date comes from the bilingual date."""
+        text = (
+            "PASSEPORT PASSPORT\nNom/Surname\nLEBLANC\nPrénoms/Given names\nSOPHIE ANNE\n"
+            "Nationalité/Nationality\nCANADIENNE\nDate de naissance/Date of birth 03 MAR/MAR 91\n"
+            "Sexe/Sex F Lieu de naissance/Place of birth SHERBROOKE"
+        )
+        (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)
+        assert (m.family_name, m.given_names) == ("LEBLANC", "SOPHIE ANNE")
+        assert m.date_of_birth == dt.date(1991, 3, 3)
+        assert m.source == "label"
+        assert "LEBLANC" in (m.text or "") and m.bbox is not None
+
+    def test_labels_and_values_on_one_line(self) -> None:
+        text = "CARTE NATIONALE D'IDENTITÉ\nNom : DIOP\nPrénoms : AMINATA\nNé(e) le : 21/07/1985"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "DIOP",
+            "AMINATA",
+            dt.date(1985, 7, 21),
+        )
+
+    def test_labels_heading_columns(self) -> None:
+        """GIVEN a row of labels with the values in the row below WHEN read THEN each value is
+        the one under its label."""
+        text = "Nom        Prénoms        Date de naissance\nDIOP       AMINATA        21.07.1985"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)
+        assert (m.family_name, m.given_names) == ("DIOP", "AMINATA")
+        assert m.date_of_birth == dt.date(1985, 7, 21)
+
+    def test_birth_certificate_parents_are_not_the_subject(self) -> None:
+        """GIVEN a birth certificate naming the child and both parents WHEN read THEN only the
+        child is a mention, with the birth date from 'Née le'."""
+        text = (
+            "COPIE D'ACTE DE NAISSANCE\nNom : LEBLANC   Prénoms : Sophie Anne\n"
+            "Née le 3 mars 1991 à Sherbrooke\nNom du père : LEBLANC Marc\n"
+            "Nom de la mère : CÔTÉ Julie"
+        )
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "LEBLANC",
+            "Sophie Anne",
+            dt.date(1991, 3, 3),
+        )
+
+    def test_english_birth_certificate(self) -> None:
+        text = (
+            "Certificate of Birth\nName of child: Kwame Mensah\n"
+            "Date of birth: 14 June 2004   Place of birth: Kumasi\n"
+            "Father's name: Kofi Mensah\nMother's name: Ama Owusu"
+        )
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.full_name, m.date_of_birth) == ("Kwame Mensah", dt.date(2004, 6, 14))
+
+    def test_marriage_names_both_spouses_with_their_birth_dates(self) -> None:
+        text = (
+            "CERTIFICAT DE MARIAGE\nÉpoux : Karim Haddad, né le 9 janvier 1984\n"
+            "Épouse : Leïla Mansour, née le 30 août 1987\nDate du mariage : 5 juillet 2012"
+        )
+        mentions = extract_mentions(_ocr(text), doc_type=T.MARRIAGE_CERTIFICATE, nlp=None)
+        assert [(m.full_name, m.date_of_birth) for m in mentions] == [
+            ("Karim Haddad", dt.date(1984, 1, 9)),
+            ("Leïla Mansour", dt.date(1987, 8, 30)),
+        ]
+
+    def test_joint_lease_names_every_tenant_but_not_the_landlord(self) -> None:
+        text = "BAIL\nLocataires : Daniel Ortiz et Rosa Lima\nLocateur : Jean Roy"
+        mentions = extract_mentions(_ocr(text), doc_type=T.RESIDENCE_PROOF, nlp=None)
+        assert [m.full_name for m in mentions] == ["Daniel Ortiz", "Rosa Lima"]
+
+    def test_english_labels(self) -> None:
+        text = "Surname: OKAFOR\nGiven names: CHIDI EMEKA\nDate of birth: 1990-05-12"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "OKAFOR",
+            "CHIDI EMEKA",
+            dt.date(1990, 5, 12),
+        )
+
+    def test_family_comma_given(self) -> None:
+        text = "Patient : TREMBLAY, Luc\nDate de naissance : 2 février 1999"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.MEDICAL_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names) == ("TREMBLAY", "Luc")
+
+    def test_box_is_the_union_of_the_words(self) -> None:
+        (m,) = extract_mentions(_ocr("Titulaire : Sophie Leblanc"), doc_type=T.OTHER, nlp=None)
+        assert m.bbox == (10, 0, 10 + 12 * 23 + 12 * 3, 30)
+
+    def test_prose_is_not_a_label(self) -> None:
+        """GIVEN 'mon patient, Luc ...' in running text WHEN read without a model THEN no label
+        value swallows the sentence."""
+        text = "Je certifie que mon patient, Luc Tremblay, présente une condition médicale."
+        assert extract_mentions(_ocr(text), doc_type=T.MEDICAL_CERTIFICATE, nlp=None) == ()
+
+
+class TestProse:
+    def test_courtesy_title(self) -> None:
+        text = "Je connais Mme Sophie Leblanc depuis six ans."
+        mentions = extract_mentions(_ocr(text), doc_type=T.SUPPORTING_LETTER, nlp=None)
+        assert [(m.full_name, m.source) for m in mentions] == [("Sophie Leblanc", "heading")]
+
+    def test_addressee_above_a_postal_code(self) -> None:
+        text = "Hydro-Québec\nVotre facture\nSOPHIE LEBLANC\n4410 RUE FABRE\nMONTREAL QC H2J 3V2"
+        mentions = extract_mentions(_ocr(text), doc_type=T.RESIDENCE_PROOF, nlp=None)
+        assert [m.full_name for m in mentions] == ["SOPHIE LEBLANC"]
+
+    def test_person_entities_of_a_letter_in_capitals(self, nlp: spacy.Language) -> None:
+        """GIVEN a letter typed in capitals WHEN read with the French model THEN the names are
+        found (the text is title-cased first, as the model mislabels capitals)."""
+        text = (
+            "OBJET : APPUI À LA DEMANDE DE SOPHIE LEBLANC\n"
+            "JE CONNAIS SOPHIE LEBLANC DEPUIS SIX ANS.\nHÉLÈNE ROY"
+        )
+        mentions = extract_mentions(_ocr(text), doc_type=T.SUPPORTING_LETTER, nlp=nlp)
+        names = [m.full_name for m in mentions]
+        assert "Sophie Leblanc" in names
+        assert all(m.source == "ner" and m.bbox for m in mentions)
+
+    def test_union_declaration_names_both_partners(self, nlp: spacy.Language) -> None:
+        text = (
+            "DÉCLARATION SOLENNELLE D'UNION DE FAIT\nNous, soussignés, Daniel Ortiz et Rosa "
+            "Lima, déclarons vivre en union de fait depuis le 1er mai 2016."
+        )
+        mentions = extract_mentions(_ocr(text), doc_type=T.UNION_PROOF, nlp=nlp)
+        assert {m.full_name for m in mentions} >= {"Daniel Ortiz", "Rosa Lima"}
+
+    def test_identity_documents_are_read_from_labels_only(self, nlp: spacy.Language) -> None:
+        text = "PASSEPORT\nAutorité : Jean Roy, agent"
+        assert extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=nlp) == ()
+
+    def test_text_layer_page(self) -> None:
+        page = PageOcr(page_no=2, source="text_layer", text_layer="Nom : DIOP\nPrénoms : AWA")
+        (m,) = extract_mentions(page, doc_type=T.IDENTITY_DOCUMENT, nlp=None)
+        assert (m.family_name, m.given_names, m.bbox) == ("DIOP", "AWA", None)
