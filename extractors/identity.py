@@ -181,7 +181,8 @@ def _items(lines: Sequence[_Line]) -> list[_Item]:
     labels = [_labels(ln) for ln in lines]
     for i, line in enumerate(lines):
         found = labels[i]
-        ends = [lab[1] for lab in found[1:]] + [None]
+        ends: list[int | None] = [lab[1] for lab in found[1:]]
+        ends += [None] * bool(found)
         values = [
             _clean_value(line.text[end:stop])
             for (_, _, end), stop in zip(found, ends, strict=True)
