@@ -1,0 +1,140 @@
+"""Service logs: plain or one JSON object per line, with personal names scrubbed at the source.
+
+File and folder names of envelopes may carry a person's name. The service logs envelope ids
+and sha-256 only; as a second line of defence every log record created in the process (ours,
+Prefect's, a library's traceback) has the names of the envelopes in flight replaced by
+``<name>`` before any handler sees it, so they reach neither the console nor Prefect's API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterable
+
+#: ``extra=`` keys copied into JSON records.
+EXTRA_KEYS = ("envelope", "sha256", "event", "state", "attempt", "worker")
+
+_secrets: set[str] = set()
+_lock = threading.Lock()
+_base_factory = logging.getLogRecordFactory()
+_installed = False
+
+
+def add_secrets(names: Iterable[str]) -> None:
+    """Strings (original names) that must never appear in a log from now on."""
+    with _lock:
+        # Very short names ("a.pdf") would scrub ordinary words; a name of 3 characters
+        # or fewer cannot identify a person anyway.
+        _secrets.update(n for n in names if n and len(n) > 3)
+
+
+def scrub(text: str) -> str:
+    with _lock:
+        names = sorted(_secrets, key=len, reverse=True)
+    for name in names:
+        if name in text:
+            text = text.replace(name, "<name>")
+    return text
+
+
+def _scrubbing_factory(*args, **kwargs) -> logging.LogRecord:
+    record = _base_factory(*args, **kwargs)
+    if not _secrets:
+        return record
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed %-format: leave it to the handler's own error path
+        return record
+    clean = scrub(message)
+    if clean != message:
+        record.msg, record.args = clean, ()
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+    if record.stack_info:
+        record.stack_info = scrub(record.stack_info)
+    return record
+
+
+class JsonFormatter(logging.Formatter):
+    """``{"ts", "level", "logger", "msg", "envelope", "sha256", …}`` on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "pid": record.process,
+        }
+        for key in EXTRA_KEYS:
+            value = getattr(record, key, None)
+            if value is not None:
+                out[key] = value
+        if record.exc_info:
+            out["exc"] = record.exc_text or self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+class _ServiceHandler(logging.StreamHandler):
+    """Our console handler (a distinct class, so Prefect leaves it in place)."""
+
+
+def json_wanted() -> bool:
+    return os.environ.get("INTAKE_LOG_JSON", "").lower() in {"1", "true", "yes", "on"}
+
+
+def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
+                  with_prefect: bool = False) -> None:
+    """Install the scrubbing record factory and one stderr handler (plain or JSON).
+
+    With ``with_prefect``, Prefect is imported first and its console handlers get the same
+    format, so a JSON log stays one JSON object per line.
+    """
+    global _installed
+    json_mode = json_wanted() if json_mode is None else json_mode
+    if json_mode:
+        os.environ["INTAKE_LOG_JSON"] = "1"  # inherited by the processing process
+    level = (level or os.environ.get("INTAKE_LOG_LEVEL") or "INFO").upper()
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "extractors,pipeline")
+    if not _installed:
+        logging.setLogRecordFactory(_scrubbing_factory)
+        _installed = True
+    formatter = JsonFormatter() if json_mode else logging.Formatter(
+        "%(asctime)s %(levelname)-7s %(name)s [%(process)d] %(message)s"
+    )
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if isinstance(h, _ServiceHandler):
+            root.removeHandler(h)
+    handler = _ServiceHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("pipeline", "extractors"):
+        logging.getLogger(name).setLevel(level)
+    logging.captureWarnings(True)
+    if with_prefect:
+        import prefect  # noqa: F401  (its logging set-up runs at import)
+
+        _restyle_prefect_handlers(root, handler, formatter)
+
+
+def _restyle_prefect_handlers(root: logging.Logger, ours: logging.Handler,
+                              formatter: logging.Formatter) -> None:
+    """Prefect's console handlers print in our format; its root console handler goes."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for h in list(root.handlers):
+        if isinstance(h, PrefectConsoleHandler):
+            root.removeHandler(h)
+    loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)]
+    for lg in loggers:
+        for h in getattr(lg, "handlers", ()):
+            if isinstance(h, logging.StreamHandler) and h is not ours and h.stream in (sys.stderr, sys.stdout):
+                h.setFormatter(formatter)
