@@ -1,0 +1,254 @@
+"""The people of an application and which supporting document is whose.
+
+Names are compared the way a reviewer would: accents dropped, case folded, hyphens as spaces,
+names in any order, and a middle name present on one side only tolerated. A machine-readable
+zone is compared on its letters alone, since OCR often reads its fillers as K or X.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from rapidfuzz import fuzz
+
+from schemas.codes import DocType, FieldStatus
+from schemas.config import RulesConfig
+from schemas.extraction import DocumentFacts, FieldRead, MrzRead, PersonMention
+from schemas.people import Person
+
+log = logging.getLogger(__name__)
+
+MEMBER_ROWS = range(1, 6)
+SPOUSE = 1
+#: Added to a name score when the document gives the person's exact date of birth.
+DOB_BONUS = 10.0
+#: How far under the match threshold a name may be when the date of birth agrees: the document
+#: is then theirs, and the name difference is for the reviewer (identity_mismatch).
+NEAR_MISS = 30.0
+_COUPLE_DOCS = (DocType.MARRIAGE_CERTIFICATE, DocType.UNION_PROOF)
+
+
+# --- the form's people ------------------------------------------------------------------------
+
+
+def _value(fields: Mapping[str, FieldRead], name: str) -> str | None:
+    """What the applicant wrote; a low-confidence reading still names someone to match."""
+    f = fields.get(name)
+    if f is None or f.status is FieldStatus.EMPTY or not f.value:
+        return None
+    return f.value.strip() or None
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get((value or "").lower())
+
+
+def _principal(fields: Mapping[str, FieldRead]) -> Person:
+    family, given = _value(fields, "family_name"), _value(fields, "given_names")
+    preprinted = _value(fields, "preprinted_name")
+    if not (family or given) and preprinted:
+        # The ministry printed "FAMILY NAME, Given names" on every page.
+        family, _, given = (part.strip() or None for part in preprinted.partition(","))
+    return Person(
+        id="principal", family_name=family, given_names=given,
+        date_of_birth=_date(_value(fields, "date_of_birth")), residence="quebec",
+    )
+
+
+def _member(fields: Mapping[str, FieldRead], row: int) -> Person | None:
+    key = f"member{row}"
+    family, given = _value(fields, f"{key}_family_name"), _value(fields, f"{key}_given_names")
+    if not (family or given):
+        return None
+    relationship = _value(fields, f"{key}_relationship")
+    return Person(
+        id=key, family_name=family, given_names=given,
+        date_of_birth=_date(_value(fields, f"{key}_date_of_birth")),
+        relationship=int(relationship) if relationship and relationship.isdigit() else None,
+        residence=_value(fields, f"{key}_residence"),
+        included=_yes_no(_value(fields, f"{key}_included")) is True,
+        has_spouse=_yes_no(_value(fields, f"{key}_has_spouse")),
+    )
+
+
+def people_from_form(fields: Mapping[str, FieldRead]) -> tuple[Person, ...]:
+    """The principal applicant (page 1) and every used row of page 2, in form order.
+
+    The principal is always returned, with no name when the form could not be read, so the
+    documents every application needs are still asked for.
+    """
+    members = [m for row in MEMBER_ROWS if (m := _member(fields, row)) is not None]
+    log.debug("form declares %d family member(s)", len(members))
+    return (_principal(fields), *members)
+
+
+# --- comparing names --------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def tokens(text: str | None) -> list[str]:
+    """Name words: no accents, case-folded, hyphens and fillers as spaces, no apostrophes."""
+    if not text:
+        return []
+    text = re.sub(r"['’.]", "", _fold(text))
+    return re.sub(r"[^a-z0-9]+", " ", text).split()
+
+
+def _cover(needles: Sequence[str], hay: Sequence[str]) -> tuple[float, list[str]]:
+    """Mean best score of each needle among ``hay`` (each hay word used once), and the rest."""
+    rest = list(hay)
+    scores = []
+    for needle in needles:
+        if not rest:
+            scores.append(0.0)
+            continue
+        best = max(range(len(rest)), key=lambda i: fuzz.ratio(needle, rest[i]))
+        scores.append(fuzz.ratio(needle, rest.pop(best)))
+    return (sum(scores) / len(scores) if scores else 0.0), rest
+
+
+def _given_score(seen: Sequence[str], declared: Sequence[str]) -> float:
+    """Either side may hold a middle name the other lacks; words may run together."""
+    one_way = _cover(seen, declared)[0]
+    other_way = _cover(declared, seen)[0]
+    joined = fuzz.ratio("".join(seen), "".join(declared))
+    return max(one_way, other_way, joined)
+
+
+def _mrz_skeleton(text: str) -> str:
+    return re.sub(r"[^A-Z]|[KX]", "", _fold(text).upper())
+
+
+def _mrz_score(mention: PersonMention, person: Person) -> float:
+    """The zone's letters against the person's, fillers (and the K and X OCR reads for them)
+    ignored; a long name the zone truncated is compared on what fits."""
+    seen = _mrz_skeleton(mention.text or "")
+    declared = _mrz_skeleton(f"{person.family_name or ''}{person.given_names or ''}")
+    if not seen or not declared:
+        return 0.0
+    if not (mention.text or "").endswith("<"):
+        # No filler at the end: the name filled the zone and was cut.
+        declared = declared[: len(seen)]
+    return fuzz.ratio(seen, declared)
+
+
+def _family_first(family: Sequence[str], given: Sequence[str], seen: Sequence[str]) -> float:
+    fam_score, rest = _cover(family, seen) if family else (0.0, list(seen))
+    if not given:
+        return fam_score if not rest else fam_score * 0.9
+    if not rest:
+        # Only a family name: siblings share it, so it never decides alone.
+        return fam_score * 0.8
+    giv_score = _given_score(rest, given)
+    return (fam_score + giv_score) / 2 if family else giv_score * 0.8
+
+
+def _given_first(family: Sequence[str], given: Sequence[str], seen: Sequence[str]) -> float:
+    """Given names taken first, so a different family name (maiden name) is not hidden by a
+    given name standing in for it."""
+    if not family or not given:
+        return 0.0
+    giv_score, rest = _cover(given, seen)
+    return (giv_score + (_cover(family, rest)[0] if rest else 0.0)) / 2
+
+
+def name_score(mention: PersonMention, person: Person) -> float:
+    """How well a name on a document matches a person of the form, 0–100."""
+    family = tokens(person.family_name)
+    given = tokens(person.given_names)
+    seen = tokens(mention.family_name) + tokens(mention.given_names)
+    if not seen:
+        seen = tokens(mention.full_name)
+    if not seen or not (family or given):
+        return 0.0
+    score = max(_family_first(family, given, seen), _given_first(family, given, seen))
+    if mention.source == "mrz":
+        score = max(score, _mrz_score(mention, person))
+    return round(score, 1)
+
+
+# --- who each document is about ---------------------------------------------------------------
+
+
+def mrz_mention(mrz: MrzRead) -> PersonMention:
+    """The holder named by a machine-readable zone; ``text`` is its raw name field."""
+    field = mrz.lines[0][5:] if mrz.kind == "TD3" else mrz.lines[-1]
+    return PersonMention(
+        family_name=mrz.family_name or None, given_names=mrz.given_names or None,
+        date_of_birth=mrz.date_of_birth, source="mrz", bbox=mrz.bbox, text=field,
+    )
+
+
+def _scores(mentions: Sequence[PersonMention], person: Person) -> tuple[float, bool]:
+    """Best name score over the mentions, with the date-of-birth bonus, and whether a mention
+    gives the person's exact date of birth."""
+    best, dob_agrees = 0.0, False
+    for m in mentions:
+        same_dob = person.date_of_birth is not None and m.date_of_birth == person.date_of_birth
+        dob_agrees |= same_dob
+        best = max(best, min(100.0, name_score(m, person) + (DOB_BONUS if same_dob else 0.0)))
+    return best, dob_agrees
+
+
+def _choose(
+    mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig
+) -> tuple[str | None, float]:
+    """The best-matching person, or a near miss whose date of birth agrees, or nobody."""
+    if not mentions or not people:
+        return None, 0.0
+    ranked = sorted(
+        ((*_scores(mentions, p), p.id == "principal", -i, p.id) for i, p in enumerate(people)),
+        reverse=True,
+    )
+    score, dob_agrees, _, _, pid = ranked[0]
+    if score >= cfg.name_match_min:
+        return pid, score
+    near = [r for r in ranked if r[1] and r[0] >= cfg.name_match_min - NEAR_MISS]
+    if near:
+        return near[0][4], near[0][0]
+    return None, score
+
+
+def _spouse(people: Sequence[Person]) -> Person | None:
+    return next((p for p in people if p.relationship == SPOUSE), None)
+
+
+def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> DocumentFacts:
+    mentions = list(doc.mentions)
+    person, score = None, 0.0
+    if doc.mrz is not None:
+        # The zone is the document's own statement of its holder: it decides when it matches.
+        person, score = _choose([mrz_mention(doc.mrz)], people, cfg)
+    if person is None:
+        person, score = _choose(mentions, people, cfg)
+    spouse = _spouse(people)
+    if doc.doc_type in _COUPLE_DOCS and spouse is not None and person in ("principal", spouse.id):
+        # A marriage or union document names the couple; it is the spouse's required proof.
+        person, score = spouse.id, max(score, _scores(mentions, spouse)[0])
+    return doc.model_copy(update={"person": person, "match_score": round(score, 1)})
+
+
+def assign_documents(
+    docs: Sequence[DocumentFacts], people: Sequence[Person], *, cfg: RulesConfig
+) -> list[DocumentFacts]:
+    """Each document with ``person`` (or None when it names nobody of the form) and its
+    ``match_score``; the inputs are left unchanged."""
+    out = [_assign(doc, people, cfg) for doc in docs]
+    matched = sum(d.person is not None for d in out)
+    log.info("%d document(s), %d matched to a person", len(out), matched)
+    return out

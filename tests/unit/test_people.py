@@ -1,0 +1,253 @@
+"""The form's people, name matching and who each document is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors.mrz import parse_td3
+from extractors.people import assign_documents, mrz_mention, name_score, people_from_form
+from schemas.codes import DocType, FieldKind, FieldStatus
+from schemas.config import RulesConfig
+from schemas.extraction import DocumentFacts, FieldRead, PersonMention
+from schemas.people import Person
+
+T = DocType
+D = dt.date
+RULES = RulesConfig()
+
+
+def _field(name: str, value: str | None, *, status: FieldStatus = FieldStatus.READ) -> FieldRead:
+    page = 2 if name.startswith("member") else 1
+    kind = FieldKind.DATE if "date" in name else FieldKind.COMB
+    if status is FieldStatus.EMPTY:
+        value = None
+    return FieldRead(
+        name=name,
+        kind=kind,
+        form_page=page,
+        value=value,
+        status=status,
+        confidence=0.95 if status is FieldStatus.READ else 0.4,
+    )
+
+
+def _fields(**values: str | None) -> dict[str, FieldRead]:
+    return {k: _field(k, v) for k, v in values.items()}
+
+
+PRINCIPAL = Person(
+    id="principal", family_name="TREMBLAY", given_names="MARIE-ÈVE", date_of_birth=D(1988, 4, 12)
+)
+SPOUSE = Person(
+    id="member1",
+    family_name="OKAFOR",
+    given_names="CHIDI",
+    relationship=1,
+    date_of_birth=D(1986, 1, 30),
+)
+CHILD = Person(
+    id="member2",
+    family_name="TREMBLAY",
+    given_names="LUC",
+    relationship=2,
+    date_of_birth=D(2012, 6, 1),
+)
+PEOPLE = (PRINCIPAL, SPOUSE, CHILD)
+
+
+def _doc(doc_type: DocType, *mentions: PersonMention, **kw: object) -> DocumentFacts:
+    return DocumentFacts(doc_type=doc_type, pages=(4,), mentions=mentions, **kw)
+
+
+class TestPeopleFromForm:
+    def test_principal_and_used_rows(self) -> None:
+        """GIVEN page-1 fields and two filled rows of page 2 WHEN read THEN the principal and
+        those two members, typed."""
+        fields = _fields(
+            family_name="TREMBLAY",
+            given_names="MARIE-ÈVE",
+            date_of_birth="1988-04-12",
+            member1_family_name="OKAFOR",
+            member1_given_names="CHIDI",
+            member1_relationship="1",
+            member1_date_of_birth="1986-01-30",
+            member1_residence="quebec",
+            member1_included="yes",
+            member1_has_spouse="yes",
+            member3_family_name="TREMBLAY",
+            member3_given_names="LÉA",
+            member3_relationship="2",
+            member3_residence="abroad",
+            member3_included="no",
+            member3_has_spouse="no",
+        )
+        principal, m1, m3 = people_from_form(fields)
+        assert (principal.id, principal.family_name, principal.date_of_birth) == (
+            "principal",
+            "TREMBLAY",
+            D(1988, 4, 12),
+        )
+        assert (m1.id, m1.relationship, m1.residence, m1.included, m1.has_spouse) == (
+            "member1",
+            1,
+            "quebec",
+            True,
+            True,
+        )
+        assert (m3.id, m3.included, m3.has_spouse, m3.residence) == (
+            "member3",
+            False,
+            False,
+            "abroad",
+        )
+
+    def test_empty_rows_are_not_people(self) -> None:
+        fields = _fields(family_name="ROY", given_names="ANNE")
+        fields["member1_family_name"] = _field(
+            "member1_family_name", None, status=FieldStatus.EMPTY
+        )
+        assert [p.id for p in people_from_form(fields)] == ["principal"]
+
+    def test_unticked_included_is_not_included(self) -> None:
+        fields = _fields(family_name="ROY", member1_family_name="ROY", member1_given_names="LOU")
+        assert people_from_form(fields)[1].included is False
+
+    def test_an_unreadable_name_still_names_someone(self) -> None:
+        """GIVEN a family name read with low confidence WHEN read THEN its best reading is kept
+        for matching (checks report it as unreadable, never as a mismatch)."""
+        fields = {"family_name": _field("family_name", "TREMBIAY", status=FieldStatus.UNREADABLE)}
+        assert people_from_form(fields)[0].family_name == "TREMBIAY"
+
+    def test_preprinted_name_when_the_applicant_wrote_none(self) -> None:
+        fields = _fields(preprinted_name="TREMBLAY, Marie-Ève")
+        principal = people_from_form(fields)[0]
+        assert (principal.family_name, principal.given_names) == ("TREMBLAY", "Marie-Ève")
+
+    def test_no_form_still_has_a_principal(self) -> None:
+        assert people_from_form({}) == (Person(id="principal", residence="quebec"),)
+
+
+class TestNameScore:
+    @pytest.mark.parametrize(
+        "mention",
+        [
+            PersonMention(full_name="Marie-Eve Tremblay"),
+            PersonMention(full_name="TREMBLAY Marie Ève"),
+            PersonMention(family_name="tremblay", given_names="marie-eve"),
+            PersonMention(family_name="TREMBLAY", given_names="MARIE"),
+            PersonMention(full_name="Marie Ève Josée Tremblay"),
+            PersonMention(full_name="MARIEEVE TREMBLAY"),
+        ],
+    )
+    def test_same_person_written_differently(self, mention: PersonMention) -> None:
+        """Accents, case, order, hyphens, a middle name on one side only: still a match."""
+        assert name_score(mention, PRINCIPAL) >= RULES.name_match_min
+
+    @pytest.mark.parametrize(
+        "mention",
+        [
+            PersonMention(full_name="Luc Tremblay"),
+            PersonMention(full_name="Tremblay"),
+            PersonMention(full_name="Marie-Ève Gagnon"),
+            PersonMention(full_name="Sophie Leblanc"),
+        ],
+    )
+    def test_other_people(self, mention: PersonMention) -> None:
+        """A sibling, a bare family name, another family name, a stranger: no match."""
+        assert name_score(mention, PRINCIPAL) < RULES.name_match_min
+
+    def test_one_ocr_slip_is_tolerated(self) -> None:
+        assert name_score(PersonMention(full_name="Tremblai Marie-Eve"), PRINCIPAL) >= 85
+
+    def test_mrz_fillers_read_as_k(self) -> None:
+        """GIVEN a zone whose fillers OCR read as K and X WHEN compared THEN its letters match."""
+        mrz = parse_td3(
+            (
+                "P<CANTREMBLAY<<MARIEKEVEK<X<<<K<K<< KKK KKK KK",
+                "AB1234567<CAN8804121F3001012<<<<<<<<<<<<<<00",
+            )
+        )
+        assert name_score(mrz_mention(mrz), PRINCIPAL) >= 95
+
+
+class TestAssignDocuments:
+    def test_document_goes_to_the_person_it_names(self) -> None:
+        docs = [
+            _doc(T.BIRTH_CERTIFICATE, PersonMention(full_name="Luc Tremblay")),
+            _doc(T.IDENTITY_DOCUMENT, PersonMention(family_name="OKAFOR", given_names="CHIDI")),
+        ]
+        out = assign_documents(docs, PEOPLE, cfg=RULES)
+        assert [d.person for d in out] == ["member2", "member1"]
+        assert all(d.match_score >= 85 for d in out)
+        assert docs[0].person is None  # inputs unchanged
+
+    def test_nobody_matches(self) -> None:
+        """GIVEN a lease naming a stranger WHEN assigned THEN it is nobody's."""
+        (doc,) = assign_documents(
+            [_doc(T.RESIDENCE_PROOF, PersonMention(full_name="Jean Roy"))], PEOPLE, cfg=RULES
+        )
+        assert doc.person is None
+
+    def test_no_readable_name_is_nobodys(self) -> None:
+        (doc,) = assign_documents([_doc(T.RESIDENCE_PROOF)], PEOPLE, cfg=RULES)
+        assert (doc.person, doc.match_score) == (None, 0.0)
+
+    def test_mrz_counts_over_the_printed_labels(self) -> None:
+        """GIVEN a passport whose labels were misread as a stranger's name but whose zone names
+        the spouse WHEN assigned THEN it is the spouse's."""
+        mrz = parse_td3(
+            (
+                "P<NGAOKAFOR<<CHIDI<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+                "A12345678<NGA8601309M3001012<<<<<<<<<<<<<<00",
+            )
+        )
+        doc = _doc(T.IDENTITY_DOCUMENT, PersonMention(full_name="Ckafar Chldl Xyz"), mrz=mrz)
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member1"
+
+    def test_marriage_naming_both_goes_to_the_spouse(self) -> None:
+        doc = _doc(
+            T.MARRIAGE_CERTIFICATE,
+            PersonMention(full_name="Marie-Ève Tremblay"),
+            PersonMention(full_name="Chidi Okafor"),
+        )
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member1"
+
+    def test_union_proof_naming_only_the_principal_goes_to_the_spouse(self) -> None:
+        doc = _doc(T.UNION_PROOF, PersonMention(full_name="Marie-Ève Tremblay"))
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member1"
+
+    def test_marriage_without_a_spouse_on_the_form_goes_to_whom_it_names(self) -> None:
+        doc = _doc(T.MARRIAGE_CERTIFICATE, PersonMention(full_name="Marie-Ève Tremblay"))
+        assert assign_documents([doc], (PRINCIPAL, CHILD), cfg=RULES)[0].person == "principal"
+
+    def test_near_miss_with_the_same_birth_date_is_theirs(self) -> None:
+        """GIVEN a birth certificate under a maiden name with the principal's exact birth date
+        WHEN assigned THEN it is the principal's, with a score under the threshold (so checks
+        report the name difference)."""
+        doc = _doc(
+            T.BIRTH_CERTIFICATE,
+            PersonMention(full_name="Marie-Ève Gagnon", date_of_birth=D(1988, 4, 12)),
+        )
+        (out,) = assign_documents([doc], PEOPLE, cfg=RULES)
+        assert out.person == "principal" and out.match_score < RULES.name_match_min
+
+    def test_birth_date_separates_namesakes(self) -> None:
+        """GIVEN a mother and daughter both 'Marie Tremblay' WHEN a document gives the
+        daughter's birth date THEN it is the daughter's."""
+        mother = Person(
+            id="principal", family_name="TREMBLAY", given_names="MARIE", date_of_birth=D(1970, 1, 1)
+        )
+        daughter = Person(
+            id="member2",
+            family_name="TREMBLAY",
+            given_names="MARIE",
+            relationship=2,
+            date_of_birth=D(2010, 2, 2),
+        )
+        doc = _doc(
+            T.BIRTH_CERTIFICATE,
+            PersonMention(full_name="Marie Tremblay", date_of_birth=D(2010, 2, 2)),
+        )
+        assert assign_documents([doc], (mother, daughter), cfg=RULES)[0].person == "member2"
