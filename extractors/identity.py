@@ -42,6 +42,8 @@ _SUBJECT = (
 #: (kind, pattern) in priority order: at one position the first that matches wins.
 _LABELS: tuple[tuple[str, str], ...] = (
     ("skip", rf"(?:nom\s+{_OF})?(?:{_NOT_SUBJECT})(?:'s)?(?:\s+(?:full\s+)?name)?"),
+    ("skip", rf"(?:date\s+de\s+naissance|date\s+of\s+birth|nee?\s+le)\s+{_OF}(?:{_NOT_SUBJECT})|"
+             rf"(?:{_NOT_SUBJECT})(?:'s)?\s+(?:date\s+of\s+birth|birth\s*date)"),
     ("dob", r"nee?\s*(?:\(e\))?\s+le|date\s+de\s+naissance|date\s+of\s+birth|birth\s*date|"
             r"born(?:\s+on)?|ddn|dob"),
     ("full", rf"nom\s+(?:et|&)\s+prenoms?(?:\(s\))?|nom\s+complet|full\s+name|"

@@ -84,6 +84,16 @@ class TestLabels:
             dt.date(1991, 3, 3),
         )
 
+    def test_parents_birth_dates_are_not_the_subjects(self) -> None:
+        """GIVEN a certificate giving the father's birth date before the child's WHEN read THEN
+        the child's birth date is the one kept."""
+        text = (
+            "Nom : LEBLANC   Prénoms : Sophie\nDate de naissance du père : 12/03/1960\n"
+            "Née le 3 mars 1991\nFather's date of birth: 1960-01-01"
+        )
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert m.date_of_birth == dt.date(1991, 3, 3)
+
     def test_english_birth_certificate(self) -> None:
         text = (
             "Certificate of Birth\nName of child: Kwame Mensah\n"
