@@ -1,0 +1,53 @@
+"""The real problem PDFs each end with a clear outcome, and a batch holding them carries on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.flows import intake_batch
+
+# file → (status, flag code expected, what the reviewer reads)
+OUTCOMES = {
+    "invalid.pdf": ("unreadable", "unreadable_file"),
+    "skew-encrypted.pdf": ("unreadable", "unreadable_file"),
+    "hugemono.pdf": ("unreadable", "unreadable_file"),
+    "blank.pdf": (None, "blank_page"),
+    "tagged.pdf": (None, None),
+}
+
+
+@pytest.fixture(scope="module")
+def batch_reports(tmp_path_factory, real_scans: Path) -> dict[str, dict]:
+    inbox = tmp_path_factory.mktemp("inbox")
+    for name in OUTCOMES:
+        shutil.copy(real_scans / "problem-pdfs" / name, inbox / name)
+    data = tmp_path_factory.mktemp("data")
+    reports = intake_batch(inbox, data)
+    return {r.packet_id: json.loads(r.model_dump_json()) for r in reports}
+
+
+class TestProblemFiles:
+    def test_every_file_has_a_report(self, batch_reports: dict) -> None:
+        """GIVEN a batch of broken and odd files WHEN it runs THEN none stops the batch."""
+        assert sorted(batch_reports) == sorted(Path(n).stem for n in OUTCOMES)
+
+    @pytest.mark.parametrize("name", sorted(OUTCOMES))
+    def test_outcome(self, batch_reports: dict, name: str) -> None:
+        status, code = OUTCOMES[name]
+        report = batch_reports[Path(name).stem]
+        codes = {f["code"] for f in report["flags"]}
+        if status:
+            assert report["status"] == status
+        if code:
+            assert code in codes
+        if code == "unreadable_file":
+            flag = next(f for f in report["flags"] if f["code"] == code)
+            assert flag["file"] == name and len(flag["message"]) > 20
+
+    def test_born_digital_pdf_reuses_its_text_layer(self, batch_reports: dict) -> None:
+        report = batch_reports["tagged"]
+        assert report["pages"] and "unreadable_file" not in {f["code"] for f in report["flags"]}
