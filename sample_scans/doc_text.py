@@ -18,206 +18,78 @@ MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
              "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")  # fmt: skip
-MONTHS_ICAO_FR = (
-    "JANV",
-    "FÉVR",
-    "MARS",
-    "AVR",
-    "MAI",
-    "JUIN",
-    "JUIL",
-    "AOÛT",
-    "SEPT",
-    "OCT",
-    "NOV",
-    "DÉC",
-)
+MONTHS_ICAO_FR = ("JANV", "FÉVR", "MARS", "AVR", "MAI", "JUIN",
+                  "JUIL", "AOÛT", "SEPT", "OCT", "NOV", "DÉC")  # fmt: skip
 
-#: ISO-3 -> (French name, English name, French state title, English state title, cities).
+#: ISO-3 -> (French name, English name, French state title, English state title, towns).
 COUNTRIES: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
-    "HTI": (
-        "Haïti",
-        "Haiti",
-        "République d'Haïti",
-        "Republic of Haiti",
-        ("Port-au-Prince", "Cap-Haïtien", "Les Cayes", "Gonaïves", "Jacmel", "Jérémie"),
-    ),
-    "COD": (
-        "République démocratique du Congo",
-        "Democratic Republic of the Congo",
-        "République démocratique du Congo",
-        "Democratic Republic of the Congo",
-        ("Kinshasa", "Lubumbashi", "Mbuji-Mayi", "Kisangani", "Bukavu", "Goma"),
-    ),
-    "SYR": (
-        "Syrie",
-        "Syria",
-        "République arabe syrienne",
-        "Syrian Arab Republic",
-        ("Damas", "Alep", "Homs", "Lattaquié", "Hama"),
-    ),
-    "COL": (
-        "Colombie",
-        "Colombia",
-        "République de Colombie",
-        "Republic of Colombia",
-        ("Bogotá", "Medellín", "Cali", "Barranquilla", "Cúcuta"),
-    ),
-    "CMR": (
-        "Cameroun",
-        "Cameroon",
-        "République du Cameroun",
-        "Republic of Cameroon",
-        ("Yaoundé", "Douala", "Bafoussam", "Garoua", "Bamenda"),
-    ),
-    "AFG": (
-        "Afghanistan",
-        "Afghanistan",
-        "République islamique d'Afghanistan",
-        "Islamic Republic of Afghanistan",
-        ("Kaboul", "Hérat", "Kandahar", "Mazar-e Charif"),
-    ),
-    "DZA": (
-        "Algérie",
-        "Algeria",
-        "République algérienne démocratique et populaire",
-        "People's Democratic Republic of Algeria",
-        ("Alger", "Oran", "Constantine", "Annaba", "Tizi Ouzou"),
-    ),
-    "UKR": (
-        "Ukraine",
-        "Ukraine",
-        "Ukraine",
-        "Ukraine",
-        ("Kyiv", "Kharkiv", "Odesa", "Lviv", "Dnipro"),
-    ),
-    "SEN": (
-        "Sénégal",
-        "Senegal",
-        "République du Sénégal",
-        "Republic of Senegal",
-        ("Dakar", "Thiès", "Saint-Louis", "Ziguinchor", "Kaolack"),
-    ),
-    "CAN": (
-        "Canada",
-        "Canada",
-        "Canada",
-        "Canada",
-        ("Montréal", "Québec", "Sherbrooke", "Gatineau"),
-    ),
-    "MAR": (
-        "Maroc",
-        "Morocco",
-        "Royaume du Maroc",
-        "Kingdom of Morocco",
-        ("Casablanca", "Rabat", "Fès"),
-    ),
-    "CIV": (
-        "Côte d'Ivoire",
-        "Côte d'Ivoire",
-        "République de Côte d'Ivoire",
-        "Republic of Côte d'Ivoire",
-        ("Abidjan", "Bouaké", "Yamoussoukro"),
-    ),
-    "GIN": (
-        "Guinée",
-        "Guinea",
-        "République de Guinée",
-        "Republic of Guinea",
-        ("Conakry", "Kankan", "Labé"),
-    ),
-    "IRN": (
-        "Iran",
-        "Iran",
-        "République islamique d'Iran",
-        "Islamic Republic of Iran",
-        ("Téhéran", "Ispahan", "Tabriz"),
-    ),
-    "MEX": (
-        "Mexique",
-        "Mexico",
-        "États-Unis du Mexique",
-        "United Mexican States",
-        ("Mexico", "Puebla", "Oaxaca"),
-    ),
-    "VEN": (
-        "Venezuela",
-        "Venezuela",
-        "République bolivarienne du Venezuela",
-        "Bolivarian Republic of Venezuela",
-        ("Caracas", "Maracaibo", "Valencia"),
-    ),
-    "BDI": (
-        "Burundi",
-        "Burundi",
-        "République du Burundi",
-        "Republic of Burundi",
-        ("Bujumbura", "Gitega"),
-    ),
-    "RWA": ("Rwanda", "Rwanda", "République du Rwanda", "Republic of Rwanda", ("Kigali", "Butare")),
-    "LBN": (
-        "Liban",
-        "Lebanon",
-        "République libanaise",
-        "Lebanese Republic",
-        ("Beyrouth", "Tripoli", "Saïda"),
-    ),
-    "IRQ": (
-        "Irak",
-        "Iraq",
-        "République d'Irak",
-        "Republic of Iraq",
-        ("Bagdad", "Mossoul", "Erbil"),
-    ),
+    "HTI": ("Haïti", "Haiti", "République d'Haïti", "Republic of Haiti",
+            ("Port-au-Prince", "Cap-Haïtien", "Les Cayes", "Gonaïves", "Jacmel", "Jérémie")),
+    "COD": ("République démocratique du Congo", "Democratic Republic of the Congo",
+            "République démocratique du Congo", "Democratic Republic of the Congo",
+            ("Kinshasa", "Lubumbashi", "Mbuji-Mayi", "Kisangani", "Bukavu", "Goma")),
+    "SYR": ("Syrie", "Syria", "République arabe syrienne", "Syrian Arab Republic",
+            ("Damas", "Alep", "Homs", "Lattaquié", "Hama")),
+    "COL": ("Colombie", "Colombia", "République de Colombie", "Republic of Colombia",
+            ("Bogotá", "Medellín", "Cali", "Barranquilla", "Cúcuta")),
+    "CMR": ("Cameroun", "Cameroon", "République du Cameroun", "Republic of Cameroon",
+            ("Yaoundé", "Douala", "Bafoussam", "Garoua", "Bamenda")),
+    "AFG": ("Afghanistan", "Afghanistan", "République islamique d'Afghanistan",
+            "Islamic Republic of Afghanistan", ("Kaboul", "Hérat", "Kandahar", "Mazar-e Charif")),
+    "DZA": ("Algérie", "Algeria", "République algérienne démocratique et populaire",
+            "People's Democratic Republic of Algeria",
+            ("Alger", "Oran", "Constantine", "Annaba", "Tizi Ouzou")),
+    "UKR": ("Ukraine", "Ukraine", "Ukraine", "Ukraine", ("Kyiv", "Kharkiv", "Odesa", "Lviv")),
+    "SEN": ("Sénégal", "Senegal", "République du Sénégal", "Republic of Senegal",
+            ("Dakar", "Thiès", "Saint-Louis", "Ziguinchor", "Kaolack")),
+    "CAN": ("Canada", "Canada", "Canada", "Canada", ("Montréal", "Québec", "Sherbrooke")),
+    "MAR": ("Maroc", "Morocco", "Royaume du Maroc", "Kingdom of Morocco",
+            ("Casablanca", "Rabat", "Fès")),
+    "CIV": ("Côte d'Ivoire", "Côte d'Ivoire", "République de Côte d'Ivoire",
+            "Republic of Côte d'Ivoire", ("Abidjan", "Bouaké", "Yamoussoukro")),
+    "GIN": ("Guinée", "Guinea", "République de Guinée", "Republic of Guinea",
+            ("Conakry", "Kankan", "Labé")),
+    "IRN": ("Iran", "Iran", "République islamique d'Iran", "Islamic Republic of Iran",
+            ("Téhéran", "Ispahan", "Tabriz")),
+    "MEX": ("Mexique", "Mexico", "États-Unis du Mexique", "United Mexican States",
+            ("Mexico", "Puebla", "Oaxaca")),
+    "VEN": ("Venezuela", "Venezuela", "République bolivarienne du Venezuela",
+            "Bolivarian Republic of Venezuela", ("Caracas", "Maracaibo", "Valencia")),
+    "BDI": ("Burundi", "Burundi", "République du Burundi", "Republic of Burundi",
+            ("Bujumbura", "Gitega")),
+    "RWA": ("Rwanda", "Rwanda", "République du Rwanda", "Republic of Rwanda",
+            ("Kigali", "Butare")),
+    "LBN": ("Liban", "Lebanon", "République libanaise", "Lebanese Republic",
+            ("Beyrouth", "Tripoli", "Saïda")),
+    "IRQ": ("Irak", "Iraq", "République d'Irak", "Republic of Iraq",
+            ("Bagdad", "Mossoul", "Erbil")),
     "ERI": ("Érythrée", "Eritrea", "État d'Érythrée", "State of Eritrea", ("Asmara", "Keren")),
-    "NGA": (
-        "Nigeria",
-        "Nigeria",
-        "République fédérale du Nigeria",
-        "Federal Republic of Nigeria",
-        ("Lagos", "Abuja", "Ibadan", "Enugu"),
-    ),
-}
+    "NGA": ("Nigeria", "Nigeria", "République fédérale du Nigeria",
+            "Federal Republic of Nigeria", ("Lagos", "Abuja", "Ibadan", "Enugu")),
+}  # fmt: skip
 
-GIVEN_F = (
-    "Marie",
-    "Rose",
-    "Fatou",
-    "Amina",
-    "Grâce",
-    "Nadia",
-    "Josette",
-    "Lucia",
-    "Esther",
-    "Claudette",
-    "Mariam",
-)
-GIVEN_M = (
-    "Jean",
-    "Pierre",
-    "Joseph",
-    "Moussa",
-    "Ahmad",
-    "Emmanuel",
-    "Carlos",
-    "Paul",
-    "Ibrahim",
-    "Wilfrid",
-    "André",
-)
-FAMILY = (
-    "Laguerre",
-    "Mbala",
-    "Diallo",
-    "Haddad",
-    "Pérez",
-    "Nkemdirim",
-    "Baptiste",
-    "Rahimi",
-    "Kanza",
-    "Morel",
-    "Okoro",
-)
+GIVEN_F = ("Marie", "Rose", "Fatou", "Amina", "Grâce", "Nadia", "Josette", "Lucia", "Esther",
+           "Claudette", "Mariam")  # fmt: skip
+GIVEN_M = ("Jean", "Pierre", "Joseph", "Moussa", "Ahmad", "Emmanuel", "Carlos", "Paul",
+           "Ibrahim", "Wilfrid", "André")  # fmt: skip
+FAMILY = ("Laguerre", "Mbala", "Diallo", "Haddad", "Pérez", "Nkemdirim", "Baptiste", "Rahimi",
+          "Kanza", "Morel", "Okoro")  # fmt: skip
+
+#: Field labels shared by the templates: key -> (French, English).
+LABELS: dict[str, tuple[str, str]] = {
+    "name": ("Nom", "Name"), "surname": ("Nom de famille", "Surname"),
+    "given": ("Prénoms", "Given names"), "sex": ("Sexe", "Sex"),
+    "birth": ("Date de naissance", "Date of birth"),
+    "place": ("Lieu de naissance", "Place of birth"),
+    "father": ("Père", "Father"), "mother": ("Mère", "Mother"),
+    "registered": ("Date de la déclaration", "Date of registration"),
+    "nationality": ("Nationalité", "Nationality"), "country": ("Pays", "Country"),
+    "married_on": ("Date du mariage", "Date of marriage"),
+    "married_at": ("Lieu du mariage", "Place of marriage"), "witnesses": ("Témoins", "Witnesses"),
+    "registrar": ("Officier de l'état civil", "Registrar of Civil Status"),
+    "entry": ("Acte no ", "Entry no. "), "patient": ("Patient(e)", "Patient"),
+    "date": ("Date", "Date"), "amount": ("Montant", "Amount"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -237,6 +109,15 @@ class DocContext:
     def t(self, fr: str, en: str) -> str:
         """Pick the French or the English wording."""
         return fr if self.lang == "fr" else en
+
+    def w(self, key: str) -> str:
+        """A shared label (``LABELS``) in the document's language."""
+        return self.t(*LABELS[key])
+
+    def bi(self, key: str) -> str:
+        """A shared label in both languages, the document's own first: ``Sexe / Sex``."""
+        fr, en = LABELS[key]
+        return f"{fr} / {en}" if self.fr else f"{en} / {fr}"
 
     @property
     def fr(self) -> bool:
@@ -297,7 +178,8 @@ def fmt_date(d: dt.date, *, lang: str, style: str) -> str:
     if style == "dots":
         return d.strftime("%d.%m.%Y")
     if style == "icao":
-        return f"{d.day:02d} {MONTHS_ICAO_FR[d.month - 1]}/{MONTHS_EN[d.month - 1][:3].upper()} {d.year}"
+        month = f"{MONTHS_ICAO_FR[d.month - 1]}/{MONTHS_EN[d.month - 1][:3].upper()}"
+        return f"{d.day:02d} {month} {d.year}"
     return d.isoformat()
 
 

@@ -11,6 +11,19 @@ from sample_scans.sheet import BODY_FAMILIES, Sheet
 
 MARGIN = 60.0
 RIGHT = 612.0 - MARGIN
+#: used when a caller gives no address (an invented one in Montréal)
+DEFAULT_ADDRESS = {
+    "street": "1835 rue des Érables",
+    "apartment": "",
+    "municipality": "Montréal",
+    "postal_code": "H2K 3L8",
+    "province": "QC",
+}
+
+
+def home(ctx: DocContext) -> dict:
+    """The Québec address documents are sent to."""
+    return ctx.address or DEFAULT_ADDRESS
 
 
 def new_sheet(ctx: DocContext, *, family: str | None = None) -> Sheet:

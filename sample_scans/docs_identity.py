@@ -52,24 +52,29 @@ def render_identity(ctx: DocContext) -> list[Image.Image]:
     return [page.finish()]
 
 
+ID_LABELS = {
+    "type": ("Type", "Type"),
+    "code": ("Code du pays", "Country code"),
+    "number": ("No du passeport", "Passport No."),
+    "surname": ("Nom", "Surname"),
+    "given": ("Prénoms", "Given names"),
+    "nationality": ("Nationalité", "Nationality"),
+    "birth": ("Date de naissance", "Date of birth"),
+    "sex": ("Sexe", "Sex"),
+    "place": ("Lieu de naissance", "Place of birth"),
+    "issue": ("Date de délivrance", "Date of issue"),
+    "expiry": ("Date d'expiration", "Date of expiry"),
+    "authority": ("Autorité", "Authority"),
+    "card_number": ("No de la carte", "Card No."),
+}
+
+
 def _labels(ctx: DocContext) -> dict[str, str]:
-    bi = ctx.rng.random() < 0.85  # most travel documents are bilingual; some only local
-
-    def lab(fr: str, en: str) -> str:  # noqa: E306 - a tiny local helper
-        if not bi:
-            return ctx.t(fr, en)
-        return f"{fr} / {en}" if ctx.fr else f"{en} / {fr}"
-
-    return {
-        "type": lab("Type", "Type"), "code": lab("Code du pays", "Country code"),
-        "number": lab("No du passeport", "Passport No."), "surname": lab("Nom", "Surname"),
-        "given": lab("Prénoms", "Given names"), "nationality": lab("Nationalité", "Nationality"),
-        "birth": lab("Date de naissance", "Date of birth"), "sex": lab("Sexe", "Sex"),
-        "place": lab("Lieu de naissance", "Place of birth"), "issue": lab("Date de délivrance", "Date of issue"),
-        "expiry": lab("Date d'expiration", "Date of expiry"), "authority": lab("Autorité", "Authority"),
-        "card_number": lab("No de la carte", "Card No."), "signature": lab("Signature du titulaire", "Holder's signature"),
-        "address": lab("Adresse", "Address"),
-    }  # fmt: skip
+    """The document's field labels: mostly bilingual, the issuer's language first."""
+    if ctx.rng.random() < 0.15:  # some states print their own language only
+        return {key: ctx.t(fr, en) for key, (fr, en) in ID_LABELS.items()}
+    order = (lambda fr, en: f"{fr} / {en}") if ctx.fr else (lambda fr, en: f"{en} / {fr}")
+    return {key: order(fr, en) for key, (fr, en) in ID_LABELS.items()}
 
 
 def _field(

@@ -17,10 +17,8 @@ from sample_scans.doc_text import REFERENCE_DATE, DocContext
 from sample_scans.docs_civil import (
     BIRTH_VARIANTS,
     MARRIAGE_VARIANTS,
-    UNION_VARIANTS,
     render_birth,
     render_marriage,
-    render_union,
 )
 from sample_scans.docs_health import (
     DEPENDENCY_VARIANTS,
@@ -36,6 +34,7 @@ from sample_scans.docs_letters import (
     render_supporting_letter,
 )
 from sample_scans.docs_residence import RESIDENCE_VARIANTS, render_residence
+from sample_scans.docs_union import UNION_VARIANTS, render_union
 from sample_scans.mrz import check_digit, corrupt_mrz, mrz_td1, mrz_td3, verify_mrz
 
 log = logging.getLogger(__name__)

@@ -19,14 +19,8 @@ import numpy as np
 import segno
 from PIL import Image, ImageDraw
 
-from sample_scans.handwriting import (
-    HandStyle,
-    draw_char_in_box,
-    draw_signature,
-    draw_tick,
-    load_font,
-    pick_hand_style,
-)
+from sample_scans.handwriting import HandStyle, draw_char_in_box, load_font, pick_hand_style
+from sample_scans.pen import draw_signature, draw_tick
 from schemas.codes import FieldKind
 from schemas.form import FORM_PDF, FieldSpec, FormLayout, load_form_layout
 

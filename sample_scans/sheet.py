@@ -16,12 +16,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from sample_scans.handwriting import (
     draw_hand_text,
-    draw_signature,
     ink_layer,
     load_font,
     multiply_into,
     pick_hand_style,
 )
+from sample_scans.pen import draw_signature
 
 _TT = Path("/usr/share/fonts/truetype")
 #: family -> (regular, bold, italic) font files.
@@ -229,7 +229,7 @@ class Sheet:
         ink: int | None = None,
     ) -> None:
         """A round rubber stamp: text around the ring, a few words in the middle, unevenly inked."""
-        k, rng = self.k, self.rng
+        k = self.k
         side = int(radius * 2.3 * k)
         mask = Image.new("L", (side, side), 0)
         d = ImageDraw.Draw(mask)
@@ -237,7 +237,7 @@ class Sheet:
         for rr, w in ((r, 2.2), (r * 0.72, 1.2)):
             d.ellipse([c - rr, c - rr, c + rr, c + rr], outline=255, width=max(1, round(w * k)))
         face = load_font(FAMILIES["sans"][1], round(radius * 0.2 * k))
-        text = f" {ring.upper()} ★ "
+        text = f" {ring.upper()} • "
         step = 2 * math.pi / max(len(text), 1)
         for i, ch in enumerate(text):
             a = -math.pi / 2 + (i - len(text) / 2) * step

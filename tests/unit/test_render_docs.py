@@ -50,7 +50,9 @@ ANNA = {
 }
 
 
-def _render(doc_type: str, *, dpi: int, lang: str = "fr", seed: int = 3, **kw: object) -> list[Image.Image]:
+def _render(
+    doc_type: str, *, dpi: int, lang: str = "fr", seed: int = 3, **kw: object
+) -> list[Image.Image]:
     return render_document(
         doc_type,
         subject=SUBJECT,

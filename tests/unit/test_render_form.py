@@ -51,7 +51,9 @@ def pages() -> list[Image.Image]:
 def _ink(page: Image.Image, page_no: int, box_pt: tuple[float, ...], inset: float = 0.0) -> int:
     """Pixels in a point box that are clearly darker than on the blank form."""
     k = DPI / 72
-    x0, y0, x1, y1 = (round((v + d) * k) for v, d in zip(box_pt, (inset, inset, -inset, -inset), strict=True))
+    x0, y0, x1, y1 = (
+        round((v + d) * k) for v, d in zip(box_pt, (inset, inset, -inset, -inset), strict=True)
+    )
     now = np.asarray(page)[y0:y1, x0:x1].astype(int)
     blank = blank_pages(DPI)[page_no - 1][y0:y1, x0:x1].astype(int)
     return int(((blank - now) > INK_DELTA).sum())
@@ -63,7 +65,9 @@ class TestPages:
 
     def test_same_seed_same_pages(self, pages: list[Image.Image]) -> None:
         again = _render(VALUES)
-        assert all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(pages, again, strict=True))
+        assert all(
+            np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(pages, again, strict=True)
+        )
 
     def test_value_too_long_is_refused(self) -> None:
         with pytest.raises(ValueError, match="postal_code"):
@@ -93,7 +97,9 @@ class TestMinistryHeader:
 def _decode_qr(page: Image.Image) -> str:
     k = DPI / 72
     x0, y0, x1, y1 = form_layout().field("qr_code", 1).bbox
-    crop = np.asarray(page)[int(y0 * k) - 20 : int(y1 * k) + 20, int(x0 * k) - 20 : int(x1 * k) + 20]
+    crop = np.asarray(page)[
+        int(y0 * k) - 20 : int(y1 * k) + 20, int(x0 * k) - 20 : int(x1 * k) + 20
+    ]
     text, _, _ = cv2.QRCodeDetector().detectAndDecode(np.ascontiguousarray(crop))
     return text
 
