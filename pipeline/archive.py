@@ -158,3 +158,26 @@ def discard_work(envelope_dir: Path) -> None:
 def is_private(path: Path) -> bool:
     """Nothing readable, writable or searchable by others."""
     return not (path.lstat().st_mode & stat.S_IRWXO)
+
+
+def restore_from_quarantine(quarantined: Path, *, retry_root: Path, sha256: str,
+                            envelope_id: str) -> Path:
+    """Move a quarantined original back into a work area for ``intake retry`` (idempotent).
+
+    Raises:
+        FileNotFoundError: neither the quarantined original nor an earlier restore exists.
+    """
+    from pipeline.claim import payload_name
+
+    folder = ensure_dir(retry_root / sha256 / envelope_id)
+    payload = folder / payload_name(quarantined.name, is_dir=quarantined.is_dir())
+    if payload.exists() and not quarantined.exists():
+        return payload  # a retry cut short after the move: finish it
+    try:
+        os.rename(quarantined, payload)
+    except OSError as e:
+        if e.errno != 18:  # EXDEV: quarantine on another file system than DATA/work
+            raise
+        verified_copy(quarantined, payload, sha256=sha256)
+        _remove(quarantined)
+    return payload

@@ -139,6 +139,15 @@ class IntakeService:
         in_flight = counts[State.RECEIVED] + counts[State.CLAIMED] + counts[State.PROCESSING]
         return in_flight == 0 and self.watcher.pending == 0
 
+    def sweep(self) -> dict[str, int]:
+        """One pass without watching (the scheduled flow): recover, look twice, claim, process."""
+        self.recover()
+        self.watcher.ready()
+        self.stopping.wait(self.s.settle_s + 0.1)  # a second look tells what is stable
+        claimed = self.claim_ready()
+        ran = self.run_pending()
+        return {"claimed": claimed, "processed": ran, **self.store.counts()}
+
     def claim_ready(self) -> int:
         """Claim every inbox entry that is complete; returns how many this worker took."""
         taken = 0

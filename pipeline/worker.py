@@ -46,12 +46,20 @@ class LeaseLost(Exception):
     """Another worker took the envelope over (our lease expired): stop touching it."""
 
 
-def _die_with_parent(parent_pid: int) -> None:
+def kill_me_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux; elsewhere a no-op).
+
+    Also usable as ``preexec_fn`` of ``subprocess.Popen``: the setting survives ``exec``.
+    """
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:  # not Linux: fall back on the parent-pid check in the loop
+    except (OSError, AttributeError):
         pass
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    kill_me_with_parent()
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
 
