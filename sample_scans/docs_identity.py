@@ -90,48 +90,44 @@ def _passport_page(ctx: DocContext, issue: dt.date, expiry: dt.date) -> Sheet:
     w, h = PASSPORT_PT
     card.rect((0, 0, w, h), outline=None, fill=rng.randint(228, 242))
     card.guilloche((4, 30, w - 4, h - 52), tone=rng.randint(200, 222))
-    code = s["nationality"]
-    title = (
-        ctx.t("PASSEPORT / PASSPORT", "PASSPORT / PASSEPORT")
-        if rng.random() < 0.8
-        else ctx.t("PASSEPORT", "PASSPORT")
-    )
-    card.text((w / 2, 8), state_title(code, ctx.lang).upper(), size=7.5, bold=True, anchor="ma")
+    title = ctx.t("PASSEPORT", "PASSPORT")
+    if rng.random() < 0.8:
+        title = ctx.t("PASSEPORT / PASSPORT", "PASSPORT / PASSEPORT")
+    state = state_title(s["nationality"], ctx.lang).upper()
+    card.text((w / 2, 8), state, size=7.5, bold=True, anchor="ma")
     card.text((w / 2, 18), title, size=10.5, bold=True, anchor="ma")
     card.photo((12, 42, 98, 152), sex=s["sex"])
-    lab = _labels(ctx)
-    x, y = 108.0, 38.0
-    number = s["document_number"]
-    _field(card, (x, y), lab["type"], "P")
-    _field(card, (x + 60, y), lab["code"], code)
-    _field(card, (x + 150, y), lab["number"], number)
-    rows = [
-        (lab["surname"], s["family_name"].upper()),
-        (lab["given"], s["given_names"].upper()),
-        (lab["nationality"], country(code, ctx.lang).upper()),
-    ]
-    for label, value in rows:
-        y += 19
-        _field(card, (x, y), label, value)
-    y += 19
-    _field(card, (x, y), lab["birth"], fmt_date(s["date_of_birth"], lang=ctx.lang, style="icao"))
-    _field(card, (x + 150, y), lab["sex"], s["sex"])
-    y += 19
-    _field(card, (x, y), lab["place"], birthplace(s, rng).upper())
-    y += 19
-    _field(card, (x, y), lab["issue"], fmt_date(issue, lang=ctx.lang, style="icao"))
-    _field(card, (x + 120, y), lab["authority"], rng.choice(("DIE", "SEPN", "ONI", "MAE", "DGDI")))
-    y += 19
-    _field(card, (x, y), lab["expiry"], fmt_date(expiry, lang=ctx.lang, style="icao"))
+    _passport_fields(card, ctx, issue, expiry)
     card.sign((14, 154, 96, 176), full_name(s))
     lines = mrz_td3(
-        issuing_state=code, family_name=s["family_name"], given_names=s["given_names"],
-        document_number=number, nationality=code, date_of_birth=s["date_of_birth"],
-        sex=s["sex"], expiry=expiry, personal_number=digits(rng, 10) if rng.random() < 0.5 else "",
+        issuing_state=s["nationality"], family_name=s["family_name"],
+        given_names=s["given_names"], document_number=s["document_number"],
+        nationality=s["nationality"], date_of_birth=s["date_of_birth"], sex=s["sex"],
+        expiry=expiry, personal_number=digits(rng, 10) if rng.random() < 0.5 else "",
     )  # fmt: skip
     _mrz(card, corrupt_mrz(lines, rng) if ctx.corrupt_mrz else lines, top=h - 44)
     card.rect((0, 0, w, h), w=0.8, outline=rng.randint(110, 170))
     return card
+
+
+def _passport_fields(card: Sheet, ctx: DocContext, issue: dt.date, expiry: dt.date) -> None:
+    """The data page's labelled fields, right of the photo, dates in ICAO style."""
+    s, lab, x = ctx.subject, _labels(ctx), 108.0
+    icao = lambda d: fmt_date(d, lang=ctx.lang, style="icao")  # noqa: E731
+    authority = ctx.rng.choice(("DIE", "SEPN", "ONI", "MAE", "DGDI"))
+    rows = [
+        [("type", "P", 0), ("code", s["nationality"], 60), ("number", s["document_number"], 150)],
+        [("surname", s["family_name"].upper(), 0)],
+        [("given", s["given_names"].upper(), 0)],
+        [("nationality", country(s["nationality"], ctx.lang).upper(), 0)],
+        [("birth", icao(s["date_of_birth"]), 0), ("sex", s["sex"], 150)],
+        [("place", birthplace(s, ctx.rng).upper(), 0)],
+        [("issue", icao(issue), 0), ("authority", authority, 120)],
+        [("expiry", icao(expiry), 0)],
+    ]
+    for i, row in enumerate(rows):
+        for key, value, dx in row:
+            _field(card, (x + dx, 38.0 + 19 * i), lab[key], value)
 
 
 def _mrz(card: Sheet, lines: tuple[str, ...], *, top: float) -> None:

@@ -161,6 +161,12 @@ def _draw_accent(
             (cx - cap * 0.1, y1 + cap * 0.32),
         ]
         draw.line(hook, fill=255, width=pen, joint="curve")
+    elif mark == "\u0303":  # tilde (Spanish names: MUÑOZ)
+        wave = [
+            (cx + w * (i / 8 - 0.25), top - gap / 2 - gap * 0.3 * math.sin(i * math.pi / 4))
+            for i in range(9)
+        ]
+        draw.line(wave, fill=255, width=pen, joint="curve")
 
 
 def glyph_mask(ch: str, *, style: HandStyle, cap_px: float, rng: random.Random) -> np.ndarray:

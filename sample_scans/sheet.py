@@ -203,21 +203,30 @@ class Sheet:
         return y
 
     # -- marks made by hand or by rubber stamp ----------------------------------------------
+    def _region(self, box_px: Box) -> tuple[np.ndarray, int, int]:
+        """A writable copy of part of the page (clipped), and its top-left corner."""
+        x0, y0 = max(0, int(box_px[0])), max(0, int(box_px[1]))
+        x1, y1 = min(self.img.width, int(box_px[2]) + 1), min(self.img.height, int(box_px[3]) + 1)
+        return np.array(self.img.crop((x0, y0, x1, y1))), x0, y0
+
+    def _put(self, region: np.ndarray, x0: int, y0: int) -> None:
+        self.img.paste(Image.fromarray(region), (x0, y0))
+
     def sign(self, box: Box, name: str) -> None:
         """A handwritten signature in ``box`` (points)."""
-        k = self.k
-        arr = np.array(self.img)
-        draw_signature(arr, tuple(v * k for v in box), name=name, rng=self.rng, dpi=self.dpi)  # type: ignore[arg-type]
-        self.img.paste(Image.fromarray(arr))
+        px = tuple(v * self.k for v in box)
+        region, x0, y0 = self._region(px)  # type: ignore[arg-type]
+        local = (px[0] - x0, px[1] - y0, px[2] - x0, px[3] - y0)
+        draw_signature(region, local, name=name, rng=self.rng, dpi=self.dpi)
+        self._put(region, x0, y0)
 
     def handwrite(self, xy: Point, text: str, *, size: float = 11) -> None:
         """A line of hand-printing with its baseline at ``xy`` (points)."""
-        arr = np.array(self.img)
         cap = size * 0.7 * self.k
-        draw_hand_text(
-            arr, text, (xy[0] * self.k, xy[1] * self.k), cap_px=cap, style=self.hand, rng=self.rng
-        )
-        self.img.paste(Image.fromarray(arr))
+        x, base = xy[0] * self.k, xy[1] * self.k
+        region, x0, y0 = self._region((x - 2 * cap, base - 3 * cap, self.img.width, base + 2 * cap))
+        draw_hand_text(region, text, (x - x0, base - y0), cap_px=cap, style=self.hand, rng=self.rng)
+        self._put(region, x0, y0)
 
     def stamp(
         self,
@@ -293,12 +302,11 @@ class Sheet:
         )
         gain = np.asarray(tile.resize(mask.size, Image.Resampling.BICUBIC)).astype(np.uint16)
         cover = (np.asarray(mask).astype(np.uint16) * gain // 255).astype(np.uint8)
-        arr = np.array(self.img)
-        x, y = centre[0] * self.k - mask.width / 2, centre[1] * self.k - mask.height / 2
-        multiply_into(
-            arr, ink_layer(cover, ink if ink is not None else rng.randint(70, 140)), int(x), int(y)
-        )
-        self.img.paste(Image.fromarray(arr))
+        x, y = int(centre[0] * self.k - mask.width / 2), int(centre[1] * self.k - mask.height / 2)
+        region, x0, y0 = self._region((x, y, x + mask.width, y + mask.height))
+        layer = ink_layer(cover, ink if ink is not None else rng.randint(70, 140))
+        multiply_into(region, layer, x - x0, y - y0)
+        self._put(region, x0, y0)
 
     # -- pictures ---------------------------------------------------------------------------
     def photo(self, box: Box, *, sex: str = "X") -> None:
