@@ -1,0 +1,589 @@
+"""The intake rules, one scenario each, on typed inputs built by hand (no OCR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+import pytest
+
+from extractors.checks import run_checks
+from extractors.mrz import check_digit, parse_td3
+from extractors.people import people_from_form
+from schemas.codes import DocType, FieldStatus, FlagCode, Severity
+from schemas.config import PipelineConfig, load_config
+from schemas.extraction import (
+    ClassifiedPage,
+    DocumentFacts,
+    FieldRead,
+    FormPageRead,
+    MrzRead,
+    PersonMention,
+)
+from schemas.flags import Flag
+from schemas.form import load_form_layout
+from schemas.quality import PageQuality
+from schemas.registry import Registry, RegistryEntry
+
+T, F, D = DocType, FlagCode, dt.date
+CFG: PipelineConfig = load_config()
+LAYOUT = load_form_layout()
+RECEIVED = D(2026, 11, 2)
+DOSSIER = "PCH-2026-004512"
+
+#: A complete application: principal, spouse (member1) and a 10-year-old child (member2).
+FORM: dict[str, str] = {
+    "family_name": "TREMBLAY",
+    "given_names": "MARIE-ÈVE",
+    "date_of_birth": "1988-04-12",
+    "sex": "F",
+    "country_of_birth": "HAITI",
+    "citizenship": "HAITI",
+    "uci": "1234567890",
+    "marital_status": "married",
+    "street": "4410 RUE FABRE",
+    "municipality": "MONTREAL",
+    "postal_code": "H2J3V2",
+    "telephone": "5145550123",
+    "french_level": "advanced",
+    "english_level": "basic",
+    "member1_family_name": "OKAFOR",
+    "member1_given_names": "CHIDI",
+    "member1_relationship": "1",
+    "member1_date_of_birth": "1986-01-30",
+    "member1_residence": "quebec",
+    "member1_included": "yes",
+    "member1_has_spouse": "yes",
+    "member2_family_name": "TREMBLAY",
+    "member2_given_names": "LUC",
+    "member2_relationship": "2",
+    "member2_date_of_birth": "2016-06-01",
+    "member2_residence": "quebec",
+    "member2_included": "yes",
+    "member2_has_spouse": "no",
+    "enclosed_identity": "yes",
+    "enclosed_birth": "yes",
+    "enclosed_union": "yes",
+    "enclosed_residence": "yes",
+    "signature": "true",
+    "date_signed": "2026-10-28",
+    "place_signed": "MONTREAL",
+}
+#: Supporting documents from packet page 4 on: (type, person, mention).
+DOCS: list[tuple[DocType, str, PersonMention]] = [
+    (
+        T.IDENTITY_DOCUMENT,
+        "principal",
+        PersonMention(
+            family_name="TREMBLAY",
+            given_names="MARIE EVE",
+            date_of_birth=D(1988, 4, 12),
+            bbox=(100, 200, 600, 260),
+            text="Nom/Surname TREMBLAY",
+        ),
+    ),
+    (
+        T.BIRTH_CERTIFICATE,
+        "principal",
+        PersonMention(full_name="Marie-Ève Tremblay", date_of_birth=D(1988, 4, 12)),
+    ),
+    (T.RESIDENCE_PROOF, "principal", PersonMention(full_name="MARIE-EVE TREMBLAY")),
+    (
+        T.IDENTITY_DOCUMENT,
+        "member1",
+        PersonMention(family_name="OKAFOR", given_names="CHIDI", date_of_birth=D(1986, 1, 30)),
+    ),
+    (T.BIRTH_CERTIFICATE, "member1", PersonMention(full_name="Chidi Okafor")),
+    (T.MARRIAGE_CERTIFICATE, "member1", PersonMention(full_name="Chidi Okafor")),
+    (
+        T.IDENTITY_DOCUMENT,
+        "member2",
+        PersonMention(full_name="Luc Tremblay", date_of_birth=D(2016, 6, 1)),
+    ),
+    (
+        T.BIRTH_CERTIFICATE,
+        "member2",
+        PersonMention(full_name="Luc Tremblay", date_of_birth=D(2016, 6, 1)),
+    ),
+]
+
+
+def _field(name: str, value: str | None, status: FieldStatus | None = None) -> FieldRead:
+    spec = LAYOUT.field(name)
+    status = status or (FieldStatus.READ if value else FieldStatus.EMPTY)
+    return FieldRead(
+        name=name,
+        kind=spec.kind,
+        form_page=spec.page,
+        page_no=spec.page,
+        value=value if status is not FieldStatus.EMPTY else None,
+        confidence=0.95 if status is FieldStatus.READ else 0.3,
+        status=status,
+        bbox=(10, 10, 200, 40),
+        raw=value,
+    )
+
+
+@dataclass
+class Packet:
+    """A packet's typed inputs; each scenario changes what it needs, then runs the checks."""
+
+    form: dict[str, str | None] = field(default_factory=lambda: dict(FORM))
+    unreadable: set[str] = field(default_factory=set)
+    form_pages: tuple[int, ...] = (1, 2, 3)
+    docs: list[tuple[DocType, str | None, PersonMention]] = field(
+        default_factory=lambda: list(DOCS)
+    )
+    match_scores: dict[int, float] = field(default_factory=dict)
+    mrz: dict[int, object] = field(default_factory=dict)
+    illegible: set[int] = field(default_factory=set)
+    cut: set[int] = field(default_factory=set)
+    blank: set[int] = field(default_factory=set)
+    printed: dict[int, str] = field(default_factory=dict)
+    qr: dict[int, str] = field(default_factory=dict)
+    preprinted_name: str = "TREMBLAY, Marie-Ève"
+    registry: Registry | None = None
+    received: dt.date = RECEIVED
+
+    def fields(self) -> dict[str, FieldRead]:
+        out = {}
+        for spec in LAYOUT.answer_fields():
+            if spec.page not in self.form_pages:
+                continue
+            status = FieldStatus.UNREADABLE if spec.name in self.unreadable else None
+            out[spec.name] = _field(spec.name, self.form.get(spec.name), status)
+        return out
+
+    def read_pages(self) -> list[FormPageRead]:
+        return [
+            FormPageRead(
+                page_no=k,
+                form_page=k,
+                aligned=True,
+                alignment_quality=0.9,
+                dossier_number=self.printed.get(k, DOSSIER),
+                qr_text=f"PCH|{self.qr.get(k, DOSSIER)}|{k}/3",
+                preprinted_name=self.preprinted_name,
+            )
+            for k in self.form_pages
+        ]
+
+    def documents(self) -> list[DocumentFacts]:
+        return [
+            DocumentFacts(
+                doc_type=t,
+                pages=(4 + i,),
+                mentions=(m,),
+                person=person,
+                match_score=self.match_scores.get(4 + i, 100.0 if person else 0.0),
+                mrz=self.mrz.get(4 + i),
+            )  # type: ignore[arg-type]
+            for i, (t, person, m) in enumerate(self.docs)
+        ]
+
+    def classified(self) -> list[ClassifiedPage]:
+        form = [
+            ClassifiedPage(page_no=k, doc_type=T.APPLICATION_FORM, confidence=1.0, form_page=k)
+            for k in self.form_pages
+        ]
+        docs = [
+            ClassifiedPage(
+                page_no=4 + i,
+                doc_type=t,
+                confidence=0.9,
+                evidence=("machine-readable zone",) if 4 + i in self.mrz else (),
+            )
+            for i, (t, _, _) in enumerate(self.docs)
+        ]
+        return form + docs
+
+    def quality(self) -> list[PageQuality]:
+        return [
+            PageQuality(
+                page_no=p.page_no,
+                legibility=0.2 if p.page_no in self.illegible else 0.9,
+                legible=p.page_no not in self.illegible,
+                complete=p.page_no not in self.cut,
+                blank=p.page_no in self.blank,
+                cut_edges=("bottom",) if p.page_no in self.cut else (),
+            )
+            for p in self.classified()
+        ]
+
+    def run(self) -> list[Flag]:
+        fields = self.fields()
+        return run_checks(
+            people=people_from_form(fields),
+            fields=fields,
+            form_pages=self.read_pages(),
+            documents=self.documents(),
+            pages=self.classified(),
+            quality=self.quality(),
+            received_date=self.received,
+            registry=self.registry,
+            cfg=CFG,
+        )
+
+
+def subjects(flags: list[Flag]) -> set[tuple[tuple[str, object], ...]]:
+    return {f.subject for f in flags}
+
+
+def S(code: FlagCode, **keys: object) -> tuple[tuple[str, object], ...]:  # noqa: N802
+    order = ("page", "person", "document", "field", "form_page", "of", "file")
+    return (("code", code.value),) + tuple((k, keys[k]) for k in order if k in keys)
+
+
+def _without(docs: list, doc_type: DocType, person: str) -> list:
+    return [d for d in docs if not (d[0] is doc_type and d[1] == person)]
+
+
+class TestCompletePacket:
+    def test_no_flags(self) -> None:
+        """GIVEN a complete, consistent packet WHEN checked THEN nothing is flagged."""
+        assert Packet().run() == []
+
+    def test_names_never_reach_the_log(self, caplog: pytest.LogCaptureFixture) -> None:
+        """GIVEN a packet with flags naming people WHEN checked THEN the log holds counts only."""
+        packet = Packet(docs=_without(DOCS, T.RESIDENCE_PROOF, "principal"))
+        with caplog.at_level(logging.DEBUG):
+            flags = packet.run()
+        assert any("Tremblay" in f.message or "TREMBLAY" in f.message for f in flags)
+        assert "TREMBLAY" not in caplog.text.upper() and "1988" not in caplog.text
+
+
+class TestPages:
+    def test_illegible_incomplete_blank(self) -> None:
+        packet = Packet(illegible={5}, cut={6}, blank={11})
+        packet.docs.append((T.OTHER, None, PersonMention()))
+        flags = packet.run()
+        assert subjects(flags) >= {
+            S(F.ILLEGIBLE_PAGE, page=5),
+            S(F.INCOMPLETE_PAGE, page=6),
+            S(F.BLANK_PAGE, page=11),
+        }
+        blank = next(f for f in flags if f.code is F.BLANK_PAGE)
+        assert blank.severity is Severity.INFO
+
+    def test_illegible_document_nobody_matched_is_not_also_unmatched_nor_missing(self) -> None:
+        """GIVEN the spouse's passport illegible, so matched to nobody WHEN checked THEN only the
+        page is flagged: the passport is probably the one the spouse needs."""
+        packet = Packet(illegible={7})
+        packet.docs[3] = (T.IDENTITY_DOCUMENT, None, PersonMention())
+        assert subjects(packet.run()) == {S(F.ILLEGIBLE_PAGE, page=7)}
+
+
+class TestForm:
+    def test_form_missing(self) -> None:
+        """GIVEN an envelope with documents but no form WHEN checked THEN form_missing, and
+        documents present are not reported missing although no name can match them."""
+        packet = Packet(form_pages=(), form={})
+        packet.docs = [(t, None, m) for t, _, m in DOCS]
+        assert subjects(packet.run()) == {S(F.FORM_MISSING)}
+
+    def test_form_page_missing(self) -> None:
+        """GIVEN form pages 1 and 3 only WHEN checked THEN page 2 is missing, and its fields are
+        not reported one by one."""
+        flags = Packet(form_pages=(1, 3)).run()
+        assert S(F.FORM_PAGE_MISSING, form_page=2) in subjects(flags)
+        assert not any(f.code is F.FIELD_MISSING for f in flags)
+
+    def test_unsigned(self) -> None:
+        packet = Packet()
+        packet.form["signature"] = "false"
+        flags = packet.run()
+        assert subjects(flags) == {S(F.FORM_UNSIGNED)}
+        assert flags[0].evidence[0].page == 3
+
+    def test_undated(self) -> None:
+        packet = Packet()
+        packet.form["date_signed"] = None
+        assert subjects(packet.run()) == {S(F.FORM_UNDATED)}
+
+    def test_unreadable_signature_date_is_not_undated(self) -> None:
+        packet = Packet(unreadable={"date_signed"})
+        assert subjects(packet.run()) == {S(F.FIELD_UNREADABLE, field="date_signed")}
+
+    def test_signed_after_received(self) -> None:
+        packet = Packet()
+        packet.form["date_signed"] = "2026-11-03"
+        assert subjects(packet.run()) == {S(F.DATE_SIGNED_INVALID)}
+
+    def test_signed_before_age_18(self) -> None:
+        """GIVEN an applicant born 2008-11-01 who signed on 2026-10-31 WHEN checked THEN the date
+        signed is invalid (17 that day); signed on the 18th birthday it is valid."""
+        packet = Packet()
+        packet.form.update(date_of_birth="2008-11-01", date_signed="2026-10-31")
+        packet.docs = [(t, p, m.model_copy(update={"date_of_birth": None})) for t, p, m in DOCS]
+        assert S(F.DATE_SIGNED_INVALID) in subjects(packet.run())
+        packet.form["date_signed"] = "2026-11-01"
+        assert S(F.DATE_SIGNED_INVALID) not in subjects(packet.run())
+
+    def test_address_outside_quebec(self) -> None:
+        packet = Packet()
+        packet.form["postal_code"] = "K1A0B1"
+        flags = packet.run()
+        assert subjects(flags) == {S(F.ADDRESS_OUTSIDE_QUEBEC)}
+        assert flags[0].evidence[0].text_read == "K1A0B1"
+
+    @pytest.mark.parametrize("code", ["G1R4S9", "H2J 3V2", "J8Y6T3"])
+    def test_quebec_postal_codes(self, code: str) -> None:
+        packet = Packet()
+        packet.form["postal_code"] = code
+        assert packet.run() == []
+
+    def test_enclosed_box_without_the_document(self) -> None:
+        """GIVEN the union box ticked but no marriage or union document WHEN checked THEN
+        enclosed_not_found names marriage_certificate (and the spouse misses it)."""
+        packet = Packet(docs=_without(DOCS, T.MARRIAGE_CERTIFICATE, "member1"))
+        assert subjects(packet.run()) == {
+            S(F.ENCLOSED_NOT_FOUND, document="marriage_certificate"),
+            S(F.MISSING_DOCUMENT, person="member1", document="marriage_certificate"),
+        }
+
+
+class TestFields:
+    def test_required_field_empty(self) -> None:
+        packet = Packet()
+        packet.form["telephone"] = None
+        packet.form["apartment"] = None
+        assert subjects(packet.run()) == {S(F.FIELD_MISSING, field="telephone")}
+
+    def test_unreadable_field(self) -> None:
+        flags = Packet(unreadable={"uci"}).run()
+        assert subjects(flags) == {S(F.FIELD_UNREADABLE, field="uci")}
+        assert flags[0].severity is Severity.WARNING and flags[0].evidence[0].bbox
+
+    def test_member_fields_required_only_in_a_used_row(self) -> None:
+        """GIVEN row 3 empty and row 2 missing its relationship WHEN checked THEN only row 2's
+        relationship is missing."""
+        packet = Packet()
+        packet.form["member2_relationship"] = None
+        flags = subjects(packet.run())
+        assert S(F.FIELD_MISSING, field="member2_relationship") in flags
+        assert not any(dict(s).get("field", "").startswith("member3") for s in flags)
+
+    def test_married_box_required_for_a_child_not_for_the_spouse(self) -> None:
+        packet = Packet()
+        packet.form["member1_has_spouse"] = None
+        packet.form["member2_has_spouse"] = None
+        assert subjects(packet.run()) == {S(F.FIELD_MISSING, field="member2_has_spouse")}
+
+
+class TestRequiredDocuments:
+    def test_principal_without_residence_proof(self) -> None:
+        packet = Packet(docs=_without(DOCS, T.RESIDENCE_PROOF, "principal"))
+        packet.form["enclosed_residence"] = None
+        flags = packet.run()
+        assert subjects(flags) == {
+            S(F.MISSING_DOCUMENT, person="principal", document="residence_proof")
+        }
+        assert flags[0].severity is Severity.ERROR
+
+    def test_spouse_with_union_proof_instead_of_marriage(self) -> None:
+        """GIVEN the spouse's de facto union declaration, no marriage certificate WHEN checked
+        THEN the requirement is met."""
+        docs = _without(DOCS, T.MARRIAGE_CERTIFICATE, "member1")
+        docs.append((T.UNION_PROOF, "member1", PersonMention(full_name="Chidi Okafor")))
+        assert Packet(docs=docs).run() == []
+
+    def test_child_turning_22_on_the_received_date(self) -> None:
+        """GIVEN a child whose 22nd birthday is the received date, without proofs WHEN checked
+        THEN both proofs are missing and the child is not dependent."""
+        packet = Packet()
+        packet.form["member2_date_of_birth"] = "2004-11-02"
+        packet.docs = [
+            (t, p, m.model_copy(update={"date_of_birth": None})) if p == "member2" else (t, p, m)
+            for t, p, m in DOCS
+        ]
+        assert subjects(packet.run()) == {
+            S(F.MISSING_DOCUMENT, person="member2", document="medical_certificate"),
+            S(F.MISSING_DOCUMENT, person="member2", document="financial_dependency_proof"),
+            S(F.NOT_DEPENDENT_CHILD, person="member2"),
+        }
+
+    def test_child_aged_21_the_day_before(self) -> None:
+        packet = Packet()
+        packet.form["member2_date_of_birth"] = "2004-11-03"
+        packet.docs = [
+            (t, p, m.model_copy(update={"date_of_birth": None})) if p == "member2" else (t, p, m)
+            for t, p, m in DOCS
+        ]
+        assert packet.run() == []
+
+    def test_child_22_with_both_proofs_is_dependent(self) -> None:
+        packet = Packet()
+        packet.form["member2_date_of_birth"] = "2000-01-01"
+        packet.docs = [
+            (t, p, m.model_copy(update={"date_of_birth": None})) if p == "member2" else (t, p, m)
+            for t, p, m in DOCS
+        ]
+        packet.docs += [
+            (T.MEDICAL_CERTIFICATE, "member2", PersonMention(full_name="Luc")),
+            (T.FINANCIAL_DEPENDENCY_PROOF, "member2", PersonMention(full_name="Luc")),
+        ]
+        assert packet.run() == []
+
+    def test_member_not_included_needs_no_document(self) -> None:
+        packet = Packet(docs=[d for d in DOCS if d[1] != "member2"])
+        packet.form["member2_included"] = "no"
+        assert packet.run() == []
+
+    def test_document_naming_nobody(self) -> None:
+        """GIVEN a lease naming a stranger WHEN checked THEN it is unmatched (its first page) and
+        the principal's residence proof is missing."""
+        packet = Packet()
+        packet.docs[2] = (
+            T.RESIDENCE_PROOF,
+            None,
+            PersonMention(full_name="Jean Roy", bbox=(5, 5, 50, 20)),
+        )
+        flags = packet.run()
+        assert subjects(flags) == {
+            S(F.UNMATCHED_DOCUMENT, page=6),
+            S(F.MISSING_DOCUMENT, person="principal", document="residence_proof"),
+        }
+        unmatched = next(f for f in flags if f.code is F.UNMATCHED_DOCUMENT)
+        assert unmatched.evidence[0].text_read == "Jean Roy"
+
+    def test_letter_naming_nobody_is_not_flagged(self) -> None:
+        packet = Packet()
+        packet.docs.append((T.SUPPORTING_LETTER, None, PersonMention(full_name="Jean Roy")))
+        assert packet.run() == []
+
+
+class TestMembers:
+    def test_member_abroad_included(self) -> None:
+        packet = Packet()
+        packet.form["member2_residence"] = "abroad"
+        assert subjects(packet.run()) == {S(F.MEMBER_ABROAD_INCLUDED, person="member2")}
+
+    def test_member_abroad_not_included_is_fine(self) -> None:
+        packet = Packet(docs=[d for d in DOCS if d[1] != "member2"])
+        packet.form.update(member2_residence="abroad", member2_included="no")
+        assert packet.run() == []
+
+    def test_married_child_is_not_dependent(self) -> None:
+        packet = Packet()
+        packet.form["member2_has_spouse"] = "yes"
+        assert subjects(packet.run()) == {S(F.NOT_DEPENDENT_CHILD, person="member2")}
+
+
+class TestIdentity:
+    def test_birth_date_on_passport_differs(self) -> None:
+        """GIVEN the principal's passport giving 1988-04-21 WHEN checked THEN identity_mismatch
+        on date_of_birth at the passport's page, with what was read and expected."""
+        packet = Packet()
+        t, p, m = DOCS[0]
+        packet.docs[0] = (t, p, m.model_copy(update={"date_of_birth": D(1988, 4, 21)}))
+        flags = packet.run()
+        assert subjects(flags) == {
+            S(F.IDENTITY_MISMATCH, page=4, person="principal", field="date_of_birth")
+        }
+        ev = flags[0].evidence[0]
+        assert (ev.text_read, ev.expected, ev.bbox) == (
+            "1988-04-21",
+            "1988-04-12",
+            (100, 200, 600, 260),
+        )
+
+    def test_unreadable_birth_date_is_not_a_mismatch(self) -> None:
+        packet = Packet(unreadable={"date_of_birth"})
+        t, p, m = DOCS[0]
+        packet.docs[0] = (t, p, m.model_copy(update={"date_of_birth": D(1988, 4, 21)}))
+        assert subjects(packet.run()) == {S(F.FIELD_UNREADABLE, field="date_of_birth")}
+
+    def test_name_near_miss(self) -> None:
+        """GIVEN a birth certificate matched on birth date only (maiden name) WHEN checked THEN
+        identity_mismatch on name."""
+        packet = Packet(match_scores={5: 57.0})
+        packet.docs[1] = (
+            T.BIRTH_CERTIFICATE,
+            "principal",
+            PersonMention(full_name="Marie-Ève Gagnon", date_of_birth=D(1988, 4, 12)),
+        )
+        assert subjects(packet.run()) == {
+            S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")
+        }
+
+    def test_preprinted_name_differs(self) -> None:
+        flags = Packet(preprinted_name="GAGNON, Sophie").run()
+        assert subjects(flags) == {S(F.IDENTITY_MISMATCH, page=1, person="principal", field="name")}
+
+    def test_mrz_birth_date_differs(self) -> None:
+        """GIVEN a valid zone giving 1988-04-21 while the visual zone is unreadable WHEN
+        checked THEN identity_mismatch on date_of_birth; the same zone with the form's date
+        raises nothing."""
+        assert Packet(mrz={4: _passport("880412")}).run() == []
+        packet = Packet(mrz={4: _passport("880421")})
+        t, p, m = DOCS[0]
+        packet.docs[0] = (t, p, m.model_copy(update={"date_of_birth": None}))
+        assert subjects(packet.run()) == {
+            S(F.IDENTITY_MISMATCH, page=4, person="principal", field="date_of_birth")
+        }
+
+    def test_invalid_mrz(self) -> None:
+        """GIVEN a passport zone whose check digits fail WHEN checked THEN mrz_invalid at the
+        page that holds the zone."""
+        mrz = parse_td3(
+            (
+                "P<CANTREMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<<",
+                "AB1234567<CAN8804121F3001012<<<<<<<<<<<<<<<0",
+            )
+        )
+        assert not mrz.checks_ok
+        flags = Packet(mrz={4: mrz}).run()
+        assert subjects(flags) == {S(F.MRZ_INVALID, page=4)}
+        assert "composite" in (flags[0].evidence[0].note or "")
+
+
+def _passport(dob: str) -> MrzRead:
+    """A valid passport zone for the principal, born on ``dob`` (YYMMDD)."""
+    number, personal = "AB1234567", "<" * 14
+    line2 = f"{number}{check_digit(number)}CAN{dob}{check_digit(dob)}F300101{check_digit('300101')}"
+    line2 += f"{personal}<"
+    line2 += check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    return parse_td3(("P<CANTREMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<<", line2))
+
+
+class TestDossier:
+    def test_number_differs_between_pages(self) -> None:
+        flags = Packet(printed={2: "PCH-2026-004513"}).run()
+        assert subjects(flags) == {S(F.DOSSIER_MISMATCH)}
+        assert {e.page for e in flags[0].evidence} == {1, 2, 3}
+
+    def test_qr_differs(self) -> None:
+        assert subjects(Packet(qr={3: "PCH-2025-000001"}).run()) == {S(F.DOSSIER_MISMATCH)}
+
+    def test_ocr_confusions_in_the_printed_number_are_not_a_mismatch(self) -> None:
+        assert Packet(printed={1: "PCH-2026-0O45l2"}).run() == []
+
+    def test_registry(self) -> None:
+        """GIVEN the list of invited files WHEN the number is there with the same name THEN
+        nothing; absent, or issued to someone else THEN dossier_mismatch."""
+        same = RegistryEntry(
+            dossier_number=DOSSIER, family_name="TREMBLAY", given_names="MARIE-EVE"
+        )
+        other = replace_entry(same, family_name="GAGNON", given_names="SOPHIE")
+        assert Packet(registry=Registry(entries=(same,))).run() == []
+        absent = Registry(entries=(replace_entry(same, dossier_number="PCH-2026-000001"),))
+        assert subjects(Packet(registry=absent).run()) == {S(F.DOSSIER_MISMATCH)}
+        assert subjects(Packet(registry=Registry(entries=(other,))).run()) == {
+            S(F.DOSSIER_MISMATCH)
+        }
+
+
+def replace_entry(entry: RegistryEntry, **changes: str) -> RegistryEntry:
+    return entry.model_copy(update=changes)
+
+
+class TestEvidence:
+    def test_every_flag_has_evidence_a_message_and_its_policy_severity(self) -> None:
+        packet = Packet(illegible={5}, printed={2: "PCH-2026-004513"}, unreadable={"uci"})
+        packet.form.update(signature="false", postal_code="K1A0B1", member2_residence="abroad")
+        flags = packet.run()
+        assert len(flags) >= 5
+        for f in flags:
+            assert f.evidence and f.message
+            assert f.severity is CFG.policy(f.code).severity
