@@ -1,0 +1,177 @@
+"""Turn per-box character candidates into field values, with the field's syntax as a guide.
+
+A comb's value is its characters joined; a blank box between words is one space and trailing
+blanks are dropped. Fields with a syntax (dates, postal codes, UCI, telephone, relationship
+code) pick, box by box, the best candidate the syntax allows, fixing the usual letter/digit
+confusions (O/0, I/1, S/5, B/8, Z/2, G/6) and paying for it in confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+
+#: Per box: None for an empty box, else candidates (character, probability), best first.
+Candidates = list[tuple[str, float]] | None
+
+TO_DIGIT = {
+    "O": "0",
+    "D": "0",
+    "Q": "0",
+    "U": "0",
+    "I": "1",
+    "L": "1",
+    "T": "7",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+    "G": "6",
+    "A": "4",
+    "Y": "7",
+}
+TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A", "7": "T"}
+#: Confidence kept when a character had to be changed to fit the syntax.
+CORRECTION_COST = 0.8
+#: Confidence kept when the whole value breaks its syntax (wrong length, impossible date).
+SYNTAX_FAIL = 0.3
+POSTAL_SHAPE = "A9A9A9"
+
+_DIGIT_FIELDS = {"uci": (8, 10), "telephone": (10,)}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A field value, how sure we are of it (0–1), what was seen, and whether it is valid."""
+
+    value: str | None
+    confidence: float
+    raw: str
+    valid: bool = True
+
+
+def raw_text(boxes: list[Candidates]) -> str:
+    """Top candidates as seen, one character per box, ``_`` for an empty box."""
+    return "".join("_" if b is None else (b[0][0] if b else "?") for b in boxes)
+
+
+def _best(cands: list[tuple[str, float]], allowed: str, fix: dict[str, str]) -> tuple[str, float]:
+    """Best candidate in ``allowed``; else the top one mapped through ``fix`` at a cost."""
+    for ch, p in cands:
+        if ch in allowed:
+            return ch, p * (1.0 if ch == cands[0][0] else CORRECTION_COST)
+    top, p = cands[0] if cands else ("?", 0.0)
+    mapped = fix.get(top.upper(), top.upper())
+    return (mapped, p * CORRECTION_COST) if mapped in allowed else ("?", 0.0)
+
+
+def _join(chars: list[str | None]) -> str:
+    """Characters of a comb; inner runs of blank boxes become one space, ends are trimmed."""
+    text = "".join(" " if c is None else c for c in chars)
+    return re.sub(r" +", " ", text).strip()
+
+
+def decode_text(boxes: list[Candidates], *, allowed: str) -> Decoded:
+    """A free-text comb (names, street, place): top candidates, joined."""
+    chars: list[str | None] = []
+    probs: list[float] = []
+    for b in boxes:
+        if b is None:
+            chars.append(None)
+            continue
+        ch, p = _best(b, allowed, {}) if b else ("?", 0.0)
+        chars.append(ch)
+        probs.append(p)
+    value = _join(chars)
+    if not value:
+        return Decoded(None, 1.0, raw_text(boxes))
+    return Decoded(value, min(probs, default=0.0), raw_text(boxes), valid="?" not in value)
+
+
+def decode_digits(boxes: list[Candidates], *, name: str) -> Decoded:
+    """Digits only (UCI 8 or 10, telephone 10, relationship code 1–4)."""
+    kept = [b for b in boxes if b is not None]
+    if not kept:
+        return Decoded(None, 1.0, raw_text(boxes))
+    picks = [_best(b, "0123456789", TO_DIGIT) for b in kept]
+    value = "".join(ch for ch, _ in picks)
+    conf = min(p for _, p in picks)
+    # A blank box inside a number is a slip of the pen or a missed stroke: it breaks the syntax.
+    inner_gap = "_" in raw_text(boxes).strip("_")
+    lengths = _DIGIT_FIELDS.get(name.split("_", 1)[-1] if name.startswith("member") else name)
+    valid = "?" not in value and not inner_gap
+    if lengths and len(value) not in lengths:
+        valid = False
+    if name.endswith("relationship") and value not in ("1", "2", "3", "4"):
+        valid = False
+    return Decoded(value, conf if valid else conf * SYNTAX_FAIL, raw_text(boxes), valid)
+
+
+def decode_postal(boxes: list[Candidates]) -> Decoded:
+    """Canadian postal code A9A9A9: letters and digits fixed by position."""
+    kept = [b for b in boxes if b is not None]
+    if not kept:
+        return Decoded(None, 1.0, raw_text(boxes))
+    picks = []
+    for shape, b in zip(POSTAL_SHAPE, kept, strict=False):
+        if shape == "A":
+            picks.append(_best(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", TO_LETTER))
+        else:
+            picks.append(_best(b, "0123456789", TO_DIGIT))
+    value = "".join(ch for ch, _ in picks)
+    conf = min(p for _, p in picks)
+    valid = len(kept) == 6 and len(boxes) >= 6 and "?" not in value
+    return Decoded(value, conf if valid else conf * SYNTAX_FAIL, raw_text(boxes), valid)
+
+
+def _plausible_date(digits: str) -> dt.date | None:
+    try:
+        day = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2100 else None
+
+
+def decode_date(boxes: list[Candidates]) -> Decoded:
+    """YYYY MM DD in eight boxes; the most probable valid, plausible date among the candidates."""
+    raw = raw_text(boxes)
+    if all(b is None for b in boxes):
+        return Decoded(None, 1.0, raw)
+    if any(b is None for b in boxes) or len(boxes) != 8:
+        guess = "".join(_best(b, "0123456789", TO_DIGIT)[0] if b else "?" for b in boxes)
+        return Decoded(f"{guess[:4]}-{guess[4:6]}-{guess[6:8]}", 0.0, raw, valid=False)
+    per_box = [_digit_options(b) for b in boxes]
+    best: tuple[float, str] | None = None
+    # Each box offers at most 3 digits, so the search is at most 3^8 = 6561 small products.
+    for combo in itertools.product(*per_box):
+        digits = "".join(ch for ch, _ in combo)
+        if _plausible_date(digits) is None:
+            continue
+        p = min(q for _, q in combo)
+        if best is None or p > best[0]:
+            best = (p, digits)
+    if best is None:
+        top = "".join(o[0][0] for o in per_box)
+        return Decoded(
+            f"{top[:4]}-{top[4:6]}-{top[6:]}",
+            min(o[0][1] for o in per_box) * SYNTAX_FAIL,
+            raw,
+            valid=False,
+        )
+    p, d = best
+    return Decoded(f"{d[:4]}-{d[4:6]}-{d[6:]}", p, raw)
+
+
+def _digit_options(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Up to three digit readings of a box: its digit candidates, then letters mapped to digits."""
+    out: dict[str, float] = {}
+    for i, (ch, p) in enumerate(cands):
+        digit = ch if ch.isdigit() else TO_DIGIT.get(ch.upper())
+        if digit is None:
+            continue
+        cost = 1.0 if i == 0 and ch.isdigit() else CORRECTION_COST
+        out[digit] = max(out.get(digit, 0.0), p * cost)
+    if not out:
+        out["?"] = 0.0
+    return sorted(out.items(), key=lambda kv: -kv[1])[:3]

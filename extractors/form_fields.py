@@ -1,0 +1,327 @@
+"""Read the ink of one aligned form page: comb boxes, checkboxes, the signature box.
+
+Everything here works on the page warped to the template's geometry (template pixels: PDF
+points × dpi/72), so a field is where the field map says it is, give or take the copier's
+local distortion, which each comb corrects by finding its own lines.
+
+Characters are recognised by a pluggable ``GlyphReader``: the glyph CNN
+(``extractors.glyphs``) or, by default, Tesseract on re-packed lines
+(``extractors.form_tesseract``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from extractors.ocr import read_line
+from schemas.form import CombGroup
+
+log = logging.getLogger(__name__)
+
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DIGITS = "0123456789"
+ACCENTED = "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒ"
+#: What each comb charset of the field map may hold (``postal`` is A9A9A9, decoded by position).
+CHARSETS: dict[str, str] = {
+    "alpha": UPPER + ACCENTED + "-'",
+    "alnum": UPPER + DIGITS,
+    "digits": DIGITS,
+    "postal": UPPER + DIGITS,
+    "email": UPPER + DIGITS + "@.-_+",
+    "text": UPPER + DIGITS + ACCENTED + "-',.#/",
+}
+#: The charset a glyph reader is asked for: it knows no ``postal`` (decoded by position later).
+READER_CHARSET = {"postal": "alnum"}
+
+_LINE_PT = 0.7  # printed box line width
+_SPECK_PX_AT_300 = 14  # components smaller than this (px at 300 dpi) are scanner dust
+
+
+class GlyphReader(Protocol):
+    """Recognises hand-printed characters, one crop per comb box.
+
+    ``classify`` returns, per crop, the top candidates with probabilities, best first, within
+    ``charset`` (a key of ``CHARSETS``, never ``postal``). A crop with no ink may come back
+    as ``[(" ", 1.0)]``.
+    """
+
+    def classify(self, crops: list[np.ndarray], charset: str) -> list[list[tuple[str, float]]]: ...
+
+
+def warp_to_template(
+    upright: np.ndarray, h: np.ndarray, *, dpi: int, size_pt: tuple[float, float]
+) -> np.ndarray:
+    """The upright scan resampled into template pixels at ``dpi`` (white outside the scan)."""
+    s = dpi / 72
+    size = (round(size_pt[0] * s), round(size_pt[1] * s))
+    return cv2.warpPerspective(upright, h, size, flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Ink (255) of a crop, thresholded between its paper and its darkest ink.
+
+    The paper level is the 90th percentile and the ink the 1st, so dark and faint copies
+    threshold alike; the 60-level contrast floor keeps paper grain of a blank crop out.
+    """
+    paper = float(np.percentile(gray, 90))
+    dark = float(np.percentile(gray, 1))
+    thr = paper - 0.45 * max(paper - dark, 60.0)
+    return np.where(gray < thr, 255, 0).astype(np.uint8)
+
+
+def drop_specks(mask: np.ndarray, *, dpi: int) -> np.ndarray:
+    """``mask`` without connected components smaller than a dust speck."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_area = _SPECK_PX_AT_300 * (dpi / 300) ** 2
+    keep = np.zeros(n, bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _peak_near(profile: np.ndarray, at: float, radius: int) -> int:
+    """Index of the strongest value of ``profile`` within ``radius`` of ``at``."""
+    lo, hi = max(0, round(at) - radius), min(len(profile), round(at) + radius + 1)
+    return lo + int(np.argmax(profile[lo:hi])) if hi > lo else round(at)
+
+
+@dataclass(frozen=True)
+class CombCut:
+    """A comb group cut into boxes: each box's ink crop (None when empty) and its ink share."""
+
+    crops: tuple[np.ndarray | None, ...]
+    ink: tuple[float, ...]
+
+
+def _comb_geometry(
+    mask: np.ndarray, *, pad: int, width: float, height: float, n: int, s: float
+) -> tuple[int, int, np.ndarray]:
+    """Actual top and bottom line rows and box edge columns of a comb strip's ink."""
+    r = max(2, round(2.5 * s))
+    rows = mask.sum(axis=1).astype(np.float64)
+    top, bottom = _peak_near(rows, pad, r), _peak_near(rows, pad + height, r)
+    lower = mask[max(0, bottom - round(0.3 * height)) : bottom].sum(axis=0).astype(np.float64)
+    edges = pad + np.arange(n + 1) * width / n
+    shifts = range(-r, r + 1)
+    best = max(
+        shifts,
+        key=lambda d: sum(lower[int(np.clip(round(e + d), 0, len(lower) - 1))] for e in edges),
+    )
+    return top, bottom, edges + best
+
+
+def _long_runs(mask: np.ndarray, *, length: int, horizontal: bool, bridge: int) -> np.ndarray:
+    """Pixels of ``mask`` on straight runs at least ``length`` long, small gaps bridged first
+    (noise and a light copy break a printed line into dashes)."""
+
+    def rect(n: int) -> np.ndarray:
+        return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if horizontal else (1, n))
+
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(bridge))
+    runs = cv2.morphologyEx(closed, cv2.MORPH_OPEN, rect(length))
+    # Grow across the line so its anti-aliased rims go too.
+    return cv2.dilate(
+        runs, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if horizontal else (3, 1))
+    )
+
+
+def _remove_lines(
+    mask: np.ndarray,
+    *,
+    top: int,
+    bottom: int,
+    edges: np.ndarray,
+    box_w: float,
+    box_h: float,
+    s: float,
+) -> np.ndarray:
+    """Erase the comb's printed lines: long horizontal runs at its top and bottom, and vertical
+    runs at its box edges (the outer sides and the short separator ticks)."""
+    band, bridge = max(2, round(1.6 * s)), max(3, round(2 * s))
+    lines = np.zeros_like(mask)
+    horiz = _long_runs(mask, length=round(box_w * 1.2), horizontal=True, bridge=bridge)
+    for y in (top, bottom):
+        lines[max(0, y - band) : y + band + 1] |= horiz[max(0, y - band) : y + band + 1]
+    vert = _long_runs(mask, length=max(3, round(box_h * 0.22)), horizontal=False, bridge=bridge)
+    for x in edges:
+        x = round(x)
+        lines[:, max(0, x - band) : x + band + 1] |= vert[:, max(0, x - band) : x + band + 1]
+    return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
+
+
+def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int) -> CombCut:
+    """Cut a comb group into its boxes and keep, for each, the ink that belongs to it.
+
+    Box lines are removed first; each remaining stroke goes to the box holding its centre, so
+    a character crossing a box line stays whole and its neighbour gets none of it.
+    """
+    s = dpi / 72
+    x0, y0, x1, y1 = (v * s for v in group.bbox)
+    pad = round(6 * s)
+    ox, oy = max(0, round(x0) - pad), max(0, round(y0) - pad)
+    strip = warped[oy : round(y1) + pad, ox : round(x1) + pad]
+    mask = ink_mask(strip)
+    top, bottom, edges = _comb_geometry(
+        mask, pad=round(y0) - oy, width=x1 - x0, height=y1 - y0, n=group.boxes, s=s
+    )
+    box_w, box_h = (x1 - x0) / group.boxes, y1 - y0
+    clean = _remove_lines(mask, top=top, bottom=bottom, edges=edges, box_w=box_w, box_h=box_h, s=s)
+    # Ink above the comb belongs to the label printed there, unless it reaches into a box.
+    clean[: max(0, top - round(0.25 * box_h))] = 0
+    clean[bottom + round(0.3 * box_h) :] = 0
+    owners = _assign_components(drop_specks(clean, dpi=dpi), edges=edges, top=top, bottom=bottom)
+    crops, ink = [], []
+    for i in range(group.boxes):
+        crop, share = _box_crop(
+            strip, owners == i + 1, x=(edges[i], edges[i + 1]), y=(top, bottom), s=s
+        )
+        crops.append(crop)
+        ink.append(share)
+    return CombCut(crops=tuple(crops), ink=tuple(ink))
+
+
+def _is_line_remnant(
+    x: int,
+    y: int,
+    w: int,
+    h: int,
+    *,
+    top: int,
+    bottom: int,
+    edges: np.ndarray,
+    box_w: float,
+    box_h: float,
+) -> bool:
+    """A thin piece hugging a box line: what line removal left behind, not a stroke."""
+    near_h = (
+        min(abs(y - top), abs(y + h - bottom), abs(y + h - top), abs(y - bottom)) < 0.12 * box_h
+    )
+    if near_h and h < 0.12 * box_h and w > 2 * h:
+        return True
+    near_v = float(np.min(np.abs(edges - (x + w / 2)))) < 0.12 * box_w
+    return near_v and w < 0.12 * box_w and h > 2 * w and h < 0.5 * box_h
+
+
+def _assign_components(mask: np.ndarray, *, edges: np.ndarray, top: int, bottom: int) -> np.ndarray:
+    """Label image where each stroke carries 1 + the index of the box holding its centre.
+
+    Strokes that never reach between the comb's top and bottom lines, and remnants of the
+    lines themselves, are dropped (label 0).
+    """
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    owner = np.zeros(n, np.int32)
+    box_w, box_h = float(edges[1] - edges[0]), float(bottom - top)
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        if y + h <= top + 1 or y >= bottom - 1:
+            continue
+        if _is_line_remnant(
+            x, y, w, h, top=top, bottom=bottom, edges=edges, box_w=box_w, box_h=box_h
+        ):
+            continue
+        k = int(np.searchsorted(edges, cents[i][0])) - 1
+        if 0 <= k < len(edges) - 1:
+            owner[i] = k + 1
+    return owner[labels]
+
+
+def _box_crop(
+    strip: np.ndarray, mine: np.ndarray, *, x: tuple[float, float], y: tuple[int, int], s: float
+) -> tuple[np.ndarray | None, float]:
+    """The box's own ink on white paper, cut to the box (grown to hold strokes that overflow)."""
+    bx0, bx1 = round(x[0]), round(x[1])
+    area = max(1.0, (bx1 - bx0) * (y[1] - y[0]))
+    share = float(mine.sum()) / area
+    # An empty box: no stroke at all, or less ink than the smallest mark written (a hyphen
+    # is ~2 % of a box at 300 dpi; dust and line remnants stay under 0.6 %).
+    if share < 0.006:
+        return None, share
+    ys, xs = np.nonzero(mine)
+    lw = round(_LINE_PT * s)
+    cx0, cx1 = min(bx0 + lw, int(xs.min())), max(bx1 - lw, int(xs.max()) + 1)
+    cy0, cy1 = min(y[0] + lw, int(ys.min())), max(y[1] - lw, int(ys.max()) + 1)
+    keep = cv2.dilate(mine[cy0:cy1, cx0:cx1].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    crop = np.where(keep, strip[cy0:cy1, cx0:cx1], 255).astype(np.uint8)
+    return crop, share
+
+
+def _interior(
+    warped: np.ndarray, bbox: tuple[float, float, float, float], *, dpi: int, inset_pt: float
+) -> np.ndarray:
+    s = dpi / 72
+    x0, y0, x1, y1 = bbox
+    return warped[
+        round((y0 + inset_pt) * s) : round((y1 - inset_pt) * s),
+        round((x0 + inset_pt) * s) : round((x1 - inset_pt) * s),
+    ]
+
+
+def _ink_share(gray: np.ndarray, *, dpi: int, context: np.ndarray) -> float:
+    """Share of ``gray`` that is ink, thresholded with the paper and ink levels of ``context``."""
+    if gray.size == 0:
+        return 0.0
+    paper = float(np.percentile(context, 90))
+    dark = float(np.percentile(context, 1))
+    thr = paper - 0.45 * max(paper - dark, 60.0)
+    mask = drop_specks(np.where(gray < thr, 255, 0).astype(np.uint8), dpi=dpi)
+    return float((mask > 0).mean())
+
+
+def tick_ink(
+    warped: np.ndarray, options: dict[str, tuple[float, float, float, float]], *, dpi: int
+) -> dict[str, float]:
+    """Ink share inside each option box, its printed border left out.
+
+    The interior is inset 1.6 pt so the border (0.7 pt) stays out even when the copier moved
+    the box a point; a ✓, ✗, slash or filled box all leave ink in there.
+    """
+    out = {}
+    for value, box in options.items():
+        s = dpi / 72
+        x0, y0, x1, y1 = box
+        context = warped[
+            round((y0 - 4) * s) : round((y1 + 4) * s), round((x0 - 4) * s) : round((x1 + 4) * s)
+        ]
+        out[value] = _ink_share(
+            _interior(warped, box, dpi=dpi, inset_pt=1.6), dpi=dpi, context=context
+        )
+    return out
+
+
+def signature_ink(
+    warped: np.ndarray, bbox: tuple[float, float, float, float], *, dpi: int
+) -> float:
+    """Ink share inside the signature box, its border (and 2 pt of slack) left out."""
+    inner = _interior(warped, bbox, dpi=dpi, inset_pt=2.5)
+    return _ink_share(inner, dpi=dpi, context=_interior(warped, bbox, dpi=dpi, inset_pt=-4))
+
+
+def read_header(
+    warped: np.ndarray, bbox: tuple[float, float, float, float], *, dpi: int, whitelist: str
+) -> tuple[str, float]:
+    """OCR a typed, pre-printed header line (Tesseract, single line)."""
+    crop = _interior(warped, bbox, dpi=dpi, inset_pt=0.0)
+    return read_line(crop, whitelist=whitelist, psm=7)
+
+
+def classify_fields(
+    reader: GlyphReader, fields: list[list[np.ndarray]], charset: str
+) -> list[list[list[tuple[str, float]]]]:
+    """Candidates for the boxes of several fields sharing a charset, in one call if possible.
+
+    A reader with its own ``classify_fields`` (Tesseract, which reads whole lines) is given the
+    fields apart; any other reader gets all crops as one batch.
+    """
+    batch = getattr(reader, "classify_fields", None)
+    if callable(batch):
+        return batch(fields, charset)
+    flat = reader.classify([c for f in fields for c in f], charset)
+    out, i = [], 0
+    for f in fields:
+        out.append(flat[i : i + len(f)])
+        i += len(f)
+    return out

@@ -1,0 +1,306 @@
+"""Read one page of the application form: which page it is, and every field on it.
+
+``read_form_page`` is the entry point: cheap test (QR code, else registration marks), turn
+upright, register to the template, then read comb boxes, dates, checkboxes, the signature box
+and the pre-printed header. A page that is a form page but cannot be aligned is returned with
+every field unreadable: fields are never read blindly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+
+import cv2
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from extractors.form_decode import (
+    TO_DIGIT,
+    Candidates,
+    Decoded,
+    decode_date,
+    decode_digits,
+    decode_postal,
+    decode_text,
+)
+from extractors.form_fields import (
+    CHARSETS,
+    READER_CHARSET,
+    GlyphReader,
+    classify_fields,
+    cut_comb,
+    read_header,
+    signature_ink,
+    tick_ink,
+    warp_to_template,
+)
+from extractors.form_locate import PageFrame, locate_form_page, turn_image
+from extractors.form_tesseract import TesseractGlyphs
+from schemas.base import PixelBox, PointBox
+from schemas.codes import FieldKind, FieldStatus
+from schemas.config import FormConfig
+from schemas.extraction import FieldRead, FormPageRead
+from schemas.form import FieldSpec, FormLayout
+
+log = logging.getLogger(__name__)
+
+#: Fields are read at this resolution at most: more only costs time.
+WORK_DPI = 300
+DOSSIER_RE = re.compile(r"PCH-\d{4}-\d{6}")
+DOSSIER_WHITELIST = "PCH-0123456789"
+NAME_WHITELIST = (
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸàâäçéèêëîïôöùûüÿ ,-'"
+)
+#: Ink share of an option box's interior above which it is ticked, and below which it is
+#: certainly not (a ✓ in 2-px pen covers ~9 %, dust and a shifted border stay under 1 %).
+TICKED_INK = 0.045
+UNTICKED_INK = 0.015
+#: Ink share of the signature box's interior above which it is signed (a signature covers
+#: 1–5 %, specks of a dirty copy stay under 0.05 %).
+SIGNED_INK = 0.003
+UNSIGNED_INK = 0.0008
+
+
+def read_form_page(
+    image: np.ndarray,
+    *,
+    page_no: int,
+    dpi: int,
+    layout: FormLayout,
+    cfg: FormConfig,
+    glyphs: GlyphReader | None = None,
+) -> tuple[FormPageRead, np.ndarray] | None:
+    """Read a cleaned page as a page of the application form, or None if it is not one.
+
+    Args:
+        image: cleaned grayscale page (may still be turned 90/180/270° or a little skewed).
+        page_no: 1-based packet page number, carried into the result.
+        dpi: resolution of ``image``.
+        layout: the form's field map.
+        cfg: alignment and confidence thresholds.
+        glyphs: character recogniser; Tesseract on re-packed boxes when None.
+
+    Returns:
+        The page read and the upright image all its bounding boxes refer to; None when the page
+        is not a form page.
+    """
+    frame = locate_form_page(image, dpi=dpi, layout=layout)
+    if frame is None:
+        return None
+    upright = turn_image(image, frame.turn_ccw)
+    qr_text = frame.qr.text if frame.qr else None
+    specs = [
+        f
+        for f in layout.on_page(frame.form_page)
+        if f.kind not in (FieldKind.QR, FieldKind.PREPRINTED)
+    ]
+    if frame.homography is None or frame.quality < cfg.min_alignment_quality:
+        log.info(
+            "page %d: form page %d not aligned (quality %.2f)",
+            page_no,
+            frame.form_page,
+            frame.quality,
+        )
+        fields = tuple(_unreadable(f, page_no=page_no) for f in specs)
+        return FormPageRead(
+            page_no=page_no,
+            form_page=frame.form_page,
+            aligned=False,
+            alignment_quality=round(frame.quality, 3),
+            qr_text=qr_text,
+            fields=fields,
+        ), upright
+    wdpi = min(dpi, WORK_DPI)
+    h_work = np.diag([wdpi / dpi, wdpi / dpi, 1.0]) @ frame.homography
+    warped = warp_to_template(upright, h_work, dpi=wdpi, size_pt=layout.page_size)
+    reads = _read_fields(warped, specs=specs, dpi=wdpi, cfg=cfg, glyphs=glyphs or TesseractGlyphs())
+    to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
+    fields = tuple(
+        _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
+        for spec in specs
+    )
+    dossier, name = _read_preprinted(
+        warped, layout=layout, page=frame.form_page, dpi=wdpi, qr=frame
+    )
+    log.info(
+        "page %d: form page %d via %s, quality %.2f, %d fields",
+        page_no,
+        frame.form_page,
+        frame.method,
+        frame.quality,
+        len(fields),
+    )
+    read = FormPageRead(
+        page_no=page_no,
+        form_page=frame.form_page,
+        aligned=True,
+        alignment_quality=round(frame.quality, 3),
+        qr_text=qr_text,
+        dossier_number=dossier,
+        preprinted_name=name,
+        fields=fields,
+    )
+    return read, upright
+
+
+def _unreadable(spec: FieldSpec, *, page_no: int) -> FieldRead:
+    return FieldRead(
+        name=spec.name,
+        kind=spec.kind,
+        form_page=spec.page,
+        page_no=page_no,
+        status=FieldStatus.UNREADABLE,
+        confidence=0.0,
+    )
+
+
+def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
+    """Template box (points) → bounding box in pixels of the upright page."""
+    assert frame.homography is not None
+    inv = np.linalg.inv(frame.homography)
+    s = dpi / 72
+    h, w = shape[:2]
+
+    def to_px(box: PointBox) -> PixelBox:
+        x0, y0, x1, y1 = (v * s for v in box)
+        pts = cv2.perspectiveTransform(np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]]), inv)[0]
+        (a, b), (c, d) = pts.min(axis=0), pts.max(axis=0)
+        return (
+            int(np.clip(np.floor(a), 0, w)),
+            int(np.clip(np.floor(b), 0, h)),
+            int(np.clip(np.ceil(c), 0, w)),
+            int(np.clip(np.ceil(d), 0, h)),
+        )
+
+    return to_px
+
+
+def _read_fields(
+    warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, cfg: FormConfig, glyphs: GlyphReader
+) -> dict[str, Decoded]:
+    """Every field of the page decoded; comb characters recognised in one batch per charset."""
+    out: dict[str, Decoded] = {}
+    boxes: dict[str, list[Candidates]] = {}
+    by_charset: dict[str, list[tuple[str, list[int], list[np.ndarray]]]] = defaultdict(list)
+    for spec in specs:
+        if spec.kind in (FieldKind.COMB, FieldKind.DATE):
+            crops = [c for g in spec.combs for c in cut_comb(warped, g, dpi=dpi).crops]
+            boxes[spec.name] = [None] * len(crops)
+            inked = [i for i, c in enumerate(crops) if c is not None]
+            if inked:
+                charset = _charset(spec)
+                by_charset[READER_CHARSET.get(charset, charset)].append(
+                    (spec.name, inked, [crops[i] for i in inked])
+                )
+        elif spec.kind is FieldKind.CHECKBOX:
+            out[spec.name] = _decode_ticks(
+                tick_ink(warped, spec.options, dpi=dpi), multiple=spec.multiple
+            )
+        elif spec.kind is FieldKind.SIGNATURE:
+            out[spec.name] = _decode_signature(signature_ink(warped, spec.bbox, dpi=dpi))
+    for charset, items in by_charset.items():
+        results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
+        for (name, inked, _), cands in zip(items, results, strict=True):
+            for i, c in zip(inked, cands, strict=True):
+                boxes[name][i] = c
+    for spec in specs:
+        if spec.name in boxes:
+            out[spec.name] = _decode_comb(spec, boxes[spec.name])
+    return out
+
+
+def _charset(spec: FieldSpec) -> str:
+    return "digits" if spec.kind is FieldKind.DATE else (spec.charset or "text")
+
+
+def _decode_comb(spec: FieldSpec, boxes: list[Candidates]) -> Decoded:
+    charset = _charset(spec)
+    if spec.kind is FieldKind.DATE:
+        return decode_date(boxes)
+    if charset == "postal":
+        return decode_postal(boxes)
+    if charset == "digits":
+        return decode_digits(boxes, name=spec.name)
+    return decode_text(boxes, allowed=CHARSETS[charset])
+
+
+def _decode_ticks(ink: dict[str, float], *, multiple: bool) -> Decoded:
+    """The ticked option(s) of a checkbox group, from each option box's ink share."""
+    raw = " ".join(f"{k}={v:.3f}" for k, v in ink.items())
+    ticked = [k for k, v in ink.items() if v >= TICKED_INK]
+    doubtful = [k for k, v in ink.items() if UNTICKED_INK < v < TICKED_INK]
+    # Confidence: how far the least clear-cut box is from the ticked/unticked boundary.
+    margins = [
+        min(1.0, v / (2 * TICKED_INK)) if k in ticked else 1.0 - v / TICKED_INK
+        for k, v in ink.items()
+    ]
+    conf = 0.5 + 0.5 * min(margins) if not doubtful else 0.4
+    if not ticked:
+        return Decoded(None, conf, raw, valid=not doubtful)
+    valid = multiple or len(ticked) == 1
+    return Decoded(",".join(ticked), conf if valid else 0.0, raw, valid=valid and not doubtful)
+
+
+def _decode_signature(ink: float) -> Decoded:
+    raw = f"ink={ink:.4f}"
+    if ink >= SIGNED_INK:
+        return Decoded("true", min(1.0, 0.75 + ink / (4 * SIGNED_INK)), raw)
+    if ink <= UNSIGNED_INK:
+        return Decoded("false", 1.0 - 0.5 * ink / UNSIGNED_INK, raw)
+    return Decoded("true", 0.4, raw, valid=False)
+
+
+def _field_read(
+    spec: FieldSpec, d: Decoded, *, page_no: int, cfg: FormConfig, bbox: PixelBox
+) -> FieldRead:
+    """Status from the decoded value: empty, read, or unreadable (invalid or not sure enough)."""
+    empty = d.value is None or (spec.kind is FieldKind.SIGNATURE and d.value == "false" and d.valid)
+    if empty and d.valid:
+        status = FieldStatus.EMPTY
+    elif d.valid and d.confidence >= cfg.field_min_confidence:
+        status = FieldStatus.READ
+    else:
+        status = FieldStatus.UNREADABLE
+    return FieldRead(
+        name=spec.name,
+        kind=spec.kind,
+        form_page=spec.page,
+        page_no=page_no,
+        value=d.value,
+        confidence=round(float(np.clip(d.confidence, 0, 1)), 3),
+        status=status,
+        bbox=bbox,
+        raw=d.raw,
+    )
+
+
+def _read_preprinted(
+    warped: np.ndarray, *, layout: FormLayout, page: int, dpi: int, qr: PageFrame
+) -> tuple[str | None, str | None]:
+    """The typed header: file number (checked against its pattern and the QR) and name."""
+    number_spec = layout.field("dossier_number", page)
+    name_spec = layout.field("preprinted_name", page)
+    text, _ = read_header(warped, number_spec.bbox, dpi=dpi, whitelist=DOSSIER_WHITELIST)
+    qr_number = qr.qr.parsed[0] if qr.qr and qr.qr.parsed else None
+    dossier = _fix_dossier(text, qr_number)
+    name, _ = read_header(warped, name_spec.bbox, dpi=dpi, whitelist=NAME_WHITELIST)
+    return dossier, (name.strip() or None)
+
+
+def _fix_dossier(text: str, qr_number: str | None) -> str | None:
+    """The printed number if it reads as ``PCH-YYYY-NNNNNN``; else the QR's, if close to it."""
+    t = re.sub(r"\s", "", text).upper()
+    if len(t) == 15:
+        t = (
+            "PCH-"
+            + "".join(TO_DIGIT.get(c, c) for c in t[4:8])
+            + "-"
+            + "".join(TO_DIGIT.get(c, c) for c in t[9:])
+        )
+    if DOSSIER_RE.fullmatch(t):
+        return t
+    if qr_number and t and Levenshtein.distance(t, qr_number) <= 3:
+        return qr_number
+    return None
