@@ -23,7 +23,7 @@ OUTSIDE = 255
 #: Border and skew analysis run on a copy at this resolution: coarse shapes, fast.
 _BORDER_DPI = 75
 _SKEW_DPI = 150
-_OSD_DPI = 150
+_OSD_DPI = 200
 #: Solid dark regions are at least this thick (in); text strokes, even bold, are thinner.
 _SOLID_IN = 0.07
 #: A copier border runs along at least this share of one edge of the image.
@@ -68,23 +68,38 @@ def solid_regions(dark: np.ndarray, *, dpi: float) -> np.ndarray:
 
 
 def _edge_bands(labels: np.ndarray) -> list[int]:
-    """Labels of regions running along an edge; a photo merely touching one is content."""
+    """Labels of regions running along an edge; a photo merely touching one is content.
+
+    A ragged border can break into islands, so an edge's regions are taken together: when
+    they cover ``_BAND_MIN_SHARE`` of that edge, all of them are border.
+    """
     keep: set[int] = set()
     for edge in (labels[0, :], labels[-1, :], labels[:, 0], labels[:, -1]):
-        found, counts = np.unique(edge[edge > 0], return_counts=True)
-        keep.update(int(f) for f, c in zip(found, counts, strict=True)
-                    if c >= _BAND_MIN_SHARE * edge.size)
+        found = edge[edge > 0]
+        if found.size >= _BAND_MIN_SHARE * edge.size:
+            keep.update(int(f) for f in np.unique(found))
     return sorted(keep)
 
 
+def _bands(mask: np.ndarray) -> np.ndarray:
+    """The regions of ``mask`` that run along an edge of the image."""
+    _, labels = cv2.connectedComponents(mask, connectivity=4)
+    return np.isin(labels, _edge_bands(labels)).astype(np.uint8)
+
+
 def border_mask(gray: np.ndarray, *, dpi: int) -> np.ndarray:
-    """Copier borders: solid dark regions that touch the image edge, as a full-size bool mask."""
+    """Copier borders as a full-size bool mask.
+
+    A border is a dark region running along an edge: a solid one (thicker than any stroke,
+    so text touching it stays out), or a thin sliver inside the outermost strip.
+    """
     small, scale = _scaled(gray, dpi, _BORDER_DPI)
-    solid = solid_regions(_dark_mask(small), dpi=dpi * scale)
-    count, labels = cv2.connectedComponents(solid, connectivity=4)
-    if count <= 1:
-        return np.zeros(gray.shape, bool)
-    border = np.isin(labels, _edge_bands(labels)).astype(np.uint8)
+    dark = _dark_mask(small)
+    border = _bands(solid_regions(dark, dpi=dpi * scale))
+    strip = max(2, round(_SOLID_IN * dpi * scale))
+    outer = dark.copy()
+    outer[strip:-strip, strip:-strip] = 0
+    border |= _bands(outer)
     if not border.any():
         return np.zeros(gray.shape, bool)
     grow = max(1, round(_FRINGE_IN * dpi * scale))
@@ -100,9 +115,17 @@ def _denoise(gray: np.ndarray, dpi: int) -> np.ndarray:
 
 def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
                  ocr_cfg: OcrConfig, page_no: int) -> int:
-    """Counter-clockwise turn to upright, 0 unless Tesseract OSD is confident enough."""
-    small, scale = _scaled(gray, dpi, _OSD_DPI)
-    turn, conf = detect_orientation(small, cfg=ocr_cfg, dpi=round(dpi * scale))
+    """Counter-clockwise turn to upright, 0 unless Tesseract OSD is confident enough.
+
+    OSD runs on a 200-dpi copy (a form's 8-pt labels are misread at 150 dpi, even turned
+    180 degrees with confidence 5), then at full resolution if that was not conclusive.
+    """
+    turn, conf = 0, 0.0
+    for work_dpi in (_OSD_DPI, dpi):
+        small, scale = _scaled(gray, dpi, work_dpi)
+        turn, conf = detect_orientation(small, cfg=ocr_cfg, dpi=round(dpi * scale))
+        if conf >= cfg.osd_min_confidence or scale == 1.0:
+            break
     if conf < cfg.osd_min_confidence:
         log.info("page %d: orientation not trusted (OSD %d deg, conf %.2f); kept as is",
                  page_no, turn, conf)

@@ -1,11 +1,52 @@
-"""Legibility, completeness and blankness of a cleaned page."""
+"""Legibility, completeness and blankness of a cleaned page.
+
+Works on the image ``preprocess.clean_page`` returns, where pixels outside the scanned paper are
+exactly 255 and paper is at most 254: ink running into that region, or off the image edge, is
+content cut from the copy. Measurements run on a 150-dpi copy; every raw measurement goes into
+``PageQuality.signals`` so thresholds can be recalibrated on labelled pages.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from schemas.config import QualityConfig
+from schemas.ocr import PageOcr
+from schemas.quality import PageQuality
 
 log = logging.getLogger(__name__)
+
+OUTSIDE = 255  # same contract as preprocess.OUTSIDE (not imported: quality must not need OCR)
+_WORK_DPI = 150
+#: Ink is this much darker than the paper at least (0–255), whatever Otsu says on a pale page.
+_MIN_INK_DROP = 45
+#: Dark blobs smaller than this (square inches) are dust, not ink. A printed period is ~4e-4.
+_SPECK_SQIN = 1.5e-4
+#: Near a corner (inches from both edges) sit a form's registration marks: never "cut".
+_CORNER_IN = 0.6
+#: Content cut at an edge reaches this far inward (in); shallower pieces are edge debris.
+_EDGE_DEPTH_IN = 0.04
+#: A line along an edge thinner than this (in) is the paper's shadow, not content.
+_EDGE_LINE_IN = 0.05
+#: Pieces smaller than this (square inches) are left out of the cut-line search.
+_MIN_PIECE_SQIN = 5e-4
+#: A cut line: at least this many pieces end on it; how truncated they are near an edge; how
+#: much of the page lies empty beyond a cut far from the edge; how near an edge is "near".
+_CUT_MIN_PIECES = 8
+_CUT_MAX_RELATIVE_SIZE = 0.7
+_HALF_PAGE_GAP = 0.25
+_NEAR_EDGE_GAP = 0.018
+_CUT_CANDIDATES = 12
+#: Distance between the form's registration marks, across and down (fields.json), inches.
+_MARKS_APART_IN = (554 / 72, 734 / 72)
+#: Blank paper varies less than this in large-scale tone (std, 0–255) once noise is blurred.
+_BLANK_MAX_SHADING = 5.0
+_SIDES = ("top", "right", "bottom", "left")
 
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
 _LETTERS = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
@@ -38,3 +79,272 @@ def is_real_word(token: str) -> bool:
 def real_word_count(text: str) -> int:
     """Number of whitespace-separated tokens of ``text`` that look like real words."""
     return sum(is_real_word(t) for t in text.split())
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The page at the working resolution, split into paper, ink and outside."""
+
+    gray: np.ndarray
+    dpi: float
+    outside: np.ndarray
+    ink: np.ndarray
+    paper_level: float
+    stats: np.ndarray  # connectedComponentsWithStats rows of the ink: x, y, w, h, area
+    labels: np.ndarray
+
+
+def _working_copy(image: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, float]:
+    outside = image == OUTSIDE
+    scale = min(1.0, _WORK_DPI / max(dpi, 1))
+    if scale == 1.0:
+        return image, outside, float(dpi)
+    gray = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.resize(outside.astype(np.uint8), (gray.shape[1], gray.shape[0]),
+                       interpolation=cv2.INTER_AREA)
+    return gray, small > 0, dpi * scale
+
+
+def _measure(image: np.ndarray, dpi: int) -> _Page:
+    gray, outside, wdpi = _working_copy(image, dpi)
+    paper_px = gray[~outside]
+    if paper_px.size == 0:
+        empty = np.zeros(gray.shape, np.uint8)
+        return _Page(gray, wdpi, outside, empty, 255.0, np.zeros((1, 5), np.int32), empty)
+    paper_level = float(np.percentile(paper_px, 75))
+    otsu, _ = cv2.threshold(paper_px.reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = (gray < min(otsu, paper_level - _MIN_INK_DROP)) & ~outside
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    specks = stats[:, cv2.CC_STAT_AREA] < _SPECK_SQIN * wdpi**2
+    specks[0] = True
+    ink = (~specks[labels]).astype(np.uint8)
+    stats[specks, cv2.CC_STAT_AREA] = 0
+    return _Page(gray, wdpi, outside, ink, paper_level, stats, labels)
+
+
+def _shading(page: _Page) -> float:
+    """Spread (std, 0–255) of the paper's large-scale tone: grain and noise are blurred away,
+    a smeared text block or blotches remain."""
+    paper = ~page.outside
+    if not paper.any():
+        return 0.0
+    sigma = 0.02 * page.dpi
+    smooth = cv2.GaussianBlur(page.gray.astype(np.float32), (0, 0), sigma)
+    return float(np.std(smooth[paper]))
+
+
+# --- legibility -------------------------------------------------------------------------------
+
+
+def _ramp(value: float, low: float, high: float) -> float:
+    """0 at ``low``, 1 at ``high``, linear between (either order)."""
+    if high == low:
+        return 1.0 if value >= high else 0.0
+    return float(min(1.0, max(0.0, (value - low) / (high - low))))
+
+
+def _image_signals(page: _Page, dpi: int) -> dict[str, float]:
+    """Contrast, edge sharpness, Laplacian variance and paper noise of the ink."""
+    ink = page.ink.astype(bool)
+    if ink.sum() < 20:
+        return {"contrast": 0.0, "sharpness": 0.0, "laplacian_var": 0.0, "noise": 0.0,
+                "dpi": float(dpi)}
+    ink_level = float(np.median(page.gray[ink]))
+    contrast = max(1.0, page.paper_level - ink_level)
+    gray = page.gray.astype(np.float32)
+    gx, gy = cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)
+    edge = ink & ~cv2.erode(page.ink, np.ones((3, 3), np.uint8)).astype(bool)
+    # A crisp step gives Sobel 4x the step height next to it; a blur spreads it out.
+    sharpness = float(np.percentile(np.hypot(gx, gy)[edge], 75)) / (4.0 * contrast)
+    lap = cv2.Laplacian(gray, cv2.CV_32F)
+    near_ink = cv2.dilate(page.ink, np.ones((5, 5), np.uint8)).astype(bool)
+    paper = ~near_ink & ~page.outside
+    noise = float(np.std(gray[paper])) if paper.any() else 0.0
+    return {"contrast": contrast / 255.0, "sharpness": sharpness,
+            "laplacian_var": float(np.var(lap[near_ink])) / contrast**2, "noise": noise,
+            "dpi": float(dpi)}
+
+
+def _ocr_signals(ocr: PageOcr) -> dict[str, float]:
+    words = [w for w in ocr.words if w.text.strip()]
+    if not words:
+        return {"words": 0.0}
+    confs = np.array([w.conf for w in words], dtype=np.float64)
+    real = sum(is_real_word(w.text) for w in words)
+    return {"words": float(len(words)), "mean_conf": float(confs.mean()),
+            "conf_std": float(confs.std()), "low_conf_share": float((confs < 50).mean()),
+            "real_word_share": real / len(words)}
+
+
+def _legibility(sig: dict[str, float], cfg: QualityConfig) -> float:
+    """Score 0–1. The image part is led by its worst factor (blur or fading alone is enough
+    to make a page unreadable); the OCR part, when there are enough words, weighs as much."""
+    contrast = _ramp(sig["contrast"], 0.12, 0.35)
+    sharp = _ramp(sig["sharpness"], 0.12, 0.35)
+    noise = _ramp(sig["noise"], 30.0, 10.0)
+    resolution = _ramp(sig["dpi"], 90.0, 200.0)
+    image = 0.7 * min(contrast, sharp) + 0.3 * (noise + resolution) / 2
+    if sig.get("words", 0.0) < cfg.min_text_words:
+        return image
+    ocr = (0.5 * _ramp(sig["mean_conf"], 40.0, 85.0)
+           + 0.3 * _ramp(sig["real_word_share"], 0.35, 0.8)
+           + 0.2 * _ramp(sig["low_conf_share"], 0.6, 0.1))
+    return 0.5 * image + 0.5 * ocr
+
+
+# --- completeness -----------------------------------------------------------------------------
+
+
+def _nearest_side(cx: float, cy: float, w: int, h: int) -> str:
+    dists = {"top": cy, "bottom": h - cy, "left": cx, "right": w - cx}
+    return min(dists, key=dists.__getitem__)
+
+
+def _in_corner(x: int, y: int, cw: int, ch: int, page: _Page) -> bool:
+    """Whether a component lies in a corner zone (a form's registration mark is there)."""
+    h, w = page.ink.shape
+    c = _CORNER_IN * page.dpi
+    near_x = x + cw <= c or x >= w - c
+    near_y = y + ch <= c or y >= h - c
+    return near_x and near_y
+
+
+def _edge_debris(cw: int, ch: int, side: str, dpi: float) -> bool:
+    """A piece that does not reach inward from the side it touches: the paper's edge shadow or
+    what is left of a copier border, not content."""
+    along, across = (cw, ch) if side in ("top", "bottom") else (ch, cw)
+    return across < _EDGE_DEPTH_IN * dpi or (across <= _EDGE_LINE_IN * dpi and along >= 3 * across)
+
+
+def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
+    """Per side, content pieces touching the image edge or the outside-the-paper region."""
+    h, w = page.ink.shape
+    margin = max(1, round(margin_ratio * min(h, w)))
+    zone = cv2.dilate(page.outside.astype(np.uint8), np.ones((3, 3), np.uint8))
+    zone[:margin, :] = zone[-margin:, :] = 1
+    zone[:, :margin] = zone[:, -margin:] = 1
+    hits = np.unique(page.labels[(zone > 0) & (page.ink > 0)])
+    counts = dict.fromkeys(_SIDES, 0)
+    for label in hits[hits > 0]:
+        x, y, cw, ch, area = page.stats[label]
+        if area == 0 or _in_corner(x, y, cw, ch, page):
+            continue
+        side = _nearest_side(x + cw / 2, y + ch / 2, w, h)
+        if not _edge_debris(cw, ch, side, page.dpi):
+            counts[side] += 1
+    return counts
+
+
+def _side_view(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
+    """Piece coordinates turned so that ``side`` is "far": (far edge, size across, along
+    start, along end, page extent across, page extent along)."""
+    x, y, w, h = (pieces[:, i].astype(np.float64) for i in range(4))
+    ph, pw = shape
+    if side in ("top", "bottom"):
+        far, size, a0, a1, extent, along = y + h, h, x, x + w, ph, pw
+        if side == "top":
+            far = ph - y
+    else:
+        far, size, a0, a1, extent, along = x + w, w, y, y + h, pw, ph
+        if side == "left":
+            far = pw - x
+    return far, size, a0, a1, np.float64(extent), np.float64(along)
+
+
+def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> bool:
+    """Whether the content towards ``side`` ends on a straight line through many pieces.
+
+    The outermost line on which at least ``_CUT_MIN_PIECES`` pieces end (±1 px) across a
+    quarter of the page is found; a cut is either far from the edge (the rest of the page is
+    empty: half a page never reached the glass) or near it with the pieces there truncated
+    (the sheet lay shifted and the copy's edge sliced the text).
+    """
+    far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
+    area = pieces[:, cv2.CC_STAT_AREA].astype(np.float64)
+    for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
+        if area[far > line + 1].sum() > 0.01 * area.sum():
+            return False  # real content lies beyond: this is not where the content ends
+        on = np.abs(far - line) <= 1
+        if on.sum() < _CUT_MIN_PIECES or (a1[on].max() - a0[on].min()) < 0.25 * along:
+            continue
+        gap = (extent - line) / extent
+        truncated = np.median(size[on]) < _CUT_MAX_RELATIVE_SIZE * np.median(size)
+        return bool(gap >= _HALF_PAGE_GAP or (gap <= _NEAR_EDGE_GAP and truncated))
+    return False
+
+
+def _mark_cuts(pieces: np.ndarray, page: _Page) -> set[str]:
+    """Sides cut off a form page, told by its corner registration marks: filled squares
+    (0.19 in, 7.69 x 10.19 in apart on the template) of which only one pair is on the copy.
+    Marks lost under a copier border (now outside the paper) do not count as cut."""
+    dpi, (ph, pw) = page.dpi, page.ink.shape
+    x, y, w, h, area = (pieces[:, i].astype(np.float64) for i in range(5))
+    side_ok = (w >= 0.13 * dpi) & (w <= 0.27 * dpi) & (np.abs(w - h) <= 0.2 * np.maximum(w, h))
+    marks = np.flatnonzero(side_ok & (area >= 0.8 * w * h))
+    if len(marks) != 2:
+        return set()
+    cx, cy = x[marks] + w[marks] / 2, y[marks] + h[marks] / 2
+    dx, dy = abs(cx[1] - cx[0]) / dpi, abs(cy[1] - cy[0]) / dpi
+    if dy < 0.15 and 6.9 <= dx <= 8.0:  # a top or bottom pair: the other pair is missing
+        step = _MARKS_APART_IN[1] * dx / _MARKS_APART_IN[0] * dpi
+        side, cy = ("bottom", cy + step) if cy.mean() < ph / 2 else ("top", cy - step)
+    elif dx < 0.15 and 9.2 <= dy <= 10.6:
+        step = _MARKS_APART_IN[0] * dy / _MARKS_APART_IN[1] * dpi
+        side, cx = ("right", cx + step) if cx.mean() < pw / 2 else ("left", cx - step)
+    else:
+        return set()
+    r = round(0.15 * dpi)
+    for mx, my in zip(cx.astype(int), cy.astype(int), strict=True):
+        if 0 <= mx < pw and 0 <= my < ph and page.outside[
+                max(0, my - r):my + r, max(0, mx - r):mx + r].any():
+            return set()
+    return {side}
+
+
+def _cut_edges(page: _Page, cfg: QualityConfig) -> tuple[tuple[str, ...], dict[str, float]]:
+    touching = _touching_edges(page, cfg.edge_margin_ratio)
+    stats = page.stats
+    pieces = stats[stats[:, cv2.CC_STAT_AREA] >= _MIN_PIECE_SQIN * page.dpi**2]
+    shape = page.ink.shape
+    cut = {s for s in _SIDES if touching[s] >= 2}
+    if len(pieces) >= 2 * _CUT_MIN_PIECES:
+        cut |= {s for s in _SIDES if _straight_cut(pieces, s, shape)}
+    marks = _mark_cuts(pieces, page)
+    signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
+    signals["outside_ratio"] = float(page.outside.mean())
+    signals["mark_cut"] = float(bool(marks))
+    return tuple(s for s in _SIDES if s in cut | marks), signals
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> PageQuality:
+    """Judge whether a cleaned page is blank, legible and complete.
+
+    Args:
+        image: the page as ``clean_page`` returned it (outside-the-paper pixels 255).
+        ocr: what OCR read on it (may hold no words: form pages, born-digital pages).
+        dpi: resolution of ``image``.
+        cfg: thresholds.
+    """
+    page = _measure(image, dpi)
+    paper_px = max(1, int((~page.outside).sum()))
+    ink_ratio = float(page.ink.sum()) / paper_px
+    signals = {"ink_ratio": ink_ratio, "paper_level": page.paper_level}
+    signals |= _ocr_signals(ocr)
+    signals["shading"] = _shading(page)
+    real_words = real_word_count(ocr.text) if ocr.text else 0
+    # A smeared or faded page can have no ink left yet is not blank: it has shading.
+    blank = (ink_ratio < cfg.blank_max_ink_ratio and real_words < cfg.min_text_words
+             and signals["shading"] < _BLANK_MAX_SHADING)
+    if blank:
+        return PageQuality(page_no=ocr.page_no, legibility=1.0, legible=True, complete=True,
+                           blank=True, signals=signals)
+    signals |= _image_signals(page, dpi)
+    score = round(_legibility(signals, cfg), 4)
+    cut, cut_signals = _cut_edges(page, cfg)
+    signals |= cut_signals
+    log.debug("page %d: legibility %.2f, cut %s", ocr.page_no, score, cut)
+    return PageQuality(page_no=ocr.page_no, legibility=score, legible=score >= cfg.legible_min_score,
+                       complete=not cut, blank=False, cut_edges=cut, signals=signals)
