@@ -302,6 +302,8 @@ class EnvelopeStore:
     def acquire(self, env: Envelope, *, owner: str, lease_s: float) -> Envelope | None:
         """Take the lease on an envelope seen as a candidate; None if someone else moved first."""
         now = time.time()
+        if env.state is State.RECEIVED and env.not_before > now:
+            return None
         if env.state is not State.RECEIVED and not _stale(env, now):
             return None
         took_over = env.state is not State.RECEIVED

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterable
@@ -20,26 +21,35 @@ from collections.abc import Iterable
 EXTRA_KEYS = ("envelope", "sha256", "event", "state", "attempt", "worker")
 
 _secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None
 _lock = threading.Lock()
+#: Shorter strings ("a.pdf", "scan") would scrub ordinary words and cannot name a person.
+MIN_SECRET_LEN = 4
 _base_factory = logging.getLogRecordFactory()
 _installed = False
 
 
 def add_secrets(names: Iterable[str]) -> None:
     """Strings (original names) that must never appear in a log from now on."""
+    global _pattern
     with _lock:
-        # Very short names ("a.pdf") would scrub ordinary words; a name of 3 characters
-        # or fewer cannot identify a person anyway.
-        _secrets.update(n for n in names if n and len(n) > 3)
+        before = len(_secrets)
+        _secrets.update(n for n in names if n and len(n) >= MIN_SECRET_LEN)
+        if len(_secrets) != before:
+            _pattern = secrets_pattern(_secrets)
 
 
-def scrub(text: str) -> str:
-    with _lock:
-        names = sorted(_secrets, key=len, reverse=True)
-    for name in names:
-        if name in text:
-            text = text.replace(name, "<name>")
-    return text
+def secrets_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all names, longest first, matched as whole words (not inside others)."""
+    alts = sorted({n for n in names if n and len(n) >= MIN_SECRET_LEN}, key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alts)) + r")(?!\w)")
+
+
+def scrub(text: str, pattern: re.Pattern[str] | None = None) -> str:
+    pattern = pattern or _pattern
+    return pattern.sub("<name>", text) if pattern else text
 
 
 def _scrubbing_factory(*args, **kwargs) -> logging.LogRecord:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,11 +87,10 @@ def is_transient(exc: BaseException) -> bool:
 
 def describe(exc: BaseException, *, secrets: tuple[str, ...] = ()) -> str:
     """A one-line reason for the database, ``reason.txt`` and logs: type and message, names scrubbed."""
+    from pipeline.logs import scrub, secrets_pattern
+
     text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
-    for s in sorted(secrets, key=len, reverse=True):
-        if s:
-            text = text.replace(s, "<name>")
-    return text[:500]
+    return scrub(text, secrets_pattern(secrets) or re.compile(r"(?!x)x"))[:500]
 
 
 @dataclass(frozen=True)
