@@ -18,11 +18,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from extractors.check_inputs import CheckInputs, field_evidence
 from extractors.consistency import (
     CHILD_RELATIONSHIPS,
-    CheckInputs,
     dependants,
-    field_evidence,
     identity_mismatches,
     invalid_zones,
     missing_documents,
@@ -127,6 +126,11 @@ def _form_pages(pk: CheckInputs) -> Iterator[Flag]:
 
 def _signature(pk: CheckInputs) -> Iterator[Flag]:
     if 3 not in pk.form_present:
+        if pk.has_form and not pk.form_unplaced:
+            # The signature and its date are on page 3: without it the form is neither.
+            note = Evidence(note="form page 3 is missing")
+            yield pk.flag(F.FORM_UNSIGNED, "The form is not signed (page 3 is missing).", note)
+            yield pk.flag(F.FORM_UNDATED, "The form is not dated (page 3 is missing).", note)
         return
     sig, dated = pk.fields.get("signature"), pk.fields.get("date_signed")
     if sig is not None and sig.status is not FieldStatus.UNREADABLE and sig.value != "true":

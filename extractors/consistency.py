@@ -1,111 +1,37 @@
 """The rules about people and their documents: what is missing, whose each document is, and
 whether names, dates of birth and machine-readable zones agree.
 
-``checks.run_checks`` applies these with the form, page and file-number rules. ``CheckInputs``
-holds the typed inputs of one packet and the lookups every rule shares.
+``checks.run_checks`` applies these with the form, page and file-number rules, all reading
+one packet's ``CheckInputs``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+import re
+from collections.abc import Iterator, Sequence
 
-from extractors.classify import MRZ_CUE
-from extractors.people import NEAR_MISS, mrz_mention, name_score
+from extractors.check_inputs import (
+    CheckInputs,
+    field_evidence,
+    field_prefix,
+    required_documents,
+)
+from extractors.people import NEAR_MISS, mrz_mention, name_score, tokens
 from schemas.codes import DocType, FieldStatus, FlagCode
-from schemas.config import PipelineConfig, RequiredDocuments, Requirement, load_required_documents
+from schemas.config import RequiredDocuments, Requirement
 from schemas.extraction import (
-    ClassifiedPage,
     DocumentFacts,
-    FieldRead,
-    FormPageRead,
     MrzRead,
     PersonMention,
 )
 from schemas.flags import Evidence, Flag
 from schemas.people import Person
-from schemas.quality import PageQuality
-from schemas.registry import Registry
 
 F = FlagCode
 CHILD_RELATIONSHIPS = (2, 3, 4)
 #: Documents whose names and dates of birth must agree with the form.
 IDENTITY_TYPES = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
-#: A valid zone's name is called different from the form only this far under the threshold:
-#: OCR of a zone's names is not protected by its check digits.
-MRZ_NAME_SLACK = 10.0
-
-
-@functools.cache
-def required_documents(path: Path) -> RequiredDocuments:
-    return load_required_documents(path)
-
-
-@dataclass
-class CheckInputs:
-    """The inputs of ``run_checks`` and lookups shared by the rules."""
-
-    people: Sequence[Person]
-    fields: Mapping[str, FieldRead]
-    form_pages: Sequence[FormPageRead]
-    documents: Sequence[DocumentFacts]
-    pages: Sequence[ClassifiedPage]
-    quality: Mapping[int, PageQuality]
-    received: dt.date
-    registry: Registry | None
-    cfg: PipelineConfig
-    form_present: set[int] = field(default_factory=set)
-    form_unplaced: int = 0
-
-    def flag(self, code: FlagCode, message: str, *evidence: Evidence, **subject: object) -> Flag:
-        return Flag(
-            code=code,
-            severity=self.cfg.policy(code).severity,
-            message=message,
-            evidence=evidence,
-            **subject,
-        )  # type: ignore[arg-type]
-
-    def person(self, pid: str | None) -> Person | None:
-        return next((p for p in self.people if p.id == pid), None)
-
-    def read(self, name: str) -> FieldRead | None:
-        """The field when it was read with confidence, else None."""
-        f = self.fields.get(name)
-        return f if f is not None and f.status is FieldStatus.READ and f.value else None
-
-    def legible(self, doc: DocumentFacts) -> bool:
-        """A document with any legible page (an unknown page counts as legible)."""
-        return any(self.quality[n].legible if n in self.quality else True for n in doc.pages)
-
-    @property
-    def threshold(self) -> float:
-        return self.cfg.rules.name_match_min
-
-    @property
-    def has_names(self) -> bool:
-        """The form names someone documents can be matched to."""
-        return any(p.family_name or p.given_names for p in self.people)
-
-    @property
-    def has_form(self) -> bool:
-        return bool(self.form_present) or self.form_unplaced > 0
-
-
-def field_evidence(
-    f: FieldRead, *, expected: str | None = None, note: str | None = None
-) -> Evidence:
-    return Evidence(
-        page=f.page_no, bbox=f.bbox, text_read=f.raw or f.value, expected=expected, note=note
-    )
-
-
-def _prefix(pid: str) -> str:
-    """Field-name prefix of a person: ``member2_`` or nothing for the principal."""
-    return "" if pid == "principal" else f"{pid}_"
 
 
 def _shown(m: PersonMention) -> str:
@@ -133,36 +59,40 @@ def _needs(pk: CheckInputs, person: Person, required: RequiredDocuments) -> list
 
 
 def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
-    """Requirements no document satisfies. An illegible document nobody could be matched to
-    may be the one wanted: it answers one missing requirement of its type instead of a flag.
-    Without any name on the form (no form), a document of the right type is enough."""
-    spare = [d for d in pk.documents if d.person is None and not pk.legible(d)]
+    """Requirements no document satisfies; a document counts when one of its pages is
+    legible."""
     required = required_documents(pk.cfg.rules.required_documents_file)
-    anyone = not pk.has_names
+    held = {(d.person, d.doc_type) for d in pk.documents if pk.legible(d)}
     for person in pk.people:
         for req in _needs(pk, person, required):
-            if any(
-                d.doc_type in req.any_of and (anyone or d.person == person.id)
-                for d in pk.documents
-            ):
-                continue
-            stand_in = next((d for d in spare if d.doc_type in req.any_of), None)
-            if stand_in is not None:
-                spare.remove(stand_in)
-                continue
-            yield person, req
+            if not any((person.id, t) in held for t in req.any_of):
+                yield person, req
+
+
+def _document_name(pk: CheckInputs, req: Requirement) -> str:
+    """The flag names the first accepted type, or the one the declared marital status calls
+    for (a de facto couple proves its union, not a marriage)."""
+    status = pk.read("marital_status")
+    if status and status.value == "de_facto" and DocType.UNION_PROOF in req.any_of:
+        return DocType.UNION_PROOF.value
+    return req.name
 
 
 def missing_documents(pk: CheckInputs) -> Iterator[Flag]:
+    """Required documents nobody sent. Without a form nothing says who is in the family, so
+    only the form itself is reported missing."""
+    if not pk.has_form:
+        return
     for person, req in _missing(pk):
+        name = _document_name(pk, req)
         yield pk.flag(
             F.MISSING_DOCUMENT,
-            f"No {req.name.replace('_', ' ')} found for {person.display_name} ({person.id}).",
+            f"No {name.replace('_', ' ')} found for {person.display_name} ({person.id}).",
             Evidence(
                 expected=" or ".join(t.value for t in req.any_of),
                 note=f"{len(pk.documents)} document(s) in the envelope",
             ),
-            document=req.name,
+            document=name,
             person=person.id,
         )
 
@@ -175,7 +105,7 @@ def unmatched_documents(pk: CheckInputs) -> Iterator[Flag]:
     if not pk.has_names:
         return  # No name on the form to match anything against.
     for doc in pk.documents:
-        if doc.person is None and doc.doc_type in wanted and pk.legible(doc):
+        if doc.person is None and doc.doc_type in wanted and pk.first_legible(doc):
             m = doc.mentions[0] if doc.mentions else None
             names = "; ".join(_shown(x) for x in doc.mentions[:3]) or None
             yield pk.flag(
@@ -235,109 +165,107 @@ def dependants(pk: CheckInputs) -> Iterator[Flag]:
 
 
 def readable(pk: CheckInputs, pid: str, *suffixes: str) -> bool:
-    """The form's fields for this person were all read with confidence (or left empty)."""
-    got = [pk.fields.get(_prefix(pid) + s) for s in suffixes]
-    return any(f is not None and f.status is FieldStatus.READ for f in got) and not any(
-        f is not None and f.status is FieldStatus.UNREADABLE for f in got
-    )
+    """The form's fields for this person were read with confidence (or left empty)."""
+    got = [pk.fields.get(field_prefix(pid) + s) for s in suffixes]
+    read = any(f is not None and f.status is FieldStatus.READ for f in got)
+    return read and not any(f is not None and f.status is FieldStatus.UNREADABLE for f in got)
 
 
 def _mismatch(pk: CheckInputs, doc: DocumentFacts, person: Person, what: str, ev: Evidence) -> Flag:
+    page, kind = doc.pages[0], doc.doc_type.value.replace("_", " ")
     label = "name" if what == "name" else "date of birth"
     return pk.flag(
         F.IDENTITY_MISMATCH,
-        f"The {label} on the {doc.doc_type.value.replace('_', ' ')}"
-        f" (page {ev.page}) differs from the form for {person.display_name}.",
-        ev,
+        f"The {label} on the {kind} (page {page}) differs from the form for {person.display_name}.",
+        ev.model_copy(update={"page": page}),
         person=person.id,
         field=what,
-        page=ev.page,
+        page=page,
     )
 
 
-def _zone_page(pk: CheckInputs, doc: DocumentFacts) -> int:
-    cued = [p.page_no for p in pk.pages if p.page_no in doc.pages and MRZ_CUE in p.evidence]
-    return cued[0] if cued else doc.pages[0]
+def _letters(text: str | None) -> str:
+    """A zone's name letters: fillers, and the K and X OCR reads for them, left out."""
+    return re.sub(r"[KX]", "", "".join(tokens(text)).upper())
+
+
+def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:
+    """The reading carries one of the reference family names exactly (accents, case, hyphens
+    and word order aside): a letter doubled or changed is a different name."""
+    if m.source == "mrz":
+        return any(_letters(m.family_name) == _letters(" ".join(r)) for r in references)
+    words = set(tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name))
+    return any(set(r) <= words for r in references)
+
+
+def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
+    """The family name on the form, and for the principal the one the ministry printed."""
+    refs = [tokens(person.family_name)]
+    printed = next((fp.preprinted_name for fp in pk.form_pages if fp.preprinted_name), None)
+    if person.id == "principal" and printed:
+        refs.append(tokens(printed.partition(",")[0]))
+    return [r for r in refs if r]
 
 
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
-    expected = person.display_name
-    if doc.match_score < pk.threshold:
-        best = max(doc.mentions, key=lambda m: name_score(m, person), default=None)
-        yield _mismatch(
-            pk,
-            doc,
-            person,
-            "name",
-            Evidence(
-                page=doc.pages[0],
-                bbox=best.bbox if best else None,
-                text_read=best.text if best else None,
-                expected=expected,
-                note=f"name match {doc.match_score:.0f}/100",
-            ),
-        )
-    zone = doc.mrz
-    if zone is not None and zone.checks_ok:
-        score = name_score(mrz_mention(zone), person)
-        if score < pk.threshold - MRZ_NAME_SLACK:
-            yield _mismatch(
-                pk,
-                doc,
-                person,
-                "name",
-                Evidence(
-                    page=_zone_page(pk, doc),
-                    bbox=zone.bbox,
-                    text_read=f"{zone.family_name}, {zone.given_names}",
-                    expected=expected,
-                    note=f"machine-readable zone; name match {score:.0f}/100",
-                ),
-            )
+    readings = [m for m in doc.mentions if m.family_name or m.given_names or m.full_name]
+    readings += [mrz_mention(doc.mrz)] if doc.mrz is not None else []
+    references = _references(pk, person)
+    if not readings or not references:
+        return
+    if doc.match_score >= pk.threshold and any(_agrees(m, references) for m in readings):
+        return
+    best = max(readings, key=lambda m: name_score(m, person))
+    yield _mismatch(
+        pk,
+        doc,
+        person,
+        "name",
+        Evidence(
+            bbox=best.bbox,
+            text_read=_shown(best),
+            expected=person.display_name,
+            note=f"name match {doc.match_score:.0f}/100",
+        ),
+    )
 
 
-def _dobs(
+def _doc_dob(
     pk: CheckInputs, doc: DocumentFacts, person: Person
-) -> Iterator[tuple[dt.date, Evidence]]:
-    """Birth dates the document gives its subject: the zone's (when its check digit holds)
-    and that of the best-named mention that has one."""
+) -> tuple[dt.date, Evidence] | None:
+    """The birth date the document gives its subject. A zone's, protected by its check digit,
+    decides; otherwise that of the best-named mention giving one."""
     zone: MrzRead | None = doc.mrz
     if zone and zone.date_of_birth and "date_of_birth" not in zone.failed_checks:
-        yield (
-            zone.date_of_birth,
-            Evidence(page=_zone_page(pk, doc), bbox=zone.bbox, note="machine-readable zone"),
-        )
-    dated = [m for m in doc.mentions if m.date_of_birth is not None]
+        return zone.date_of_birth, Evidence(bbox=zone.bbox, note="machine-readable zone")
+    dated = [
+        m
+        for m in doc.mentions
+        if m.date_of_birth is not None and name_score(m, person) >= pk.threshold - NEAR_MISS
+    ]
     best = max(dated, key=lambda m: name_score(m, person), default=None)
-    if best is not None and name_score(best, person) >= pk.threshold - NEAR_MISS:
-        yield (
-            best.date_of_birth,
-            Evidence(
-                page=doc.pages[0],
-                bbox=best.bbox,  # type: ignore[misc]
-                note=best.text,
-            ),
-        )
+    if best is None or best.date_of_birth is None:
+        return None
+    return best.date_of_birth, Evidence(bbox=best.bbox, note=best.text)
 
 
 def _dob_agrees(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
     if person.date_of_birth is None or not readable(pk, person.id, "date_of_birth"):
         return
-    for dob, ev in _dobs(pk, doc, person):
-        if dob != person.date_of_birth:
-            yield _mismatch(
-                pk,
-                doc,
-                person,
-                "date_of_birth",
-                ev.model_copy(
-                    update={
-                        "text_read": dob.isoformat(),
-                        "expected": person.date_of_birth.isoformat(),
-                    }
-                ),
-            )
-            return
+    found = _doc_dob(pk, doc, person)
+    if found is not None and found[0] != person.date_of_birth:
+        yield _mismatch(
+            pk,
+            doc,
+            person,
+            "date_of_birth",
+            found[1].model_copy(
+                update={
+                    "text_read": found[0].isoformat(),
+                    "expected": person.date_of_birth.isoformat(),
+                }
+            ),
+        )
 
 
 def _preprinted(pk: CheckInputs) -> Iterator[Flag]:
@@ -372,7 +300,7 @@ def identity_mismatches(pk: CheckInputs) -> Iterator[Flag]:
     yield from _preprinted(pk)
     for doc in pk.documents:
         person = pk.person(doc.person)
-        if person is None or doc.doc_type not in IDENTITY_TYPES or not pk.legible(doc):
+        if person is None or doc.doc_type not in IDENTITY_TYPES or not pk.first_legible(doc):
             continue
         if readable(pk, person.id, "family_name", "given_names"):
             yield from _names_agree(pk, doc, person)
@@ -381,18 +309,17 @@ def identity_mismatches(pk: CheckInputs) -> Iterator[Flag]:
 
 def invalid_zones(pk: CheckInputs) -> Iterator[Flag]:
     for doc in pk.documents:
-        zone = doc.mrz
-        if zone is not None and not zone.checks_ok:
-            page = _zone_page(pk, doc)
+        zone, page = doc.mrz, doc.pages[0]
+        if zone is not None and not zone.checks_ok and pk.first_legible(doc):
+            failed = ", ".join(zone.failed_checks)
             yield pk.flag(
                 F.MRZ_INVALID,
-                f"The machine-readable zone on page {page} fails its "
-                "check digits: " + ", ".join(zone.failed_checks) + ".",
+                f"The machine-readable zone on page {page} fails its check digits: {failed}.",
                 Evidence(
                     page=page,
                     bbox=zone.bbox,
                     text_read="\n".join(zone.lines),
-                    note="failed: " + ", ".join(zone.failed_checks),
+                    note=f"failed: {failed}",
                 ),
                 page=page,
             )

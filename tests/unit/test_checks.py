@@ -266,12 +266,21 @@ class TestPages:
         blank = next(f for f in flags if f.code is F.BLANK_PAGE)
         assert blank.severity is Severity.INFO
 
-    def test_illegible_document_nobody_matched_is_not_also_unmatched_nor_missing(self) -> None:
-        """GIVEN the spouse's passport illegible, so matched to nobody WHEN checked THEN only the
-        page is flagged: the passport is probably the one the spouse needs."""
+    def test_illegible_document_counts_for_nobody_and_is_not_unmatched(self) -> None:
+        """GIVEN the spouse's passport illegible, so matched to nobody WHEN checked THEN the page
+        is illegible and the spouse's identity document missing, but no page is 'unmatched'
+        (a reviewer could not have read the name either)."""
         packet = Packet(illegible={7})
         packet.docs[3] = (T.IDENTITY_DOCUMENT, None, PersonMention())
-        assert subjects(packet.run()) == {S(F.ILLEGIBLE_PAGE, page=7)}
+        assert subjects(packet.run()) == {
+            S(F.ILLEGIBLE_PAGE, page=7),
+            S(F.MISSING_DOCUMENT, person="member1", document="identity_document"),
+        }
+
+    def test_illegible_optional_letter(self) -> None:
+        packet = Packet(illegible={12})
+        packet.docs.append((T.SUPPORTING_LETTER, None, PersonMention()))
+        assert subjects(packet.run()) == {S(F.ILLEGIBLE_PAGE, page=12)}
 
 
 class TestForm:
@@ -288,6 +297,21 @@ class TestForm:
         flags = Packet(form_pages=(1, 3)).run()
         assert S(F.FORM_PAGE_MISSING, form_page=2) in subjects(flags)
         assert not any(f.code is F.FIELD_MISSING for f in flags)
+
+    def test_form_missing_reports_nothing_else_about_the_family(self) -> None:
+        """GIVEN no form and no residence proof WHEN checked THEN only form_missing: nothing
+        declares who needs which document."""
+        packet = Packet(form_pages=(), form={})
+        packet.docs = [(t, None, m) for t, _, m in DOCS if t is not T.RESIDENCE_PROOF]
+        assert subjects(packet.run()) == {S(F.FORM_MISSING)}
+
+    def test_page_3_missing_means_unsigned_and_undated(self) -> None:
+        flags = Packet(form_pages=(1, 2)).run()
+        assert subjects(flags) == {
+            S(F.FORM_PAGE_MISSING, form_page=3),
+            S(F.FORM_UNSIGNED),
+            S(F.FORM_UNDATED),
+        }
 
     def test_unsigned(self) -> None:
         packet = Packet()
@@ -387,6 +411,15 @@ class TestRequiredDocuments:
         docs = _without(DOCS, T.MARRIAGE_CERTIFICATE, "member1")
         docs.append((T.UNION_PROOF, "member1", PersonMention(full_name="Chidi Okafor")))
         assert Packet(docs=docs).run() == []
+
+    def test_de_facto_couple_misses_a_union_proof(self) -> None:
+        """GIVEN a de facto couple without any union document WHEN checked THEN the missing
+        document is named union_proof, as the declared status calls for."""
+        packet = Packet(docs=_without(DOCS, T.MARRIAGE_CERTIFICATE, "member1"))
+        packet.form.update(marital_status="de_facto", enclosed_union=None)
+        assert subjects(packet.run()) == {
+            S(F.MISSING_DOCUMENT, person="member1", document="union_proof")
+        }
 
     def test_child_turning_22_on_the_received_date(self) -> None:
         """GIVEN a child whose 22nd birthday is the received date, without proofs WHEN checked
@@ -506,6 +539,40 @@ class TestIdentity:
         assert subjects(packet.run()) == {
             S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")
         }
+
+    def test_family_name_misspelled_on_the_birth_certificate(self) -> None:
+        """GIVEN a birth certificate reading 'Tremmblay' (close enough to be matched) WHEN
+        checked THEN identity_mismatch on name, with what was read."""
+        packet = Packet()
+        packet.docs[1] = (
+            T.BIRTH_CERTIFICATE,
+            "principal",
+            PersonMention(full_name="Marie-Ève Tremmblay"),
+        )
+        flags = packet.run()
+        assert subjects(flags) == {S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")}
+        assert flags[0].evidence[0].text_read == "Marie-Ève Tremmblay"
+
+    def test_zone_agreeing_outweighs_a_misread_label(self) -> None:
+        """GIVEN a passport whose label was misread 'TREMBIAY' but whose zone reads TREMBLAY
+        WHEN checked THEN nothing."""
+        packet = Packet(mrz={4: _passport("880412")})
+        packet.docs[0] = (
+            T.IDENTITY_DOCUMENT,
+            "principal",
+            PersonMention(family_name="TREMBIAY", given_names="MARIE EVE"),
+        )
+        assert packet.run() == []
+
+    def test_name_matching_the_preprinted_name_when_the_form_was_misread(self) -> None:
+        packet = Packet()
+        packet.form["family_name"] = "TREMBIAY"
+        packet.docs = [d for d in DOCS if d[1] != "principal"] + [
+            (T.IDENTITY_DOCUMENT, "principal", PersonMention(full_name="Marie-Eve Tremblay")),
+            (T.BIRTH_CERTIFICATE, "principal", PersonMention(full_name="Marie-Eve Tremblay")),
+            (T.RESIDENCE_PROOF, "principal", PersonMention(full_name="Marie-Eve Tremblay")),
+        ]
+        assert not any(f.field == "name" and f.page and f.page > 3 for f in packet.run())
 
     def test_preprinted_name_differs(self) -> None:
         flags = Packet(preprinted_name="GAGNON, Sophie").run()
