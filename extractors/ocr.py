@@ -162,7 +162,9 @@ def read_line(image: np.ndarray, *, whitelist: str | None, psm: int = 7,
     """
     _prepare_env()
     padded = np.pad(image, _LINE_PAD_PX, mode="constant", constant_values=255)
-    extra = shlex.quote(f"tessedit_char_whitelist={whitelist}") if whitelist else ""
+    # Without the space in it, a whitelist makes the LSTM run a line's words together.
+    allowed = whitelist if not whitelist or " " in whitelist else whitelist + " "
+    extra = shlex.quote(f"tessedit_char_whitelist={allowed}") if allowed else ""
     config = _config(oem=1, psm=psm, extra=f"-c {extra}" if extra else "")
     log.debug("tesseract line lang=%s config=%s", lang, config)
     try:
