@@ -33,6 +33,7 @@ _FRINGE_IN = 0.015
 #: Skew search: coarse grid, then two finer passes around the best angle (degrees).
 _SKEW_STEPS = (0.5, 0.1, 0.02)
 _SKEW_MAX_POINTS = 250_000
+_SKEW_COARSE_POINTS = 60_000
 #: Fewer ink pixels than this share of the page: too little text to measure a skew.
 _SKEW_MIN_INK = 0.001
 
@@ -168,21 +169,23 @@ def measure_skew(gray: np.ndarray, *, dpi: int, max_deg: float) -> float:
     """Skew of the text lines in degrees, positive when content is turned counter-clockwise.
 
     Projection-profile search: the ink is projected onto rows for each candidate angle and the
-    angle with the sharpest profile wins, on a coarse grid then two finer ones. Returns 0 when
-    the page has too little ink, or when the best angle sits at ``max_deg`` (out of range).
+    angle with the sharpest profile wins, on a coarse grid then two finer ones. The coarse
+    grid reaches well past ``max_deg`` so a page skewed beyond it is recognised as such (and
+    left alone, returning 0) instead of settling on a lesser in-range peak. Also 0 when the
+    page has too little ink.
     """
     points = _ink_points(gray, dpi=dpi)
     if points is None:
         return 0.0
     xs, ys, size = points
-    best, span = 0.0, max_deg
+    coarse = slice(None, None, max(1, len(xs) // _SKEW_COARSE_POINTS))
+    best, span = 0.0, max(1.5 * max_deg, max_deg + 5.0)
     for step in _SKEW_STEPS:
         grid = np.arange(best - span, best + span + step / 2, step)
-        scores = [_profile_score(xs, ys, a, size) for a in grid]
+        sx, sy = (xs[coarse], ys[coarse]) if step == _SKEW_STEPS[0] else (xs, ys)
+        scores = [_profile_score(sx, sy, a, size) for a in grid]
         best, span = float(grid[int(np.argmax(scores))]), step
-        if step == _SKEW_STEPS[0] and abs(best) >= max_deg - step / 2:
-            return 0.0
-    return round(best, 2)
+    return round(best, 2) if abs(best) <= max_deg else 0.0
 
 
 def _deskew(gray: np.ndarray, skew_deg: float) -> np.ndarray:
