@@ -37,6 +37,8 @@ CORRECTION_COST = 0.8
 #: Confidence kept when the whole value breaks its syntax (wrong length, impossible date).
 SYNTAX_FAIL = 0.3
 POSTAL_SHAPE = "A9A9A9"
+DIGITS = "0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _DIGIT_FIELDS = {"uci": (8, 10), "telephone": (10,)}
 
@@ -57,13 +59,24 @@ def raw_text(boxes: list[Candidates]) -> str:
 
 
 def _best(cands: list[tuple[str, float]], allowed: str, fix: dict[str, str]) -> tuple[str, float]:
-    """Best candidate in ``allowed``; else the top one mapped through ``fix`` at a cost."""
+    """Best candidate in ``allowed``; else the top one mapped through ``fix``.
+
+    The probability returned is the candidate's own; ``_confidence`` charges corrections.
+    """
     for ch, p in cands:
         if ch in allowed:
-            return ch, p * (1.0 if ch == cands[0][0] else CORRECTION_COST)
+            return ch, p
     top, p = cands[0] if cands else ("?", 0.0)
     mapped = fix.get(top.upper(), top.upper())
-    return (mapped, p * CORRECTION_COST) if mapped in allowed else ("?", 0.0)
+    return (mapped, p) if mapped in allowed else ("?", 0.0)
+
+
+def _confidence(picks: list[tuple[str, float]], boxes: list[Candidates]) -> float:
+    """The weakest character's probability, times ``CORRECTION_COST`` per character that is
+    not its box's top candidate: each correction is a guess the field had to make."""
+    tops = [b[0][0] if b else "?" for b in boxes if b is not None]
+    fixes = sum(ch != top for (ch, _), top in zip(picks, tops, strict=False))
+    return min((p for _, p in picks), default=0.0) * CORRECTION_COST**fixes
 
 
 def _join(chars: list[str | None]) -> str:
@@ -75,18 +88,19 @@ def _join(chars: list[str | None]) -> str:
 def decode_text(boxes: list[Candidates], *, allowed: str) -> Decoded:
     """A free-text comb (names, street, place): top candidates, joined."""
     chars: list[str | None] = []
-    probs: list[float] = []
+    picks: list[tuple[str, float]] = []
     for b in boxes:
         if b is None:
             chars.append(None)
             continue
         ch, p = _best(b, allowed, {}) if b else ("?", 0.0)
         chars.append(ch)
-        probs.append(p)
+        picks.append((ch, p))
     value = _join(chars)
     if not value:
         return Decoded(None, 1.0, raw_text(boxes))
-    return Decoded(value, min(probs, default=0.0), raw_text(boxes), valid="?" not in value)
+    conf = _confidence(picks, boxes)
+    return Decoded(value, conf, raw_text(boxes), valid="?" not in value)
 
 
 def decode_digits(boxes: list[Candidates], *, name: str) -> Decoded:
@@ -94,9 +108,9 @@ def decode_digits(boxes: list[Candidates], *, name: str) -> Decoded:
     kept = [b for b in boxes if b is not None]
     if not kept:
         return Decoded(None, 1.0, raw_text(boxes))
-    picks = [_best(b, "0123456789", TO_DIGIT) for b in kept]
+    picks = [_best(b, DIGITS, TO_DIGIT) for b in kept]
     value = "".join(ch for ch, _ in picks)
-    conf = min(p for _, p in picks)
+    conf = _confidence(picks, boxes)
     # A blank box inside a number is a slip of the pen or a missed stroke: it breaks the syntax.
     inner_gap = "_" in raw_text(boxes).strip("_")
     lengths = _DIGIT_FIELDS.get(name.split("_", 1)[-1] if name.startswith("member") else name)
@@ -116,11 +130,11 @@ def decode_postal(boxes: list[Candidates]) -> Decoded:
     picks = []
     for shape, b in zip(POSTAL_SHAPE, kept, strict=False):
         if shape == "A":
-            picks.append(_best(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", TO_LETTER))
+            picks.append(_best(b, LETTERS, TO_LETTER))
         else:
-            picks.append(_best(b, "0123456789", TO_DIGIT))
+            picks.append(_best(b, DIGITS, TO_DIGIT))
     value = "".join(ch for ch, _ in picks)
-    conf = min(p for _, p in picks)
+    conf = _confidence(picks, kept)
     valid = len(kept) == 6 and len(boxes) >= 6 and "?" not in value
     return Decoded(value, conf if valid else conf * SYNTAX_FAIL, raw_text(boxes), valid)
 
@@ -139,39 +153,39 @@ def decode_date(boxes: list[Candidates]) -> Decoded:
     if all(b is None for b in boxes):
         return Decoded(None, 1.0, raw)
     if any(b is None for b in boxes) or len(boxes) != 8:
-        guess = "".join(_best(b, "0123456789", TO_DIGIT)[0] if b else "?" for b in boxes)
+        guess = "".join(_best(b, DIGITS, TO_DIGIT)[0] if b else "?" for b in boxes)
         return Decoded(f"{guess[:4]}-{guess[4:6]}-{guess[6:8]}", 0.0, raw, valid=False)
-    per_box = [_digit_options(b) for b in boxes]
+    per_box = [_digit_options(b) for b in boxes if b is not None]
     best: tuple[float, str] | None = None
     # Each box offers at most 3 digits, so the search is at most 3^8 = 6561 small products.
     for combo in itertools.product(*per_box):
-        digits = "".join(ch for ch, _ in combo)
+        digits = "".join(ch for ch, _, _ in combo)
         if _plausible_date(digits) is None:
             continue
-        p = min(q for _, q in combo)
+        fixes = sum(fixed for _, _, fixed in combo)
+        p = min(q for _, q, _ in combo) * CORRECTION_COST**fixes
         if best is None or p > best[0]:
             best = (p, digits)
     if best is None:
         top = "".join(o[0][0] for o in per_box)
-        return Decoded(
-            f"{top[:4]}-{top[4:6]}-{top[6:]}",
-            min(o[0][1] for o in per_box) * SYNTAX_FAIL,
-            raw,
-            valid=False,
-        )
+        conf = min(o[0][1] for o in per_box) * SYNTAX_FAIL
+        return Decoded(f"{top[:4]}-{top[4:6]}-{top[6:]}", conf, raw, valid=False)
     p, d = best
     return Decoded(f"{d[:4]}-{d[4:6]}-{d[6:]}", p, raw)
 
 
-def _digit_options(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Up to three digit readings of a box: its digit candidates, then letters mapped to digits."""
-    out: dict[str, float] = {}
+def _digit_options(cands: list[tuple[str, float]]) -> list[tuple[str, float, bool]]:
+    """Up to three digit readings of a box, best first: (digit, probability, corrected?).
+
+    The top candidate if a digit is the reading as seen; runner-ups and letters mapped to
+    digits are corrections.
+    """
+    out: dict[str, tuple[float, bool]] = {}
     for i, (ch, p) in enumerate(cands):
-        digit = ch if ch.isdigit() else TO_DIGIT.get(ch.upper())
-        if digit is None:
-            continue
-        cost = 1.0 if i == 0 and ch.isdigit() else CORRECTION_COST
-        out[digit] = max(out.get(digit, 0.0), p * cost)
+        digit = ch if ch in DIGITS else TO_DIGIT.get(ch.upper())
+        if digit is not None and (digit not in out or out[digit][0] < p):
+            out[digit] = (p, not (i == 0 and ch in DIGITS))
     if not out:
-        out["?"] = 0.0
-    return sorted(out.items(), key=lambda kv: -kv[1])[:3]
+        return [("?", 0.0, True)]
+    ranked = sorted(out.items(), key=lambda kv: -kv[1][0])[:3]
+    return [(d, p, fixed) for d, (p, fixed) in ranked]

@@ -119,6 +119,7 @@ def _long_runs(mask: np.ndarray, *, length: int, horizontal: bool, bridge: int) 
     (noise and a light copy break a printed line into dashes)."""
 
     def rect(n: int) -> np.ndarray:
+        n |= 1  # odd: an even kernel shifts the result by a pixel
         return cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1) if horizontal else (1, n))
 
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, rect(bridge))
@@ -173,7 +174,9 @@ def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int) -> CombCut:
     # Ink above the comb belongs to the label printed there, unless it reaches into a box.
     clean[: max(0, top - round(0.25 * box_h))] = 0
     clean[bottom + round(0.3 * box_h) :] = 0
-    owners = _assign_components(drop_specks(clean, dpi=dpi), edges=edges, top=top, bottom=bottom)
+    owners = _assign_components(
+        drop_specks(clean, dpi=dpi), edges=edges, top=top, bottom=bottom, gap=round(2.5 * s)
+    )
     crops, ink = [], []
     for i in range(group.boxes):
         crop, share = _box_crop(
@@ -206,26 +209,40 @@ def _is_line_remnant(
     return near_v and w < 0.12 * box_w and h > 2 * w and h < 0.5 * box_h
 
 
-def _assign_components(mask: np.ndarray, *, edges: np.ndarray, top: int, bottom: int) -> np.ndarray:
-    """Label image where each stroke carries 1 + the index of the box holding its centre.
+def _assign_components(
+    mask: np.ndarray, *, edges: np.ndarray, top: int, bottom: int, gap: int
+) -> np.ndarray:
+    """Label image where each stroke carries 1 + the index of the box it belongs to.
 
+    A character that crossed a box line was cut in pieces when the line was erased; pieces
+    closer than ``gap`` are grouped again and the group goes to the box holding its centre.
+    A group wider than 1.3 boxes is two characters touching: its pieces go their own ways.
     Strokes that never reach between the comb's top and bottom lines, and remnants of the
     lines themselves, are dropped (label 0).
     """
     n, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    owner = np.zeros(n, np.int32)
     box_w, box_h = float(edges[1] - edges[0]), float(bottom - top)
+    keep = np.zeros(n, bool)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        if y + h <= top + 1 or y >= bottom - 1:
-            continue
-        if _is_line_remnant(
+        inside = y + h > top + 1 and y < bottom - 1
+        keep[i] = inside and not _is_line_remnant(
             x, y, w, h, top=top, bottom=bottom, edges=edges, box_w=box_w, box_h=box_h
-        ):
-            continue
-        k = int(np.searchsorted(edges, cents[i][0])) - 1
-        if 0 <= k < len(edges) - 1:
-            owner[i] = k + 1
+        )
+    kept = np.where(keep[labels], 255, 0).astype(np.uint8)
+    bridge = np.ones((gap | 1, gap | 1), np.uint8)  # odd: an even kernel shifts the result
+    m, groups, gstats, gcents = cv2.connectedComponentsWithStats(
+        cv2.morphologyEx(kept, cv2.MORPH_CLOSE, bridge), connectivity=8
+    )
+    group_of = np.zeros(n, np.int32)
+    fg = kept > 0
+    np.maximum.at(group_of, labels[fg], groups[fg])
+    owner = np.zeros(n, np.int32)
+    for i in np.nonzero(keep)[0]:
+        g = group_of[i]
+        x = gcents[g][0] if gstats[g][cv2.CC_STAT_WIDTH] <= 1.3 * box_w else cents[i][0]
+        k = int(np.searchsorted(edges, x)) - 1
+        owner[i] = k + 1 if 0 <= k < len(edges) - 1 else 0
     return owner[labels]
 
 
@@ -301,11 +318,19 @@ def signature_ink(
 
 
 def read_header(
-    warped: np.ndarray, bbox: tuple[float, float, float, float], *, dpi: int, whitelist: str
+    warped: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    *,
+    dpi: int,
+    whitelist: str,
+    lang: str,
 ) -> tuple[str, float]:
-    """OCR a typed, pre-printed header line (Tesseract, single line)."""
+    """OCR a typed, pre-printed header line (Tesseract, single line).
+
+    ``fra`` alone keeps the accents of names that ``fra+eng`` drops (Marie-Ève → Marie-Eve).
+    """
     crop = _interior(warped, bbox, dpi=dpi, inset_pt=0.0)
-    return read_line(crop, whitelist=whitelist, psm=7)
+    return read_line(crop, whitelist=whitelist, psm=7, lang=lang)
 
 
 def classify_fields(

@@ -282,10 +282,12 @@ def _read_preprinted(
     """The typed header: file number (checked against its pattern and the QR) and name."""
     number_spec = layout.field("dossier_number", page)
     name_spec = layout.field("preprinted_name", page)
-    text, _ = read_header(warped, number_spec.bbox, dpi=dpi, whitelist=DOSSIER_WHITELIST)
+    text, _ = read_header(
+        warped, number_spec.bbox, dpi=dpi, whitelist=DOSSIER_WHITELIST, lang="eng"
+    )
     qr_number = qr.qr.parsed[0] if qr.qr and qr.qr.parsed else None
     dossier = _fix_dossier(text, qr_number)
-    name, _ = read_header(warped, name_spec.bbox, dpi=dpi, whitelist=NAME_WHITELIST)
+    name, _ = read_header(warped, name_spec.bbox, dpi=dpi, whitelist=NAME_WHITELIST, lang="fra")
     return dossier, (name.strip() or None)
 
 

@@ -1,0 +1,111 @@
+"""Finding form pages on a scan and registering them to the template."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import segno
+from PIL import Image
+
+from extractors.form_align import turn_image, turn_points
+from extractors.form_locate import locate_form_page, mark_centres_pt, read_qr
+from schemas.form import load_form_layout
+from tests.unit.form_fixture import DOSSIER, DPI, blank_page, filled_pages, photocopy
+
+REAL = Path(__file__).parents[1] / "data" / "real-scans" / "tesseract-test-images"
+LAYOUT = load_form_layout()
+
+
+def _mark_error_px(frame, image: np.ndarray) -> float:
+    """Largest distance between where the registration puts the marks and where they are."""
+    up = turn_image(image, frame.turn_ccw)
+    tpl = mark_centres_pt(LAYOUT) * DPI / 72
+    back = cv2.perspectiveTransform(tpl[None], np.linalg.inv(frame.homography))[0]
+    errors = []
+    for x, y in back:
+        win = up[int(y) - 40 : int(y) + 40, int(x) - 40 : int(x) + 40]
+        ys, xs = np.nonzero(win < 128)
+        errors.append(np.hypot(xs.mean() + int(x) - 40 - x, ys.mean() + int(y) - 40 - y))
+    return max(errors)
+
+
+class TestLocateFormPage:
+    @pytest.mark.parametrize("page", [1, 2, 3])
+    def test_blank_template_page_aligns_perfectly(self, page: int) -> None:
+        """GIVEN a blank template page (no QR) WHEN located THEN its page is told by layout."""
+        frame = locate_form_page(blank_page(page), dpi=DPI, layout=LAYOUT)
+        assert frame is not None
+        assert (frame.form_page, frame.turn_ccw, frame.method) == (page, 0, "marks")
+        assert frame.quality > 0.97
+        assert frame.qr is None
+
+    @pytest.mark.parametrize(("turn", "page"), [(90, 1), (180, 2), (270, 3)])
+    def test_turned_skewed_scaled_copy_is_found_and_turned_back(self, turn: int, page: int) -> None:
+        """GIVEN a filled page copied at 95 %, skewed 2°, shifted and turned
+        WHEN located THEN the QR names the page and the turn undoes the scan's."""
+        scan = photocopy(
+            filled_pages()[page - 1],
+            turn=turn,
+            angle_deg=2.0,
+            scale=0.95,
+            shift_px=(25, -18),
+            noise=0.04,
+        )
+        frame = locate_form_page(scan, dpi=DPI, layout=LAYOUT)
+        assert frame is not None and frame.qr is not None
+        assert frame.qr.parsed == (DOSSIER, page)
+        assert frame.form_page == page
+        assert frame.turn_ccw == (360 - turn) % 360
+        assert frame.quality > 0.9
+        assert _mark_error_px(frame, scan) < 3.0
+
+    def test_damaged_qr_falls_back_to_layout(self) -> None:
+        """GIVEN page 2 turned upside down with its QR scratched out
+        WHEN located THEN the marks and the box layout still tell page and turn."""
+        page = filled_pages()[1].copy()
+        page[44 * 4 : 104 * 4, 510 * 4 : 575 * 4] = 255
+        frame = locate_form_page(photocopy(page, turn=180, angle_deg=-1.0), dpi=DPI, layout=LAYOUT)
+        assert frame is not None and frame.qr is None
+        assert (frame.form_page, frame.turn_ccw) == (2, 180)
+        assert frame.quality > 0.9
+
+    def test_missing_marks_fall_back_to_qr_and_box_lines(self) -> None:
+        """GIVEN a copy whose left and right margins (all four marks) were cut off
+        WHEN located THEN the QR anchors a search that lays the box lines on the template."""
+        scan = photocopy(filled_pages()[0], angle_deg=1.5, scale=0.96, shift_px=(10, 5))
+        scan[:, :170] = 255
+        scan[:, -170:] = 255
+        frame = locate_form_page(scan, dpi=DPI, layout=LAYOUT)
+        assert frame is not None
+        assert frame.method == "qr+lines"
+        assert frame.form_page == 1 and frame.quality > 0.8
+
+    def test_page_that_is_not_the_form_is_refused_quickly(self) -> None:
+        """GIVEN a real scanned text page WHEN located THEN None, in well under a second."""
+        page = np.asarray(Image.open(REAL / "phototest.tif").convert("L"))
+        start = time.perf_counter()
+        assert locate_form_page(page, dpi=DPI, layout=LAYOUT) is None
+        assert time.perf_counter() - start < 0.5
+
+    def test_other_qr_code_does_not_make_a_form_page(self) -> None:
+        """GIVEN a letter carrying somebody else's QR code WHEN located THEN None."""
+        page = np.full((3300, 2550), 255, np.uint8)
+        qr = np.array(segno.make("https://example.org/invoice/42").matrix, np.uint8)
+        tile = np.kron(np.where(qr > 0, 0, 255), np.ones((8, 8))).astype(np.uint8)
+        page[300 : 300 + tile.shape[0], 1800 : 1800 + tile.shape[1]] = tile
+        assert read_qr(page, dpi=DPI) is not None
+        assert locate_form_page(page, dpi=DPI, layout=LAYOUT) is None
+
+
+class TestTurnPoints:
+    @pytest.mark.parametrize("turn", [0, 90, 180, 270])
+    def test_points_follow_the_image(self, turn: int) -> None:
+        img = np.zeros((30, 50), np.uint8)
+        img[7, 41] = 255
+        turned = turn_image(img, turn)
+        ((x, y),) = turn_points(np.array([[41, 7]]), turn, img.shape)
+        assert turned[int(y), int(x)] == 255
