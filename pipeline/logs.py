@@ -90,8 +90,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
-class _ServiceHandler(logging.StreamHandler):
-    """Our console handler (a distinct class, so Prefect leaves it in place)."""
+class ServiceLogHandler(logging.StreamHandler):
+    """Our console handler. Prefect keeps a root handler in place only if it is a "user"
+    handler: a class of its own whose name does not start with an underscore."""
 
 
 def json_wanted() -> bool:
@@ -112,6 +113,8 @@ def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
     level = (level or os.environ.get("INTAKE_LOG_LEVEL") or "INFO").upper()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "extractors,pipeline")
+    # Our loggers also log outside flow runs (the service loop): nothing to send to the API then.
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     if not _installed:
         logging.setLogRecordFactory(_scrubbing_factory)
         _installed = True
@@ -120,14 +123,16 @@ def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
     )
     root = logging.getLogger()
     for h in list(root.handlers):
-        if isinstance(h, _ServiceHandler):
+        if isinstance(h, ServiceLogHandler):
             root.removeHandler(h)
-    handler = _ServiceHandler(sys.stderr)
+    handler = ServiceLogHandler(sys.stderr)
     handler.setFormatter(formatter)
     root.addHandler(handler)
     root.setLevel(level)
     for name in ("pipeline", "extractors"):
         logging.getLogger(name).setLevel(level)
+    for name in ("httpx", "httpcore"):  # one line per API request is noise, not a record
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.captureWarnings(True)
     if with_prefect:
         import prefect  # noqa: F401  (its logging set-up runs at import)
