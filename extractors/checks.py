@@ -22,6 +22,7 @@ from extractors.check_inputs import CheckInputs, field_evidence
 from extractors.consistency import (
     CHILD_RELATIONSHIPS,
     dependants,
+    held_documents,
     identity_mismatches,
     invalid_zones,
     missing_documents,
@@ -228,6 +229,7 @@ def _address(pk: CheckInputs) -> Iterator[Flag]:
 
 def _enclosed(pk: CheckInputs) -> Iterator[Flag]:
     present = {d.doc_type for d in pk.documents} | {p.doc_type for p in pk.pages}
+    present |= {t for _, t in held_documents(pk)}
     for name, types in ENCLOSED.items():
         f = pk.read(name)
         if f is not None and f.value == "yes" and not present & set(types):

@@ -152,16 +152,30 @@ def _title_end(text: str, lines: int) -> int:
     return len(text)
 
 
+def _longest(m: DocTypeMatcher, matches: list[tuple[int, int, int]]) -> list[tuple[str, int, int]]:
+    """Per document type, the longest phrases that do not overlap: "dear sir or madam" counts
+    once, not also as "dear sir" and "dear"."""
+    taken: dict[object, set[int]] = {}
+    out = []
+    for match_id, start, end in sorted(matches, key=lambda x: x[1] - x[2]):
+        key = m.nlp.vocab.strings[match_id]
+        group = m.phrases[key].doc_type if key in m.phrases else key
+        span = set(range(start, end))
+        if not span & taken.setdefault(group, set()):
+            taken[group] |= span
+            out.append((key, start, end))
+    return out
+
+
 def _read(text: str, m: DocTypeMatcher) -> _Reading:
     """Score every document type on one page's prepared text."""
     doc = m.nlp.make_doc(text)
     title_end = _title_end(text, m.title_lines)
     found: dict[str, float] = {}
     reading = _Reading(scores={}, found=found, titles=set(), cues=[])
-    for match_id, start, _end in m.matcher(doc):
-        key = m.nlp.vocab.strings[match_id]
+    for key, start, end in _longest(m, m.matcher(doc)):
         if key == _CONTINUATION_KEY:
-            reading.cues.append(CONTINUED + doc[start:_end].text)
+            reading.cues.append(CONTINUED + doc[start:end].text)
             continue
         phrase = m.phrases[key]
         weight = phrase.weight

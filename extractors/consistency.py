@@ -30,6 +30,7 @@ from schemas.people import Person
 
 F = FlagCode
 CHILD_RELATIONSHIPS = (2, 3, 4)
+SPOUSE = 1
 #: Documents whose names and dates of birth must agree with the form.
 IDENTITY_TYPES = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
 
@@ -62,11 +63,25 @@ def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
     """Requirements no document satisfies; a document counts when one of its pages is
     legible."""
     required = required_documents(pk.cfg.rules.required_documents_file)
-    held = {(d.person, d.doc_type) for d in pk.documents if pk.legible(d)}
+    held = held_documents(pk)
     for person in pk.people:
         for req in _needs(pk, person, required):
             if not any((person.id, t) in held for t in req.any_of):
                 yield person, req
+
+
+def held_documents(pk: CheckInputs) -> set[tuple[str | None, DocType]]:
+    """(person, type) of every legible document. A lease or bill naming the spouse beside the
+    principal also proves their union (a joint lease, intake-rules.md)."""
+    legible = [d for d in pk.documents if pk.legible(d)]
+    held = {(d.person, d.doc_type) for d in legible}
+    spouse = next((p for p in pk.people if p.relationship == SPOUSE), None)
+    for d in legible:
+        if spouse and d.doc_type is DocType.RESIDENCE_PROOF and any(
+            name_score(m, spouse) >= pk.threshold for m in d.mentions
+        ):
+            held.add((spouse.id, DocType.UNION_PROOF))
+    return held
 
 
 def _document_name(pk: CheckInputs, req: Requirement) -> str:

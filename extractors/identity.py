@@ -13,13 +13,23 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import spacy
 
 from extractors.dates import find_dates
+from extractors.page_lines import (
+    Line,
+    addressee,
+    fold_keep_length,
+    line_offsets,
+    name_value,
+    page_lines,
+    plausible_name,
+    title_case,
+    union_box,
+)
 from schemas.base import PixelBox
 from schemas.codes import DocType
 from schemas.extraction import PersonMention
@@ -72,12 +82,33 @@ _LABEL_RE = re.compile(
     )
 )
 _LOOSE_RE = re.compile(rf"^\W*(?:{_ANY_LABEL}){_E}\W*")
-_NAME_CHARS = re.compile(r"[^\w'’\- ]|\d|_")
+# A label opening a line of a two-column table ("Nom   DIOP"), with a short value after it.
+_LINE_START_RE = re.compile(
+    "^\\s*(?:" + "|".join(f"(?P<{k}{i}>(?:{p}){_E})" for i, (k, p) in enumerate(_LABELS))
+    + r")(?=\s+\S+(?:\s+\S+){0,3}\s*$)"
+)
+# Civil records in prose: "NASSER Tarek, né(e) le 3 mai 1970", "Luz Muñoz, born 2 May 1970".
+_BORN = re.compile(
+    r"((?:[A-ZÀ-Ý][\w'’\-]*\s+){1,3}[A-ZÀ-Ý][\w'’\-]*),?\s+"
+    r"(?:n[ée]e?\s*(?:\(e\))?\s+le|born(?:\s+on)?)\s+(?=((?:\S+\s*){1,4}))"
+)
 _SPLIT_PEOPLE = re.compile(r"\s+(?:et|and|&)\s+|;", re.IGNORECASE)
 _HONORIFIC = re.compile(
     r"\b(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss)\s+"
     r"((?:[A-ZÀ-Ý][\w'’\-]*\.?\s?){1,4})"
 )
+_ENDINGS = re.compile(r"\((?:e|s|es|ne|le)\)")
+# Prose naming someone: "a boy, named Serhii SHEVCHENKO", "l'enfant prénommé Luc".
+_NAMED = re.compile(
+    r"\b(?:named|called|nommée?|prénommée?|dénommée?)\s+((?:[A-ZÀ-Ý][\w'’\-]*\s*){2,4})"
+)
+# Two to four capitalised words: a name in running text, for letters the model misses.
+_WORD_CAP = (
+    r"(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'’][A-ZÀ-Ýa-zà-ÿ][a-zà-ÿ]*)*|[A-ZÀ-Ý]['’][A-ZÀ-Ý][a-zà-ÿ]+"
+    r"|[A-ZÀ-Ý]+(?:[-'’][A-ZÀ-Ý]+)+|[A-ZÀ-Ý]{2,})"
+)
+_CAPITALS = re.compile(rf"(?<![\w'’-])({_WORD_CAP}(?:[ ]+{_WORD_CAP}){{1,3}})(?![\w'’])")
+_MAX_CAPITALS = 12
 _HONORIFIC_ONLY = re.compile(
     r"^(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?)\s+"
 )
@@ -85,28 +116,9 @@ _POSTAL = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 _PROSE_TYPES = frozenset({
     DocType.SUPPORTING_LETTER, DocType.MEDICAL_CERTIFICATE, DocType.FINANCIAL_DEPENDENCY_PROOF,
     DocType.UNION_PROOF, DocType.MARRIAGE_CERTIFICATE, DocType.RESIDENCE_PROOF, DocType.OTHER,
+    DocType.BIRTH_CERTIFICATE,
 })
 _MAX_NER_MENTIONS = 8
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    words: tuple[OcrWord, ...] = ()
-
-    def word_starts(self) -> list[int]:
-        starts, pos = [], 0
-        for w in self.words:
-            starts.append(pos)
-            pos += len(w.text) + 1
-        return starts
-
-    def box(self, start: int = 0, end: int | None = None) -> PixelBox | None:
-        """Box of the words overlapping characters ``start:end`` of the line."""
-        end = len(self.text) if end is None else end
-        picked = [w for w, s in zip(self.words, self.word_starts(), strict=True)
-                  if s < end and s + len(w.text) > start]
-        return _union(picked)
 
 
 @dataclass(frozen=True)
@@ -127,57 +139,30 @@ class _Builder:
     boxes: list[PixelBox] = field(default_factory=list)
 
 
-def _union(boxes_or_words: Sequence[OcrWord] | Sequence[PixelBox]) -> PixelBox | None:
-    boxes = [b.bbox if isinstance(b, OcrWord) else b for b in boxes_or_words]
-    if not boxes:
-        return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, same length as ``text`` so spans map back."""
-    out = []
-    for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        low = (base if len(base) == 1 else ch).lower()
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
-
-
-def _lines(ocr: PageOcr) -> list[_Line]:
-    if ocr.text_layer is not None:
-        return [_Line(t) for t in ocr.text_layer.splitlines() if t.strip()]
-    groups: dict[tuple[int, int], list[OcrWord]] = {}
-    for w in ocr.words:
-        groups.setdefault((w.block, w.line), []).append(w)
-    ordered = sorted(groups.values(), key=lambda ws: (min(w.bbox[1] for w in ws), ws[0].bbox[0]))
-    return [_Line(" ".join(w.text for w in ws), tuple(ws)) for ws in ordered]
-
-
-def _labels(line: _Line) -> list[tuple[str, int, int]]:
+def _labels(line: Line) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every label on the line."""
+    # "Patient(e)", "Prénom(s)": the inclusive endings are blanked, keeping every position.
+    folded = _ENDINGS.sub(lambda m: " " * len(m.group(0)), fold_keep_length(line.text))
+    found = list(_LABEL_RE.finditer(folded))
+    if not found:
+        # Without a separator, only a capitalised value makes it a label: "Patient stable" is not.
+        found = [m for m in _LINE_START_RE.finditer(folded)
+                 if _ENDINGS.sub("", line.text[m.end():]).strip()[:1].isupper()]
     return [(m.lastgroup.rstrip("0123456789"), m.start(), m.end())  # type: ignore[union-attr]
-            for m in _LABEL_RE.finditer(_fold(line.text))]
+            for m in found]
 
 
 def _clean_value(raw: str) -> str:
-    """A value without the separators and stray second-language labels around it."""
-    value = raw
+    """A value without the separators, inclusive endings and stray second-language labels
+    around it."""
+    value = re.sub(r"^\s*\((?:e|s|es|ne|le)\)", "", raw, flags=re.IGNORECASE)
     for _ in range(3):
-        stripped = _LOOSE_RE.sub("", _fold(value), count=1)
+        stripped = _LOOSE_RE.sub("", fold_keep_length(value), count=1)
         value = value[len(value) - len(stripped):] if len(stripped) < len(value) else value
     return value.strip(" :/-.,\t")
 
 
-def _name_value(raw: str) -> str | None:
-    """A plausible name: letters, spaces, hyphens and apostrophes, one to six words."""
-    name = " ".join(_NAME_CHARS.sub(" ", raw.split("  ")[0]).split())
-    letters = sum(c.isalpha() for c in name)
-    return name if letters >= 2 and len(name.split()) <= 6 else None
-
-
-def _items(lines: Sequence[_Line]) -> list[_Item]:
+def _items(lines: Sequence[Line]) -> list[_Item]:
     """Every labelled value of the page, in reading order."""
     out: list[_Item] = []
     labels = [_labels(ln) for ln in lines]
@@ -212,13 +197,13 @@ def _shared_values(found: Sequence[tuple[str, int, int]], values: Sequence[str])
 
 
 def _next_line_items(
-    line: _Line, following: _Line, labels: Sequence[tuple[str, int, int]]
+    line: Line, following: Line, labels: Sequence[tuple[str, int, int]]
 ) -> list[_Item]:
     """Values printed under their labels: the whole next line, or column by column."""
     text = f"{line.text}\n{following.text}"
     kinds = list(dict.fromkeys(k for k, _, _ in labels))
     if len(kinds) == 1 or not line.words or not following.words:
-        box = _union([b for b in (line.box(labels[0][1]), following.box()) if b])
+        box = union_box([b for b in (line.box(labels[0][1]), following.box()) if b])
         return [_Item(kinds[0], following.text.strip(), text, box)]
     starts = line.word_starts()
     lefts = [next((w.bbox[0] for w, s in zip(line.words, starts, strict=True) if s >= st),
@@ -228,7 +213,7 @@ def _next_line_items(
         centre = (w.bbox[0] + w.bbox[2]) / 2
         col = max((j for j, x in enumerate(lefts) if x <= centre), default=0)
         columns.setdefault(col, []).append(w)
-    return [_Item(labels[j][0], " ".join(w.text for w in ws), text, _union(ws))
+    return [_Item(labels[j][0], " ".join(w.text for w in ws), text, union_box(ws))
             for j, ws in sorted(columns.items())]
 
 
@@ -237,7 +222,7 @@ def _person(b: _Builder, source: str) -> PersonMention | None:
         return None
     return PersonMention(
         family_name=b.family, given_names=b.given, full_name=b.full, date_of_birth=b.dob,
-        source=source, text="\n".join(dict.fromkeys(b.texts)), bbox=_union(b.boxes),
+        source=source, text="\n".join(dict.fromkeys(b.texts)), bbox=union_box(b.boxes),
     )
 
 
@@ -245,7 +230,7 @@ def _split_comma(raw: str) -> tuple[str, str | None] | None:
     """A name as written: ``DUPONT, Jean`` is family then given; otherwise one name, or None
     when nothing in ``raw`` looks like a name."""
     family, sep, given = raw.partition(",")
-    family_name, given_name = _name_value(family), _name_value(given) if sep else None
+    family_name, given_name = name_value(family), name_value(given) if sep else None
     if family_name is None:
         return None
     return family_name, given_name
@@ -269,6 +254,9 @@ def _from_labels(items: Sequence[_Item]) -> list[PersonMention]:
         slot = item.kind if item.kind in ("family", "given") else "full"
         parts = [n for n in map(_split_comma, _SPLIT_PEOPLE.split(item.value)) if n]
         for k, names in enumerate(parts):
+            if slot == "given" and b.full and not (b.family or b.given):
+                # "Name: KOVALENKO" then "Given names: Yuliia": the name was the family name.
+                b.family, b.full = b.full, None
             if slot == "full" or k > 0 or getattr(b, slot) is not None or b.full:
                 people.append(_person(b, "label"))
                 b = _Builder()
@@ -289,68 +277,89 @@ def _note(b: _Builder, item: _Item) -> None:
         b.boxes.append(item.bbox)
 
 
-def _from_honorifics(lines: Sequence[_Line]) -> list[PersonMention]:
+def _from_honorifics(lines: Sequence[Line]) -> list[PersonMention]:
     """``Mme Sophie Leblanc``, ``Mr. John Baker``: a courtesy title then capitalised words."""
     out = []
     for line in lines:
         for m in _HONORIFIC.finditer(line.text):
-            name = _name_value(m.group(1))
+            name = name_value(m.group(1))
             if name:
                 out.append(PersonMention(full_name=name, source="heading", text=line.text,
                                          bbox=line.box(m.start(1), m.end(1))))
     return out
 
 
-def _address_heading(lines: Sequence[_Line]) -> list[PersonMention]:
-    """The addressee of a bill or statement: a line of 2–4 words just above a Québec-style
-    address (a postal code within the two lines below)."""
+def _address_heading(lines: Sequence[Line]) -> list[PersonMention]:
+    """The addressee of a bill or statement: just above an address (a postal code within the
+    two lines below)."""
     out = []
     for i, line in enumerate(lines[:-1]):
-        words = line.text.split()
+        name = addressee(line)
         below = " ".join(ln.text for ln in lines[i + 1 : i + 3]).upper()
-        if 2 <= len(words) <= 4 and all(w.isalpha() for w in words) and _POSTAL.search(below):
-            out.append(PersonMention(full_name=line.text.strip(), source="heading",
-                                     text=line.text, bbox=line.box()))
+        if name and plausible_name(name) and _POSTAL.search(below):
+            out.append(PersonMention(full_name=name, source="heading", text=line.text,
+                                     bbox=line.box(0, len(name))))
     return out
 
 
-def _title_case(text: str) -> str:
-    """``JEAN DUPONT`` → ``Jean Dupont``: the French model labels capitals badly."""
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        titled = word[0] + word[1:].lower()
-        return titled if len(titled) == len(word) else word
-    return re.sub(r"\b[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+\b", fix, text)
+def _from_born(lines: Sequence[Line]) -> list[PersonMention]:
+    """Names followed by their birth date in running text, across line breaks."""
+    text, offsets = " ".join(ln.text for ln in lines), line_offsets(lines)
+    out = []
+    for m in _BORN.finditer(text):
+        name, dates = name_value(m.group(1)), find_dates(m.group(2))
+        if name is None or len(name.split()) < 2 or not dates:
+            continue
+        i = max(j for j, off in enumerate(offsets) if off <= m.start(1))
+        start = m.start(1) - offsets[i]
+        out.append(PersonMention(full_name=name, date_of_birth=dates[0][0], source="label",
+                                 text=lines[i].text, bbox=lines[i].box(start, start + len(name))))
+    return out
 
 
-def _from_entities(lines: Sequence[_Line], nlp: spacy.Language) -> list[PersonMention]:
+def _from_entities(lines: Sequence[Line], nlp: spacy.Language) -> list[PersonMention]:
     """Person entities of spaCy's model, on title-cased text, with the box of their words.
 
     Lines that hold a label are left to the labels: there an entity is as likely the landlord
     or the doctor as the subject.
     """
-    text = "\n".join(_title_case(ln.text) for ln in lines)
-    offsets = [0]
-    for ln in lines[:-1]:
-        offsets.append(offsets[-1] + len(ln.text) + 1)
-    out = []
-    for ent in nlp(text).ents:
-        name = _name_value(_HONORIFIC_ONLY.sub("", ent.text))
-        if ent.label_ != "PER" or not name or len(name.split()) < 2 or "\n" in ent.text:
+    text, offsets = "\n".join(title_case(ln.text) for ln in lines), line_offsets(lines)
+    found = [(ent.start_char, ent.text) for ent in nlp(text).ents if ent.label_ == "PER"]
+    return _spans(lines, offsets, found, "ner", _MAX_NER_MENTIONS)
+
+
+def _from_capitals(lines: Sequence[Line]) -> list[PersonMention]:
+    """Capitalised word runs and names introduced by "named"/"nommé", outside labelled lines."""
+    text, offsets = "\n".join(ln.text for ln in lines), line_offsets(lines)
+    found = [(m.start(1), m.group(1)) for m in _NAMED.finditer(text)]
+    found += [(m.start(1), m.group(1)) for m in _CAPITALS.finditer(text)]
+    return _spans(lines, offsets, found, "ner", _MAX_CAPITALS)
+
+
+def _spans(lines: Sequence[Line], offsets: Sequence[int], found: Sequence[tuple[int, str]],
+           source: str, limit: int) -> list[PersonMention]:
+    """Mentions of names found at character offsets of the joined lines."""
+    out: list[PersonMention] = []
+    for start_char, raw in found:
+        # Leading lower-case words ("appeared Paul Dupont") and courtesy titles are not names.
+        lead = re.match(r"(?:[^\wÀ-ÿ]*[a-zà-ÿ][\w'’]*\s+)*", raw)
+        skip = lead.end() if lead else 0
+        name = name_value(_HONORIFIC_ONLY.sub("", raw[skip:]))
+        if not name or len(name.split()) < 2 or "\n" in raw.strip() or not plausible_name(name):
             continue
-        i = max(j for j, off in enumerate(offsets) if off <= ent.start_char)
-        if _labels(lines[i]):
+        i = max(j for j, off in enumerate(offsets) if off <= start_char)
+        if any(kind != "dob" for kind, _, _ in _labels(lines[i])):
             continue
-        start = ent.start_char - offsets[i]
-        out.append(PersonMention(full_name=name, source="ner", text=lines[i].text,
-                                 bbox=lines[i].box(start, start + len(ent.text))))
-        if len(out) >= _MAX_NER_MENTIONS:
+        start = start_char + skip - offsets[i]
+        out.append(PersonMention(full_name=name, source=source, text=lines[i].text,  # type: ignore[arg-type]
+                                 bbox=lines[i].box(start, start + len(raw) - skip)))
+        if len(out) >= limit:
             break
     return out
 
 
 def _key(m: PersonMention) -> str:
-    return " ".join(sorted(_fold(" ".join(filter(None, (m.family_name, m.given_names,
+    return " ".join(sorted(fold_keep_length(" ".join(filter(None, (m.family_name, m.given_names,
                                                         m.full_name)))).split()))
 
 
@@ -368,12 +377,15 @@ def extract_mentions(
     Returns:
         Mentions, labelled ones first, without repeats.
     """
-    lines = _lines(ocr)
-    mentions = _from_labels(_items(lines))
+    lines = page_lines(ocr)
+    mentions = _from_labels(_items(lines)) + _from_born(lines)
     if doc_type in _PROSE_TYPES:
         mentions += _from_honorifics(lines) + _address_heading(lines)
         if nlp is not None and "ner" in nlp.pipe_names:
             mentions += _from_entities(lines, nlp)
+        if not any(m.source != "ner" for m in mentions):
+            # No label, title or address names anyone: capitalised word runs, as a last resort.
+            mentions += _from_capitals(lines)
     seen: set[str] = set()
     unique = [m for m in mentions if not (_key(m) in seen or seen.add(_key(m)))]
     log.debug("page %d: %d person mention(s)", ocr.page_no, len(unique))

@@ -30,6 +30,7 @@ DOB_BONUS = 10.0
 #: is then theirs, and the name difference is for the reviewer (identity_mismatch).
 NEAR_MISS = 30.0
 _COUPLE_DOCS = (DocType.MARRIAGE_CERTIFICATE, DocType.UNION_PROOF)
+_CHILD_DOCS = (DocType.MEDICAL_CERTIFICATE, DocType.FINANCIAL_DEPENDENCY_PROOF)
 
 
 # --- the form's people ------------------------------------------------------------------------
@@ -205,23 +206,36 @@ def _scores(mentions: Sequence[PersonMention], person: Person) -> tuple[float, b
     return best, dob_agrees
 
 
+def _preference(doc_type: DocType, person: Person, index: int) -> tuple[float, ...]:
+    """Among people a document names equally well, whose it most likely is: a birth
+    certificate is the youngest's (parents are named on it too), medical and dependency
+    proofs a child's (the parent who pays is named too), anything else the principal's."""
+    if doc_type is DocType.BIRTH_CERTIFICATE:
+        born = person.date_of_birth
+        return (born.toordinal() if born else 0, -index)
+    if doc_type in _CHILD_DOCS:
+        return (person.relationship in (2, 3, 4), person.id != "principal", -index)
+    return (person.id == "principal", -index)
+
+
 def _choose(
-    mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig
+    mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig,
+    doc_type: DocType = DocType.OTHER,
 ) -> tuple[str | None, float]:
-    """The best-matching person, or a near miss whose date of birth agrees, or nobody."""
+    """The person the document names (a matching birth date first, then the document kind's
+    preference), or a near miss whose birth date agrees, or nobody."""
     if not mentions or not people:
         return None, 0.0
-    ranked = sorted(
-        ((*_scores(mentions, p), p.id == "principal", -i, p.id) for i, p in enumerate(people)),
-        reverse=True,
-    )
-    score, dob_agrees, _, _, pid = ranked[0]
-    if score >= cfg.name_match_min:
-        return pid, score
-    near = [r for r in ranked if r[1] and r[0] >= cfg.name_match_min - NEAR_MISS]
+    scored = [(*_scores(mentions, p), p, i) for i, p in enumerate(people)]
+    matched = [s for s in scored if s[0] >= cfg.name_match_min]
+    if matched:
+        score, _, person, _ = max(matched, key=lambda s: (s[1], _preference(doc_type, s[2], s[3])))
+        return person.id, score
+    near = [s for s in scored if s[1] and s[0] >= cfg.name_match_min - NEAR_MISS]
     if near:
-        return near[0][4], near[0][0]
-    return None, score
+        score, _, person, _ = max(near, key=lambda s: s[0])
+        return person.id, score
+    return None, max(s[0] for s in scored)
 
 
 def _spouse(people: Sequence[Person]) -> Person | None:
@@ -233,13 +247,17 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
     person, score = None, 0.0
     if doc.mrz is not None:
         # The zone is the document's own statement of its holder: it decides when it matches.
-        person, score = _choose([mrz_mention(doc.mrz)], people, cfg)
+        person, score = _choose([mrz_mention(doc.mrz)], people, cfg, doc.doc_type)
     if person is None:
-        person, score = _choose(mentions, people, cfg)
+        person, score = _choose(mentions, people, cfg, doc.doc_type)
     spouse = _spouse(people)
-    if doc.doc_type in _COUPLE_DOCS and spouse is not None and person in ("principal", spouse.id):
-        # A marriage or union document names the couple; it is the spouse's required proof.
-        person, score = spouse.id, max(score, _scores(mentions, spouse)[0])
+    if doc.doc_type in _COUPLE_DOCS and spouse is not None:
+        # A marriage or union document names the couple: it is the spouse's required proof,
+        # even when OCR garbled both names (a near match of either is enough).
+        principal = next((p for p in people if p.id == "principal"), spouse)
+        couple = max(_scores(mentions, spouse)[0], _scores(mentions, principal)[0])
+        if person in ("principal", spouse.id) or couple >= cfg.name_match_min - NEAR_MISS:
+            person, score = spouse.id, max(score, _scores(mentions, spouse)[0])
     return doc.model_copy(update={"person": person, "match_score": round(score, 1)})
 
 

@@ -421,6 +421,18 @@ class TestRequiredDocuments:
             S(F.MISSING_DOCUMENT, person="member1", document="union_proof")
         }
 
+    def test_joint_lease_proves_the_union(self) -> None:
+        """GIVEN no union document but a lease naming both partners WHEN checked THEN the
+        spouse's union requirement is met (a joint lease is a proof of union)."""
+        packet = Packet(docs=_without(DOCS, T.MARRIAGE_CERTIFICATE, "member1"))
+        packet.form.update(marital_status="de_facto")
+        packet.docs[2] = (
+            T.RESIDENCE_PROOF,
+            "principal",
+            PersonMention(full_name="Marie-Ève Tremblay et Chidi Okafor"),
+        )
+        assert packet.run() == []
+
     def test_child_turning_22_on_the_received_date(self) -> None:
         """GIVEN a child whose 22nd birthday is the received date, without proofs WHEN checked
         THEN both proofs are missing and the child is not dependent."""

@@ -139,21 +139,68 @@ class TestLabels:
 
     def test_prose_is_not_a_label(self) -> None:
         """GIVEN 'mon patient, Luc ...' in running text WHEN read without a model THEN no label
-        value swallows the sentence."""
+        value swallows the sentence; the name is still found in the prose."""
         text = "Je certifie que mon patient, Luc Tremblay, présente une condition médicale."
-        assert extract_mentions(_ocr(text), doc_type=T.MEDICAL_CERTIFICATE, nlp=None) == ()
+        mentions = extract_mentions(_ocr(text), doc_type=T.MEDICAL_CERTIFICATE, nlp=None)
+        assert [(m.full_name, m.source) for m in mentions] == [("Luc Tremblay", "ner")]
+
+    def test_two_column_table_without_separators(self) -> None:
+        """GIVEN 'Nom DIOP' / 'Prénoms CHEIKH' / 'Né(e) le 1982-04-25' rows WHEN read THEN one
+        person; a prose line opening with a label word is not a label."""
+        text = "Rubrique Mention\nNom DIOP\nPrénoms CHEIKH\nNé(e) le 1982-04-25\nPatient stable"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "DIOP",
+            "CHEIKH",
+            dt.date(1982, 4, 25),
+        )
+
+    def test_inclusive_endings_and_comma_order(self) -> None:
+        text = "Patient(e) MARTINEZ ORTIZ, Valentina\nNé(e) le 14 février 1981"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.MEDICAL_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "MARTINEZ ORTIZ",
+            "Valentina",
+            dt.date(1981, 2, 14),
+        )
+
+    def test_name_label_then_given_names_label_is_one_person(self) -> None:
+        text = "Name / Nom KOVALENKO\nGiven names / Prénoms Yuliia\nFather / Père Ahmad Kovalenko"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)
+        assert (m.family_name, m.given_names) == ("KOVALENKO", "Yuliia")
 
 
 class TestProse:
+    def test_civil_record_in_prose(self) -> None:
+        """GIVEN an act naming both spouses with 'né(e) le' across a line break WHEN read THEN
+        both, with their birth dates."""
+        text = (
+            "Le 10 novembre 1997, à Homs, ont comparu publiquement NASSER Tarek, né(e) le\n"
+            "1970-05-03, et NOUR HAMWI, né(e) le 2 mai 1972, lesquels ont déclaré"
+        )
+        mentions = extract_mentions(_ocr(text), doc_type=T.MARRIAGE_CERTIFICATE, nlp=None)
+        assert [(m.full_name, m.date_of_birth) for m in mentions[:2]] == [
+            ("NASSER Tarek", dt.date(1970, 5, 3)),
+            ("NOUR HAMWI", dt.date(1972, 5, 2)),
+        ]
+
+    def test_named_in_prose_and_document_words_are_not_names(self) -> None:
+        text = "CERTIFICATE OF BIRTH\nwas born at Kyiv a boy, named Serhii SHEVCHENKO, child of"
+        mentions = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert [m.full_name for m in mentions] == ["Serhii SHEVCHENKO"]
+
     def test_courtesy_title(self) -> None:
         text = "Je connais Mme Sophie Leblanc depuis six ans."
         mentions = extract_mentions(_ocr(text), doc_type=T.SUPPORTING_LETTER, nlp=None)
         assert [(m.full_name, m.source) for m in mentions] == [("Sophie Leblanc", "heading")]
 
     def test_addressee_above_a_postal_code(self) -> None:
-        text = "Hydro-Québec\nVotre facture\nSOPHIE LEBLANC\n4410 RUE FABRE\nMONTREAL QC H2J 3V2"
+        text = (
+            "Hydro-Québec\nVotre facture\nSOPHIE LEBLANC Montant à payer\n4410 RUE FABRE\n"
+            "MONTREAL QC H2J 3V2"
+        )
         mentions = extract_mentions(_ocr(text), doc_type=T.RESIDENCE_PROOF, nlp=None)
-        assert [m.full_name for m in mentions] == ["SOPHIE LEBLANC"]
+        assert [(m.full_name, m.source) for m in mentions] == [("SOPHIE LEBLANC", "heading")]
 
     def test_person_entities_of_a_letter_in_capitals(self, nlp: spacy.Language) -> None:
         """GIVEN a letter typed in capitals WHEN read with the French model THEN the names are

@@ -233,6 +233,39 @@ class TestAssignDocuments:
         (out,) = assign_documents([doc], PEOPLE, cfg=RULES)
         assert out.person == "principal" and out.match_score < RULES.name_match_min
 
+    def test_childs_birth_certificate_naming_the_mother(self) -> None:
+        """GIVEN the child's birth certificate naming the principal as mother WHEN assigned
+        THEN it is the child's: a birth certificate belongs to the youngest person it names."""
+        doc = _doc(
+            T.BIRTH_CERTIFICATE,
+            PersonMention(full_name="Marie-Ève Tremblay"),
+            PersonMention(full_name="Luc Tremblay"),
+        )
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member2"
+
+    def test_dependency_proof_naming_the_paying_parent(self) -> None:
+        doc = _doc(
+            T.FINANCIAL_DEPENDENCY_PROOF,
+            PersonMention(full_name="Marie-Ève Tremblay"),
+            PersonMention(full_name="Luc Tremblay"),
+        )
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member2"
+
+    def test_residence_proof_naming_the_couple_is_the_principals(self) -> None:
+        doc = _doc(
+            T.RESIDENCE_PROOF,
+            PersonMention(full_name="Chidi Okafor"),
+            PersonMention(full_name="Marie-Ève Tremblay"),
+        )
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "principal"
+
+    def test_marriage_with_garbled_names_still_goes_to_the_spouse(self) -> None:
+        """GIVEN a marriage certificate whose names OCR garbled ('Chldi 0kafar') WHEN assigned
+        THEN it is still the spouse's proof (a near match is enough for a couple document)."""
+        doc = _doc(T.MARRIAGE_CERTIFICATE, PersonMention(full_name="Chldi 0kafar"))
+        (out,) = assign_documents([doc], PEOPLE, cfg=RULES)
+        assert out.person == "member1"
+
     def test_birth_date_separates_namesakes(self) -> None:
         """GIVEN a mother and daughter both 'Marie Tremblay' WHEN a document gives the
         daughter's birth date THEN it is the daughter's."""
