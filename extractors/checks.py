@@ -50,14 +50,8 @@ log = logging.getLogger(__name__)
 F = FlagCode
 FORM_PAGES = (1, 2, 3)
 #: Fields of a used page-2 row the applicant must fill; has_spouse only for children.
-MEMBER_REQUIRED = (
-    "family_name",
-    "given_names",
-    "relationship",
-    "date_of_birth",
-    "residence",
-    "included",
-)
+MEMBER_REQUIRED = ("family_name", "given_names", "relationship", "date_of_birth", "residence",
+                   "included")  # fmt: skip
 #: Page-3 boxes and the document types that answer them; the first names the flag.
 ENCLOSED: Mapping[str, tuple[DocType, ...]] = {
     "enclosed_identity": (DocType.IDENTITY_DOCUMENT,),
