@@ -173,11 +173,16 @@ def birth_date(rng: random.Random, *, on: dt.date, min_age: int, max_age: int) -
     return earliest + dt.timedelta(days=rng.randrange((latest - earliest).days + 1))
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years; 29 February becomes the 28th in a common year."""
     try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    return add_years(day, -years)
 
 
 def document_number(rng: random.Random) -> str:
