@@ -217,8 +217,12 @@ def make_illegible(img: Image.Image, rng: random.Random) -> Image.Image:
     kernel /= kernel.sum()
     f = cv2.filter2D(a.astype(np.float32), -1, kernel)
     f = cv2.GaussianBlur(f, (0, 0), w * rng.uniform(0.0015, 0.0025))
-    # Fade towards a mid-gray and add blotches: text is at most a faint cloud.
-    faded = rng.uniform(130, 165) + (f / 255.0) * rng.uniform(60, 90)
+    # Stretch what is left so the smeared lines come out as dark streaks (still there in a
+    # black-and-white scan, so the page never passes for blank) on a dull gray ground.
+    lo, hi = float(f.min()), float(f.max())
+    norm = (f - lo) / max(1.0, hi - lo)
+    dark, light = rng.uniform(70, 100), rng.uniform(200, 225)
+    faded = dark + norm * (light - dark)
     gen = np.random.default_rng(rng.getrandbits(64))
     blotch = cv2.GaussianBlur(gen.normal(0, 1, (h // 16 + 1, w // 16 + 1)).astype(np.float32),
                               (0, 0), 2)
@@ -228,36 +232,43 @@ def make_illegible(img: Image.Image, rng: random.Random) -> Image.Image:
 
 
 def cut_off(img: Image.Image, rng: random.Random, *, mode: str | None = None) -> Image.Image:
-    """Lose part of the page from the copy.
+    """Lose part of the page's content from the copy.
 
-    ``mode`` "half": the lower (or right) half never reached the glass and copies white.
-    ``mode`` "edge": the sheet lay shifted on the glass, so 10–20 % of the page on one side
-    (with the text there) falls off the copy and the opposite side is empty paper.
+    ``mode`` "half": the lower half of the page never reached the glass and copies white.
+    ``mode`` "edge": the sheet lay shifted on the glass, so 10–25 % of the printed area on one
+    side (text included) falls off the copy and the opposite side is empty paper.
+    Amounts are measured on the printed area, not the sheet, so something is always lost.
     """
     mode = mode or rng.choice(("half", "edge"))
-    a = np.asarray(img.convert("L"), dtype=np.uint8).copy()
+    a = np.asarray(img.convert("L"), dtype=np.uint8)
     h, w = a.shape
+    x0, y0, x1, y1 = _ink_box(a)
     if mode == "half":
-        if rng.random() < 0.7:
-            a[round(h * rng.uniform(0.45, 0.6)):, :] = 255
-        else:
-            a[:, round(w * rng.uniform(0.45, 0.6)):] = 255
-        return Image.fromarray(a, "L")
+        out = a.copy()
+        out[round(y0 + (y1 - y0) * rng.uniform(0.4, 0.55)):, :] = 255
+        return Image.fromarray(out, "L")
     if mode != "edge":
         raise ValueError(f"unknown cut-off mode {mode!r}")
-    side = rng.choice(("right", "bottom", "left"))
-    frac = rng.uniform(0.10, 0.20)
+    side, frac = rng.choice(("right", "bottom", "left")), rng.uniform(0.10, 0.25)
     out = np.full_like(a, 255)
     if side == "right":
-        d = round(w * frac)
+        d = min(w - 1, w - x1 + round((x1 - x0) * frac))
         out[:, d:] = a[:, : w - d]
     elif side == "left":
-        d = round(w * frac)
+        d = min(w - 1, x0 + round((x1 - x0) * frac))
         out[:, : w - d] = a[:, d:]
     else:
-        d = round(h * frac)
+        d = min(h - 1, h - y1 + round((y1 - y0) * frac))
         out[d:, :] = a[: h - d, :]
     return Image.fromarray(out, "L")
+
+
+def _ink_box(a: np.ndarray) -> tuple[int, int, int, int]:
+    """Bounding box (x0, y0, x1, y1) of the printed area; the whole page if none."""
+    ys, xs = np.nonzero(a < 160)
+    if not len(xs):
+        return 0, 0, a.shape[1], a.shape[0]
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
 
 
 def blank_sheet(size: tuple[int, int], rng: random.Random) -> Image.Image:
