@@ -12,7 +12,9 @@ function is idempotent, so a step cut short by a crash is simply done again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import secrets
@@ -38,8 +40,9 @@ def archive_dir(data_dir: Path, *, sha256: str, day: dt.date) -> Path:
     return data_dir / "archive" / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / sha256
 
 
-def archive_original(payload: Path, *, data_dir: Path, sha256: str, original_name: str,
-                     day: dt.date) -> Path:
+def archive_original(
+    payload: Path, *, data_dir: Path, sha256: str, original_name: str, day: dt.date
+) -> Path:
     """Copy an envelope into the archive under its original name; verified and read-only.
 
     The same bytes under the same name are archived once (a re-run finds them in place).
@@ -54,8 +57,9 @@ def archive_original(payload: Path, *, data_dir: Path, sha256: str, original_nam
     return target
 
 
-def quarantine_original(payload: Path, *, data_dir: Path, envelope_id: str, sha256: str,
-                        original_name: str, reason: str) -> Path:
+def quarantine_original(
+    payload: Path, *, data_dir: Path, envelope_id: str, sha256: str, original_name: str, reason: str
+) -> Path:
     """Copy an envelope into ``DATA/quarantine/<id>/`` with a ``reason.txt`` beside it."""
     folder = ensure_dir(data_dir / "quarantine" / envelope_id)
     write_private(folder / REASON_FILE, reason)
@@ -85,7 +89,7 @@ def verified_copy(src: Path, dst: Path, *, sha256: str) -> None:
         if payload_digest(tmp) != sha256:
             raise ChecksumMismatchError(f"copy does not match sha256 {sha256[:16]}")
         _fsync_dir(tmp.parent)
-        os.rename(tmp, dst)
+        tmp.rename(dst)
     except BaseException:
         _remove(tmp)
         raise
@@ -93,9 +97,10 @@ def verified_copy(src: Path, dst: Path, *, sha256: str) -> None:
 
 def _copy_file(src: str | Path, dst: str | Path) -> None:
     shutil.copy2(src, dst, follow_symlinks=False)
-    if not os.path.islink(dst):
-        os.chmod(dst, FILE_MODE)
-        with open(dst, "rb") as fh:
+    dst = Path(dst)
+    if not dst.is_symlink():
+        dst.chmod(FILE_MODE)
+        with dst.open("rb") as fh:
             os.fsync(fh.fileno())
 
 
@@ -119,13 +124,9 @@ def make_read_only(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         for root, dirs, files in os.walk(path, topdown=False):
             for name in files:
-                p = os.path.join(root, name)
-                if not os.path.islink(p):
-                    os.chmod(p, READ_ONLY_FILE)
+                _chmod_unless_link(Path(root, name), READ_ONLY_FILE)
             for name in dirs:
-                p = os.path.join(root, name)
-                if not os.path.islink(p):
-                    os.chmod(p, READ_ONLY_DIR)
+                _chmod_unless_link(Path(root, name), READ_ONLY_DIR)
         path.chmod(READ_ONLY_DIR)
     elif not path.is_symlink():
         path.chmod(READ_ONLY_FILE)
@@ -138,21 +139,21 @@ def _remove(path: Path) -> None:
     elif path.is_dir():
         for root, dirs, _files in os.walk(path):
             for d in dirs:
-                p = os.path.join(root, d)
-                if not os.path.islink(p):
-                    os.chmod(p, DIR_MODE)
+                _chmod_unless_link(Path(root, d), DIR_MODE)
         path.chmod(DIR_MODE)
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _chmod_unless_link(path: Path, mode: int) -> None:
+    if not path.is_symlink():
+        path.chmod(mode)
 
 
 def discard_work(envelope_dir: Path) -> None:
     """Remove an envelope's work-area folder once its original is safe elsewhere."""
     _remove(envelope_dir)
-    parent = envelope_dir.parent
-    try:
-        parent.rmdir()  # the <sha256> folder, when this was its last envelope
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        envelope_dir.parent.rmdir()  # the <sha256> folder, when this was its last envelope
 
 
 def is_private(path: Path) -> bool:
@@ -160,8 +161,9 @@ def is_private(path: Path) -> bool:
     return not (path.lstat().st_mode & stat.S_IRWXO)
 
 
-def restore_from_quarantine(quarantined: Path, *, retry_root: Path, sha256: str,
-                            envelope_id: str) -> Path:
+def restore_from_quarantine(
+    quarantined: Path, *, retry_root: Path, sha256: str, envelope_id: str
+) -> Path:
     """Move a quarantined original back into a work area for ``intake retry`` (idempotent).
 
     Raises:
@@ -174,9 +176,9 @@ def restore_from_quarantine(quarantined: Path, *, retry_root: Path, sha256: str,
     if payload.exists() and not quarantined.exists():
         return payload  # a retry cut short after the move: finish it
     try:
-        os.rename(quarantined, payload)
+        quarantined.rename(payload)
     except OSError as e:
-        if e.errno != 18:  # EXDEV: quarantine on another file system than DATA/work
+        if e.errno != errno.EXDEV:  # quarantine on another file system than DATA/work
             raise
         verified_copy(quarantined, payload, sha256=sha256)
         _remove(quarantined)

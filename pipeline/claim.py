@@ -79,7 +79,7 @@ def signature(path: Path) -> Signature | None:
     for root, dirs, files in os.walk(path, followlinks=False):
         for name in dirs + files:
             try:
-                est = os.lstat(os.path.join(root, name))
+                est = Path(root, name).lstat()
             except OSError:
                 continue  # removed while we looked: the next look sees a new signature
             size += est.st_size
@@ -131,7 +131,7 @@ def payload_digest(path: Path) -> str:
             rel = p.relative_to(path).as_posix()
             mode = p.lstat().st_mode
             if stat.S_ISLNK(mode):
-                lines.append(f"{rel}\0link\0{os.readlink(p)}")
+                lines.append(f"{rel}\0link\0{p.readlink()}")
             elif stat.S_ISREG(mode):
                 lines.append(f"{rel}\0file\0{sha256_file(p)}")
             elif stat.S_ISDIR(mode):
@@ -145,8 +145,12 @@ def safe_name(name: str, *, limit: int = 180) -> str:
     Control characters (newlines …) and separators become ``_``; leading dots go, so neither
     ``..`` nor a hidden name can come out; the suffix survives truncation.
     """
-    name = unicodedata.normalize("NFC", name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
-    name = "".join("_" if unicodedata.category(c).startswith("C") or c in "/\\" else c for c in name)
+    name = unicodedata.normalize(
+        "NFC", name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    )
+    name = "".join(
+        "_" if unicodedata.category(c).startswith("C") or c in "/\\" else c for c in name
+    )
     name = name.strip().lstrip(".").strip() or PAYLOAD
     suffix = _SUFFIX.search(name)
     keep = suffix.group(0) if suffix else ""
@@ -177,7 +181,9 @@ class Claimed:
     work_path: Path
 
 
-def claim(entry: Path, *, work_root: Path, store: EnvelopeStore, first_seen: float) -> Claimed | None:
+def claim(
+    entry: Path, *, work_root: Path, store: EnvelopeStore, first_seen: float
+) -> Claimed | None:
     """Move one complete inbox entry into the work area and register it as ``received``.
 
     Returns None when another worker took it first (or it vanished): nothing is changed then.
@@ -191,12 +197,16 @@ def claim(entry: Path, *, work_root: Path, store: EnvelopeStore, first_seen: flo
     target_dir = ensure_dir(work_root / sha / eid)
     is_dir = stat.S_ISDIR(before.st_mode)
     received = dt.date.fromtimestamp(min(first_seen, before.st_mtime, time.time()))
-    side = {"original_name": _text(entry.name), "arrival": arrival,
-            "kind": "folder" if is_dir else "file", "received_on": received.isoformat()}
+    side = {
+        "original_name": _text(entry.name),
+        "arrival": arrival,
+        "kind": "folder" if is_dir else "file",
+        "received_on": received.isoformat(),
+    }
     _write_json(target_dir / SIDECAR, side)
     payload = target_dir / payload_name(entry.name, is_dir=is_dir)
     try:
-        os.rename(entry, payload)  # the claim: atomic, and only one renamer can win
+        entry.rename(payload)  # the claim: rename(2) is atomic, only one renamer can win
     except FileNotFoundError:
         shutil.rmtree(target_dir, ignore_errors=True)
         return None
@@ -213,13 +223,24 @@ def register_payload(payload: Path, *, store: EnvelopeStore, adopted: bool) -> C
     side = json.loads((payload.parent / SIDECAR).read_text(encoding="utf-8"))
     sha = payload_digest(payload)  # after the rename: what will really be processed
     eid = payload.parent.name
-    store.register(NewEnvelope(
-        id=eid, sha256=sha, arrival=side["arrival"], kind=side["kind"],
-        original_name=side["original_name"], work_path=str(payload),
-        received_on=dt.date.fromisoformat(side["received_on"]),
-    ), adopted=adopted)
-    log.info("envelope %s registered, sha256 %s", eid, sha[:16],
-             extra={"envelope": eid, "sha256": sha, "event": "adopted" if adopted else "received"})
+    store.register(
+        NewEnvelope(
+            id=eid,
+            sha256=sha,
+            arrival=side["arrival"],
+            kind=side["kind"],
+            original_name=side["original_name"],
+            work_path=str(payload),
+            received_on=dt.date.fromisoformat(side["received_on"]),
+        ),
+        adopted=adopted,
+    )
+    log.info(
+        "envelope %s registered, sha256 %s",
+        eid,
+        sha[:16],
+        extra={"envelope": eid, "sha256": sha, "event": "adopted" if adopted else "received"},
+    )
     return Claimed(eid, sha, payload)
 
 
@@ -235,7 +256,7 @@ def _give_back(payload: Path, entry: Path) -> None:
     """Put an entry back in the inbox without replacing anything that is there now."""
     if payload.is_dir():
         if not entry.exists():
-            os.rename(payload, entry)
+            payload.rename(entry)
             return
     else:
         try:
@@ -244,7 +265,7 @@ def _give_back(payload: Path, entry: Path) -> None:
             return
         except FileExistsError:
             pass
-    os.rename(payload, entry.with_name(f"{entry.name}.returned-{secrets.token_hex(3)}"))
+    payload.rename(entry.with_name(f"{entry.name}.returned-{secrets.token_hex(3)}"))
 
 
 def _text(name: str) -> str:

@@ -40,15 +40,23 @@ DEPLOYMENT = "nightly-sweep"
 
 
 @flow(name="intake-sweep", retries=2, retry_delay_seconds=[60, 300])
-def sweep_inbox(inbox: str, data_dir: str, config_path: str | None = None,
-                settle_s: float = 10.0, report_lang: str = "fr") -> dict[str, int]:
+def sweep_inbox(
+    inbox: str,
+    data_dir: str,
+    config_path: str | None = None,
+    settle_s: float = 10.0,
+    report_lang: str = "fr",
+) -> dict[str, int]:
     """Claim and process everything complete in the inbox, then stop (the scheduled batch).
 
     Idempotent: a retried or concurrent sweep only takes what no one holds.
     """
-    settings = ServiceSettings(inbox=Path(inbox), data_dir=Path(data_dir), settle_s=settle_s,
-                               isolate=False)
-    processor = FlowProcessor(Path(data_dir), Path(config_path) if config_path else None, report_lang)
+    settings = ServiceSettings(
+        inbox=Path(inbox), data_dir=Path(data_dir), settle_s=settle_s, isolate=False
+    )
+    processor = FlowProcessor(
+        Path(data_dir), Path(config_path) if config_path else None, report_lang
+    )
     service = IntakeService(settings, processor)
     try:
         return service.sweep()
@@ -81,8 +89,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_prefect_server(*, port: int | None = None, log_file: Path | None = None,
-                         timeout_s: float = 180.0) -> PrefectServer:
+def start_prefect_server(
+    *, port: int | None = None, log_file: Path | None = None, timeout_s: float = 180.0
+) -> PrefectServer:
     """``prefect server start`` on 127.0.0.1, returned once its API answers.
 
     Raises:
@@ -93,9 +102,21 @@ def start_prefect_server(*, port: int | None = None, log_file: Path | None = Non
     env.pop("PREFECT_API_URL", None)
     out = log_file.open("ab") if log_file else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)],
-        env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
         preexec_fn=kill_me_with_parent,
     )
     server = PrefectServer(proc, port)
@@ -119,26 +140,54 @@ def _healthy(api_url: str) -> bool:
         return False
 
 
-def sweep_deployment(*, inbox: Path, data_dir: Path, config_path: Path | None, cron: str,
-                     settle_s: float, name: str = DEPLOYMENT, work_pool: str | None = None):
+def sweep_deployment(
+    *,
+    inbox: Path,
+    data_dir: Path,
+    config_path: Path | None,
+    cron: str,
+    settle_s: float,
+    name: str = DEPLOYMENT,
+    work_pool: str | None = None,
+):
     """The nightly sweep as a deployment (module entry point: runs wherever the package is)."""
     return sweep_inbox.to_deployment(
-        name=name, cron=cron, concurrency_limit=1, work_pool_name=work_pool,
-        parameters={"inbox": str(inbox), "data_dir": str(data_dir),
-                    "config_path": str(config_path) if config_path else None,
-                    "settle_s": settle_s},
+        name=name,
+        cron=cron,
+        concurrency_limit=1,
+        work_pool_name=work_pool,
+        parameters={
+            "inbox": str(inbox),
+            "data_dir": str(data_dir),
+            "config_path": str(config_path) if config_path else None,
+            "settle_s": settle_s,
+        },
         description="Claim and process every complete envelope of the inbox.",
-        tags=["intake"], entrypoint_type=EntrypointType.MODULE_PATH,
+        tags=["intake"],
+        entrypoint_type=EntrypointType.MODULE_PATH,
     )
 
 
-def deploy_to_work_pool(*, work_pool: str, inbox: Path, data_dir: Path,
-                        config_path: Path | None, cron: str, settle_s: float) -> None:
+def deploy_to_work_pool(
+    *,
+    work_pool: str,
+    inbox: Path,
+    data_dir: Path,
+    config_path: Path | None,
+    cron: str,
+    settle_s: float,
+) -> None:
     """Register the sweep with a work pool; ``prefect worker start --pool NAME`` runs it."""
     from prefect import deploy
 
-    dep = sweep_deployment(inbox=inbox, data_dir=data_dir, config_path=config_path, cron=cron,
-                           settle_s=settle_s, work_pool=work_pool)
+    dep = sweep_deployment(
+        inbox=inbox,
+        data_dir=data_dir,
+        config_path=config_path,
+        cron=cron,
+        settle_s=settle_s,
+        work_pool=work_pool,
+    )
     deploy(dep, work_pool_name=work_pool, build=False, push=False, ignore_warnings=True)
 
 
@@ -146,8 +195,16 @@ def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
 
-def serve_all(*, inbox: Path, data_dir: Path, config_path: Path | None, cron: str,
-              port: int | None, settle_s: float, watch_args: list[str]) -> None:
+def serve_all(
+    *,
+    inbox: Path,
+    data_dir: Path,
+    config_path: Path | None,
+    cron: str,
+    port: int | None,
+    settle_s: float,
+    watch_args: list[str],
+) -> None:
     """Server, watcher and scheduled sweep until interrupted (SIGINT / SIGTERM)."""
     from prefect import serve
 
@@ -155,14 +212,25 @@ def serve_all(*, inbox: Path, data_dir: Path, config_path: Path | None, cron: st
     server = start_prefect_server(port=port, log_file=logs / "prefect-server.log")
     os.environ["PREFECT_API_URL"] = server.api_url
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.service_cli", "watch", str(inbox), "--data", str(data_dir),
-         *watch_args], preexec_fn=kill_me_with_parent, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "pipeline.service_cli",
+            "watch",
+            str(inbox),
+            "--data",
+            str(data_dir),
+            *watch_args,
+        ],
+        preexec_fn=kill_me_with_parent,
+        stdin=subprocess.DEVNULL,
     )
     signal.signal(signal.SIGTERM, _interrupt)
     log.info("Prefect UI: http://127.0.0.1:%d  (sweep schedule %s)", server.port, cron)
     try:
-        dep = sweep_deployment(inbox=inbox, data_dir=data_dir, config_path=config_path,
-                               cron=cron, settle_s=settle_s)
+        dep = sweep_deployment(
+            inbox=inbox, data_dir=data_dir, config_path=config_path, cron=cron, settle_s=settle_s
+        )
         serve(dep, limit=1, print_starting_message=False)
     except KeyboardInterrupt:
         log.info("stopping")

@@ -54,8 +54,10 @@ class FastProcessor:
         quota = int(os.environ.get("INTAKE_DRILL_REPORT_QUOTA", "0"))
         if quota and _tree_size(self.data_dir / "reports") > quota:  # no tmpfs allowed: simulate
             raise OSError(errno.ENOSPC, "No space left on device (simulated quota)")
-        write_private(report, json.dumps({"packet_id": job.envelope_id, "sha256": digest,
-                                          "status": "needs_review"}))
+        write_private(
+            report,
+            json.dumps({"packet_id": job.envelope_id, "sha256": digest, "status": "needs_review"}),
+        )
         log_dir = self.data_dir / "drill"
         log_dir.mkdir(exist_ok=True, mode=0o750)
         with (log_dir / "completions.log").open("a", encoding="utf-8") as fh:
@@ -70,7 +72,9 @@ def _tree_size(root: Path) -> int:
 # --- envelopes --------------------------------------------------------------------------------
 
 
-def page_image(label: str, *, size: tuple[int, int] = (240, 120), lines: tuple[str, ...] = ()) -> Image.Image:
+def page_image(
+    label: str, *, size: tuple[int, int] = (240, 120), lines: tuple[str, ...] = ()
+) -> Image.Image:
     """A small white page with a label (unique content, so a unique sha-256)."""
     img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
@@ -85,7 +89,11 @@ def page_image(label: str, *, size: tuple[int, int] = (240, 120), lines: tuple[s
 def envelope_bytes(i: int, *, real: bool, tag: str = "") -> bytes:
     """A one-page envelope: tiny for the fast drills, an A4 page at 100 dpi for the real ones."""
     label = f"ENVELOPPE {tag}{i:04d} {random.randrange(10**9):09d}"
-    img = page_image(label, size=(827, 1169), lines=("DEMANDE PCH", "PAGE 1")) if real else page_image(label)
+    img = (
+        page_image(label, size=(827, 1169), lines=("DEMANDE PCH", "PAGE 1"))
+        if real
+        else page_image(label)
+    )
     buf = io.BytesIO()
     img.save(buf, format="PNG", dpi=(100, 100))
     return buf.getvalue()
@@ -99,14 +107,20 @@ def drop(inbox: Path, name: str, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def slow_copy(data: bytes, target: Path, *, seconds: float, pause_at: float | None = None,
-              pause_s: float = 0.0) -> None:
+def slow_copy(
+    data: bytes,
+    target: Path,
+    *,
+    seconds: float,
+    pause_at: float | None = None,
+    pause_s: float = 0.0,
+) -> None:
     """Write ``data`` straight to its final name in small pieces over ``seconds``."""
     chunks = max(8, int(seconds / 0.25))
     step = max(1, len(data) // chunks)
     with target.open("wb") as fh:
         for n, start in enumerate(range(0, len(data), step)):
-            fh.write(data[start:start + step])
+            fh.write(data[start : start + step])
             fh.flush()
             if pause_at is not None and n == int(chunks * pause_at):
                 time.sleep(pause_s)
@@ -130,11 +144,24 @@ class ServiceRun:
     _sampler: threading.Thread | None = None
 
     def start(self) -> ServiceRun:
-        cmd = [sys.executable, "-m", "pipeline.service_cli", "watch", str(self.inbox),
-               "--data", str(self.data), *self.args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pipeline.service_cli",
+            "watch",
+            str(self.inbox),
+            "--data",
+            str(self.data),
+            *self.args,
+        ]
         out = self.log_path.open("ab")
-        self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env={**os.environ, **self.env})
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **self.env},
+        )
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
         return self
@@ -166,8 +193,19 @@ class ServiceRun:
 
 
 def service_args(*, settle_s: float, fast: bool, extra: tuple[str, ...] = ()) -> list[str]:
-    args = ["--settle", str(settle_s), "--lease", "5", "--retry-delay", "0.5", "--once",
-            "--log-json", "--broken-after", "20", *extra]
+    args = [
+        "--settle",
+        str(settle_s),
+        "--lease",
+        "5",
+        "--retry-delay",
+        "0.5",
+        "--once",
+        "--log-json",
+        "--broken-after",
+        "20",
+        *extra,
+    ]
     if fast:
         args += ["--processor", "pipeline.drill_kit:FastProcessor"]
     return args
@@ -190,10 +228,12 @@ class Tally:
     notes: list[str] = field(default_factory=list)
 
     def line(self, name: str) -> str:
-        return (f"{name:<8} dropped {self.dropped:>4}  processed {self.processed:>4}  "
-                f"quarantined {self.quarantined:>3}  retried {self.retried:>3}  lost {self.lost}  "
-                f"processed twice {self.processed_twice}  unfinished {self.unfinished}  "
-                f"peak RSS {self.peak_rss_mb:.0f} MB")
+        return (
+            f"{name:<8} dropped {self.dropped:>4}  processed {self.processed:>4}  "
+            f"quarantined {self.quarantined:>3}  retried {self.retried:>3}  lost {self.lost}  "
+            f"processed twice {self.processed_twice}  unfinished {self.unfinished}  "
+            f"peak RSS {self.peak_rss_mb:.0f} MB"
+        )
 
 
 def tally(data: Path, dropped: dict[str, str], *, inbox: Path) -> Tally:
@@ -224,8 +264,11 @@ def tally(data: Path, dropped: dict[str, str], *, inbox: Path) -> Tally:
 
 def _kept(env) -> bool:
     """The original is safe: archived or quarantined with matching bytes, or still in custody."""
-    path = env.archive_path if env.state is State.DONE else (
-        env.quarantine_path if env.state is State.QUARANTINED else env.work_path)
+    path = (
+        env.archive_path
+        if env.state is State.DONE
+        else (env.quarantine_path if env.state is State.QUARANTINED else env.work_path)
+    )
     try:
         return bool(path) and payload_digest(Path(path)) == env.sha256
     except OSError:

@@ -60,10 +60,23 @@ def _dirs(root: Path, name: str) -> tuple[Path, Path, Path]:
     return base, inbox, data
 
 
-def _run(inbox: Path, data: Path, base: Path, *, fast: bool, settle_s: float = 0.5,
-         extra: tuple[str, ...] = (), env: dict[str, str] | None = None) -> ServiceRun:
-    return ServiceRun(inbox, data, service_args(settle_s=settle_s, fast=fast, extra=extra),
-                      base / "service.log", env=env or {}).start()
+def _run(
+    inbox: Path,
+    data: Path,
+    base: Path,
+    *,
+    fast: bool,
+    settle_s: float = 0.5,
+    extra: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> ServiceRun:
+    return ServiceRun(
+        inbox,
+        data,
+        service_args(settle_s=settle_s, fast=fast, extra=extra),
+        base / "service.log",
+        env=env or {},
+    ).start()
 
 
 def kill_drill(root: Path, *, fast: bool, count: int, kills: int, seed: int = 7) -> Tally:
@@ -107,11 +120,16 @@ def slow_drill(root: Path, *, fast: bool, count: int) -> Tally:
     """Envelopes written slowly to their final name; none may be taken before it is whole."""
     base, inbox, data = _dirs(root, "slow")
     run = _run(inbox, data, base, fast=fast, settle_s=1.0)
-    sources = {f"slow {i}.pdf" if i % 2 else f"slow {i}.png": _big_scan(i, pdf=bool(i % 2))
-               for i in range(count)}
+    sources = {
+        f"slow {i}.pdf" if i % 2 else f"slow {i}.png": _big_scan(i, pdf=bool(i % 2))
+        for i in range(count)
+    }
     writers = [
-        threading.Thread(target=slow_copy, args=(blob, inbox / name), kwargs={
-            "seconds": 4.0, "pause_at": 0.5 if i == 0 else None, "pause_s": 3.0})
+        threading.Thread(
+            target=slow_copy,
+            args=(blob, inbox / name),
+            kwargs={"seconds": 4.0, "pause_at": 0.5 if i == 0 else None, "pause_s": 3.0},
+        )
         for i, (name, blob) in enumerate(sources.items())
     ]
     for w in writers:
@@ -148,8 +166,13 @@ def _big_scan(_i: int, *, pdf: bool) -> bytes:
 def _full_disk(path: Path) -> Iterator[dict[str, str]]:
     """A full file system under ``path``: a 1 MiB tmpfs filled up; simulated when not root."""
     path.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0750", "tmpfs", str(path)],
-                             capture_output=True).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0750", "tmpfs", str(path)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     if not mounted:
         yield {"INTAKE_DRILL_REPORT_QUOTA": "1"}
         return
@@ -166,14 +189,19 @@ def _full_disk(path: Path) -> Iterator[dict[str, str]]:
 def disk_drill(root: Path, *, fast: bool, count: int) -> Tally:
     """Reports cannot be written: retried, then quarantined; ``intake retry --all`` replays them."""
     base, inbox, data = _dirs(root, "disk")
-    dropped = {f"disk {i}.png": drop(inbox, f"disk {i}.png", envelope_bytes(i, real=not fast, tag="D"))
-               for i in range(count)}
+    dropped = {
+        f"disk {i}.png": drop(inbox, f"disk {i}.png", envelope_bytes(i, real=not fast, tag="D"))
+        for i in range(count)
+    }
     with _full_disk(data / "reports") as env:
         run = _run(inbox, data, base, fast=fast, extra=("--max-attempts", "2"), env=env)
         run.wait(600 if fast else 1800)
         first = tally(data, dropped, inbox=inbox)
-    subprocess.run([sys.executable, "-m", "pipeline.service_cli", "retry", "--all", "--data", str(data)],
-                   check=False, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline.service_cli", "retry", "--all", "--data", str(data)],
+        check=False,
+        capture_output=True,
+    )
     run2 = _run(inbox, data, base, fast=fast)
     run2.wait(600 if fast else 1800)
     t = tally(data, dropped, inbox=inbox)
@@ -195,7 +223,7 @@ def flood_drill(root: Path, *, fast: bool, count: int) -> Tally:
         dropped[name] = drop(staging, name, envelope_bytes(i, real=not fast, tag="F"))
     run = _run(inbox, data, base, fast=fast)
     for name in dropped:  # all at once: renames within one file system
-        os.rename(staging / name, inbox / name)
+        (staging / name).rename(inbox / name)
     run.wait(1200 if fast else 3600)
     t = tally(data, dropped, inbox=inbox)
     t.peak_rss_mb = run.peak_rss / 2**20
@@ -212,8 +240,13 @@ def _prefect_for_real_mode(root: Path):
     return server
 
 
-def main(*, mode: str = "fast", scenarios: list[str] | None = None, workdir: Path | None = None,
-         sizes: Sizes | None = None) -> int:
+def main(
+    *,
+    mode: str = "fast",
+    scenarios: list[str] | None = None,
+    workdir: Path | None = None,
+    sizes: Sizes | None = None,
+) -> int:
     scenarios = scenarios or list(SCENARIOS)
     sizes = sizes or Sizes.for_mode(mode)
     fast = mode == "fast"

@@ -264,14 +264,15 @@ class EnvelopeStore:
             return list(s.execute(q).scalars())
 
     def candidates(self, *, now: float | None = None, limit: int = 20) -> list[Envelope]:
-        """Envelopes a worker may try to take: waiting ones due now, and leases that may be stale."""
+        """Envelopes a worker may try to take: waiting ones now due, and possibly stale leases."""
         now = time.time() if now is None else now
         with self.session() as s:
             q = (
                 select(EnvelopeRow)
                 .where(
                     or_(
-                        (EnvelopeRow.state == State.RECEIVED.value) & (EnvelopeRow.not_before <= now),
+                        (EnvelopeRow.state == State.RECEIVED.value)
+                        & (EnvelopeRow.not_before <= now),
                         EnvelopeRow.state.in_([st.value for st in LEASED]),
                     )
                 )
@@ -289,10 +290,19 @@ class EnvelopeStore:
         now = time.time()
         try:
             with self.session() as s:
-                s.add(EnvelopeRow(
-                    **new.__dict__, state=State.RECEIVED.value, version=0, lease_until=0.0,
-                    not_before=0.0, attempts=0, retries=0, created_at=now, updated_at=now,
-                ))
+                s.add(
+                    EnvelopeRow(
+                        **new.__dict__,
+                        state=State.RECEIVED.value,
+                        version=0,
+                        lease_until=0.0,
+                        not_before=0.0,
+                        attempts=0,
+                        retries=0,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
                 s.flush()
                 _event(s, new.id, "adopted" if adopted else "registered", None, new.sha256)
         except IntegrityError:
@@ -308,14 +318,27 @@ class EnvelopeStore:
             return None
         took_over = env.state is not State.RECEIVED
         return self._step(
-            env, owner=None, event="reclaimed" if took_over else "claimed", detail=env.owner,
-            state=State.CLAIMED, owner_set=owner, lease_until=now + lease_s, by=owner,
+            env,
+            owner=None,
+            event="reclaimed" if took_over else "claimed",
+            detail=env.owner,
+            state=State.CLAIMED,
+            owner_set=owner,
+            lease_until=now + lease_s,
+            by=owner,
         )
 
-    def start(self, env: Envelope, *, owner: str, lease_s: float, runner_pid: int | None) -> Envelope | None:
+    def start(
+        self, env: Envelope, *, owner: str, lease_s: float, runner_pid: int | None
+    ) -> Envelope | None:
         return self._step(
-            env, owner=owner, event="started", detail=f"attempt {env.attempts + 1}",
-            state=State.PROCESSING, attempts=env.attempts + 1, runner_pid=runner_pid,
+            env,
+            owner=owner,
+            event="started",
+            detail=f"attempt {env.attempts + 1}",
+            state=State.PROCESSING,
+            attempts=env.attempts + 1,
+            runner_pid=runner_pid,
             lease_until=time.time() + lease_s,
         )
 
@@ -328,29 +351,59 @@ class EnvelopeStore:
 
     def finish(self, env: Envelope, *, owner: str, result: Finished) -> Envelope | None:
         return self._step(
-            env, owner=owner, event="done", detail=result.status, state=State.DONE,
-            status=result.status, report_dir=result.report_dir, duplicate_of=result.duplicate_of,
-            archive_path=result.archive_path, owner_set=None, lease_until=0.0, reason=None,
+            env,
+            owner=owner,
+            event="done",
+            detail=result.status,
+            state=State.DONE,
+            status=result.status,
+            report_dir=result.report_dir,
+            duplicate_of=result.duplicate_of,
+            archive_path=result.archive_path,
+            owner_set=None,
+            lease_until=0.0,
+            reason=None,
             quarantine_path=None,
         )
 
-    def retry_later(self, env: Envelope, *, owner: str, reason: str, delay_s: float) -> Envelope | None:
+    def retry_later(
+        self, env: Envelope, *, owner: str, reason: str, delay_s: float
+    ) -> Envelope | None:
         return self._step(
-            env, owner=owner, event="retry_later", detail=reason, state=State.RECEIVED,
-            reason=reason, not_before=time.time() + delay_s, owner_set=None, lease_until=0.0,
+            env,
+            owner=owner,
+            event="retry_later",
+            detail=reason,
+            state=State.RECEIVED,
+            reason=reason,
+            not_before=time.time() + delay_s,
+            owner_set=None,
+            lease_until=0.0,
         )
 
     def release(self, env: Envelope, *, owner: str) -> Envelope | None:
         """Give an envelope back untouched (shutdown): another worker may take it at once."""
         return self._step(
-            env, owner=owner, event="released", state=State.RECEIVED, owner_set=None,
-            lease_until=0.0, attempts=max(0, env.attempts - (env.state is State.PROCESSING)),
+            env,
+            owner=owner,
+            event="released",
+            state=State.RECEIVED,
+            owner_set=None,
+            lease_until=0.0,
+            attempts=max(0, env.attempts - (env.state is State.PROCESSING)),
         )
 
     def quarantine(self, env: Envelope, *, owner: str, reason: str, path: str) -> Envelope | None:
         return self._step(
-            env, owner=owner, event="quarantined", detail=reason, state=State.QUARANTINED,
-            reason=reason, quarantine_path=path, owner_set=None, lease_until=0.0,
+            env,
+            owner=owner,
+            event="quarantined",
+            detail=reason,
+            state=State.QUARANTINED,
+            reason=reason,
+            quarantine_path=path,
+            owner_set=None,
+            lease_until=0.0,
         )
 
     def requeue(self, env: Envelope, *, work_path: str, by: str) -> Envelope | None:
@@ -358,12 +411,27 @@ class EnvelopeStore:
         if env.state is not State.QUARANTINED:
             return None
         return self._step(
-            env, owner=None, event="requeued", state=State.RECEIVED, work_path=work_path,
-            attempts=0, retries=env.retries + 1, not_before=0.0, by=by,
+            env,
+            owner=None,
+            event="requeued",
+            state=State.RECEIVED,
+            work_path=work_path,
+            attempts=0,
+            retries=env.retries + 1,
+            not_before=0.0,
+            by=by,
         )
 
-    def _step(self, env: Envelope, *, owner: str | None, event: str | None,
-              detail: str | None = None, by: str | None = None, **values) -> Envelope | None:
+    def _step(
+        self,
+        env: Envelope,
+        *,
+        owner: str | None,
+        event: str | None,
+        detail: str | None = None,
+        by: str | None = None,
+        **values,
+    ) -> Envelope | None:
         """Compare-and-set: applies ``values`` only if the row is still the version ``env`` saw."""
         if "owner_set" in values:
             values["owner"] = values.pop("owner_set")
@@ -386,13 +454,21 @@ class EnvelopeStore:
 
 def _stale(env: Envelope, now: float) -> bool:
     """A lease nobody honours any more: expired, or held by a dead process of this machine."""
-    return env.state in LEASED and (env.lease_until < now or owner_is_dead(env.owner, env.runner_pid))
+    return env.state in LEASED and (
+        env.lease_until < now or owner_is_dead(env.owner, env.runner_pid)
+    )
 
 
 def _event(s: Session, envelope_id: str, name: str, owner: str | None, detail: str | None) -> None:
-    s.execute(insert(EventRow).values(
-        envelope_id=envelope_id, at=time.time(), event=name, owner=owner, detail=detail,
-    ))
+    s.execute(
+        insert(EventRow).values(
+            envelope_id=envelope_id,
+            at=time.time(),
+            event=name,
+            owner=owner,
+            detail=detail,
+        )
+    )
 
 
 @functools.cache

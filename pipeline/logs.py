@@ -16,11 +16,15 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 #: ``extra=`` keys copied into JSON records.
 EXTRA_KEYS = ("envelope", "sha256", "event", "state", "attempt", "worker")
 
 _secrets: set[str] = set()
+_folders: set[str] = set()
+#: Private folders, inherited by the processing process.
+PRIVATE_ENV = "INTAKE_PRIVATE_FOLDERS"
 _pattern: re.Pattern[str] | None = None
 _lock = threading.Lock()
 #: Shorter strings ("a.pdf", "scan") would scrub ordinary words and cannot name a person.
@@ -39,12 +43,30 @@ def add_secrets(names: Iterable[str]) -> None:
             _pattern = secrets_pattern(_secrets)
 
 
+def add_private_folder(folder: Path, *, except_sub: str | None = None) -> None:
+    """Names under this folder (the inbox: original names) are scrubbed from every log line.
+
+    ``except_sub``: a sub-folder whose names are neutral (the work area) and stay readable.
+    """
+    global _pattern
+    keep = f"(?!{re.escape(except_sub)}/)" if except_sub else ""
+    with _lock:
+        _folders.add(re.escape(str(folder)) + "/" + keep + r"[^'\"\n]*")
+        _pattern = secrets_pattern(_secrets)
+    os.environ[PRIVATE_ENV] = os.pathsep.join(
+        {
+            *filter(None, os.environ.get(PRIVATE_ENV, "").split(os.pathsep)),
+            f"{folder}|{except_sub or ''}",
+        }
+    )
+
+
 def secrets_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for all names, longest first, matched as whole words (not inside others)."""
+    """One regex: paths into private folders, then names as whole words, longest first."""
     alts = sorted({n for n in names if n and len(n) >= MIN_SECRET_LEN}, key=len, reverse=True)
-    if not alts:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, alts)) + r")(?!\w)")
+    words = [r"(?<!\w)(?:" + "|".join(map(re.escape, alts)) + r")(?!\w)"] if alts else []
+    parts = sorted(_folders, key=len, reverse=True) + words
+    return re.compile("|".join(parts)) if parts else None
 
 
 def scrub(text: str, pattern: re.Pattern[str] | None = None) -> str:
@@ -54,7 +76,7 @@ def scrub(text: str, pattern: re.Pattern[str] | None = None) -> str:
 
 def _scrubbing_factory(*args, **kwargs) -> logging.LogRecord:
     record = _base_factory(*args, **kwargs)
-    if not _secrets:
+    if _pattern is None:
         return record
     try:
         message = record.getMessage()
@@ -75,7 +97,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out = {
-            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
@@ -99,8 +123,9 @@ def json_wanted() -> bool:
     return os.environ.get("INTAKE_LOG_JSON", "").lower() in {"1", "true", "yes", "on"}
 
 
-def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
-                  with_prefect: bool = False) -> None:
+def setup_logging(
+    *, json_mode: bool | None = None, level: str | None = None, with_prefect: bool = False
+) -> None:
     """Install the scrubbing record factory and one stderr handler (plain or JSON).
 
     With ``with_prefect``, Prefect is imported first and its console handlers get the same
@@ -118,8 +143,13 @@ def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
     if not _installed:
         logging.setLogRecordFactory(_scrubbing_factory)
         _installed = True
-    formatter = JsonFormatter() if json_mode else logging.Formatter(
-        "%(asctime)s %(levelname)-7s %(name)s [%(process)d] %(message)s"
+        for entry in filter(None, os.environ.get(PRIVATE_ENV, "").split(os.pathsep)):
+            folder, _, sub = entry.partition("|")
+            add_private_folder(Path(folder), except_sub=sub or None)
+    formatter = (
+        JsonFormatter()
+        if json_mode
+        else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s [%(process)d] %(message)s")
     )
     root = logging.getLogger()
     for h in list(root.handlers):
@@ -133,6 +163,8 @@ def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
         logging.getLogger(name).setLevel(level)
     for name in ("httpx", "httpcore"):  # one line per API request is noise, not a record
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # watchdog's debug lines name every file of the inbox (original names: personal data).
+    logging.getLogger("watchdog").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.captureWarnings(True)
     if with_prefect:
         import prefect  # noqa: F401  (its logging set-up runs at import)
@@ -140,8 +172,9 @@ def setup_logging(*, json_mode: bool | None = None, level: str | None = None,
         _restyle_prefect_handlers(root, handler, formatter)
 
 
-def _restyle_prefect_handlers(root: logging.Logger, ours: logging.Handler,
-                              formatter: logging.Formatter) -> None:
+def _restyle_prefect_handlers(
+    root: logging.Logger, ours: logging.Handler, formatter: logging.Formatter
+) -> None:
     """Prefect's console handlers print in our format; its root console handler goes."""
     from prefect.logging.handlers import PrefectConsoleHandler
 
@@ -151,5 +184,9 @@ def _restyle_prefect_handlers(root: logging.Logger, ours: logging.Handler,
     loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)]
     for lg in loggers:
         for h in getattr(lg, "handlers", ()):
-            if isinstance(h, logging.StreamHandler) and h is not ours and h.stream in (sys.stderr, sys.stdout):
+            if (
+                isinstance(h, logging.StreamHandler)
+                and h is not ours
+                and h.stream in (sys.stderr, sys.stdout)
+            ):
                 h.setFormatter(formatter)

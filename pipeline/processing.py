@@ -20,10 +20,20 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 #: errno values that say "try again later": full disk or quota, I/O error, busy, no memory.
-TRANSIENT_ERRNOS = frozenset({
-    errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ENOMEM,
-    errno.ETIMEDOUT, errno.EMFILE, errno.ENFILE, errno.ESTALE,
-})
+TRANSIENT_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EIO,
+        errno.EAGAIN,
+        errno.EBUSY,
+        errno.ENOMEM,
+        errno.ETIMEDOUT,
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ESTALE,
+    }
+)
 _TRANSIENT_DB = ("locked", "busy", "disk i/o", "full", "unable to open")
 
 
@@ -86,7 +96,7 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def describe(exc: BaseException, *, secrets: tuple[str, ...] = ()) -> str:
-    """A one-line reason for the database, ``reason.txt`` and logs: type and message, names scrubbed."""
+    """One line for the database, ``reason.txt`` and logs: type and message, names scrubbed."""
     from pipeline.logs import scrub, secrets_pattern
 
     text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
@@ -110,10 +120,17 @@ class FlowProcessor:
         from pipeline.flows import intake_packet
 
         report = intake_packet(
-            job.path, self.data_dir, self.config_path, job.received_on, job.envelope_id,
-            self.report_lang, self.registry_csv,
+            job.path,
+            self.data_dir,
+            self.config_path,
+            job.received_on,
+            job.envelope_id,
+            self.report_lang,
+            self.registry_csv,
         )
-        return outcome_of(json.loads(report.model_dump_json()), self.data_dir / "reports" / job.envelope_id)
+        return outcome_of(
+            json.loads(report.model_dump_json()), self.data_dir / "reports" / job.envelope_id
+        )
 
 
 def stored_outcome(data_dir: Path, envelope_id: str) -> Outcome | None:
@@ -132,5 +149,9 @@ def stored_outcome(data_dir: Path, envelope_id: str) -> Outcome | None:
 
 def outcome_of(report: dict, report_dir: Path) -> Outcome:
     flags = tuple(f["code"] for f in report.get("flags", ()))
-    dup = next((f.get("of") for f in report.get("flags", ()) if f["code"] == "duplicate_packet"), None)
-    return Outcome(status=report["status"], report_dir=str(report_dir), duplicate_of=dup, flags=flags)
+    dup = next(
+        (f.get("of") for f in report.get("flags", ()) if f["code"] == "duplicate_packet"), None
+    )
+    return Outcome(
+        status=report["status"], report_dir=str(report_dir), duplicate_of=dup, flags=flags
+    )

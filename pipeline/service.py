@@ -34,10 +34,11 @@ from pipeline.intake_state import (
     current_owner,
     open_envelopes,
 )
+from pipeline.logs import add_private_folder
 from pipeline.processing import Job, JobTimeout, Outcome, Processor, WorkerCrashed
 from pipeline.watcher import InboxWatcher
-from pipeline.worker import InlineRunner, IsolatedRunner, JobFailed, LeaseLost
 from pipeline.workdir import DataDir, ensure_dir, restrict_umask
+from pipeline.worker import InlineRunner, IsolatedRunner, JobFailed, LeaseLost
 from schemas.config import LimitsConfig
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,9 @@ class ServiceSettings:
 class IntakeService:
     """One worker. Several may run on one inbox and one database: the claims keep them apart."""
 
-    def __init__(self, settings: ServiceSettings, process: Processor, *,
-                 store: EnvelopeStore | None = None) -> None:
+    def __init__(
+        self, settings: ServiceSettings, process: Processor, *, store: EnvelopeStore | None = None
+    ) -> None:
         restrict_umask()
         self.s = settings
         self.data = DataDir(settings.data_dir).create()
@@ -85,12 +87,23 @@ class IntakeService:
         ensure_dir(settings.retry_root)
         _check_same_filesystem(settings.inbox, settings.work_root)
         self.store = store or open_envelopes(self.data.db_url)
+        work = settings.work_root
+        add_private_folder(
+            settings.inbox, except_sub=work.name if work.parent == settings.inbox else None
+        )
         self.owner = current_owner()
-        self.runner = (IsolatedRunner(process, recycle_after=settings.recycle_after)
-                       if settings.isolate else InlineRunner(process))
+        self.runner = (
+            IsolatedRunner(process, recycle_after=settings.recycle_after)
+            if settings.isolate
+            else InlineRunner(process)
+        )
         self.watcher = InboxWatcher(
-            settings.inbox, settle_s=settings.settle_s, broken_after_s=settings.broken_after_s,
-            poll=settings.poll, poll_interval_s=settings.poll_interval_s, limits=settings.limits,
+            settings.inbox,
+            settle_s=settings.settle_s,
+            broken_after_s=settings.broken_after_s,
+            poll=settings.poll,
+            poll_interval_s=settings.poll_interval_s,
+            limits=settings.limits,
             exclude=(settings.work_root,),
         )
         self.stopping = threading.Event()
@@ -154,8 +167,12 @@ class IntakeService:
         for ready in self.watcher.ready():
             if self.stopping.is_set():
                 break
-            got = claim(ready.path, work_root=self.s.work_root, store=self.store,
-                        first_seen=ready.first_seen)
+            got = claim(
+                ready.path,
+                work_root=self.s.work_root,
+                store=self.store,
+                first_seen=ready.first_seen,
+            )
             self.watcher.forget(ready.path)
             taken += got is not None
         return taken
@@ -195,8 +212,12 @@ class IntakeService:
         _log(logging.INFO, "processing", env, attempt=env.attempts)
         job = Job(env.id, payload, env.sha256, env.received_on, _secrets(env, payload))
         try:
-            outcome = self.runner.run(job, timeout_s=self.s.timeout_s, tick=self._renew,
-                                      tick_s=max(0.2, min(2.0, self.s.lease_s / 4)))
+            outcome = self.runner.run(
+                job,
+                timeout_s=self.s.timeout_s,
+                tick=self._renew,
+                tick_s=max(0.2, min(2.0, self.s.lease_s / 4)),
+            )
         except LeaseLost:
             self._lease_lost()
         except JobTimeout as e:
@@ -217,6 +238,8 @@ class IntakeService:
         if renewed is None:
             return False
         self._held = renewed
+        # While a long envelope runs, new arrivals are still taken into custody.
+        self._guarded(self.claim_ready)
         return True
 
     def _lease_lost(self) -> None:
@@ -230,15 +253,26 @@ class IntakeService:
     def _finish(self, outcome: Outcome, payload: Path) -> None:
         env = self._held
         try:
-            archived = archive_original(payload, data_dir=self.s.data_dir, sha256=env.sha256,
-                                        original_name=env.original_name, day=env.received_on)
+            archived = archive_original(
+                payload,
+                data_dir=self.s.data_dir,
+                sha256=env.sha256,
+                original_name=env.original_name,
+                day=env.received_on,
+            )
         except OSError as e:
             self._failed(f"archiving failed: {type(e).__name__}: {e.strerror or e}", transient=True)
             return
-        done = self.store.finish(env, owner=self.owner, result=Finished(
-            status=outcome.status, report_dir=outcome.report_dir,
-            duplicate_of=outcome.duplicate_of, archive_path=str(archived),
-        ))
+        done = self.store.finish(
+            env,
+            owner=self.owner,
+            result=Finished(
+                status=outcome.status,
+                report_dir=outcome.report_dir,
+                duplicate_of=outcome.duplicate_of,
+                archive_path=str(archived),
+            ),
+        )
         if done is None:
             self._lease_lost()
             return
@@ -265,13 +299,21 @@ class IntakeService:
         payload = Path(env.work_path)
         try:
             path = quarantine_original(
-                payload, data_dir=self.s.data_dir, envelope_id=env.id, sha256=env.sha256,
-                original_name=env.original_name, reason=reason_text(env, reason),
+                payload,
+                data_dir=self.s.data_dir,
+                envelope_id=env.id,
+                sha256=env.sha256,
+                original_name=env.original_name,
+                reason=reason_text(env, reason),
             )
         except OSError as e:  # cannot even quarantine (the data disk is full): keep it here
             delay = self.s.retry_delay_s * 4
-            self.store.retry_later(env, owner=self.owner, reason=f"{reason}; quarantine failed: "
-                                   f"{type(e).__name__}", delay_s=delay)
+            self.store.retry_later(
+                env,
+                owner=self.owner,
+                reason=f"{reason}; quarantine failed: {type(e).__name__}",
+                delay_s=delay,
+            )
             _log(logging.ERROR, "quarantine failed, kept in the work area", env)
             return
         if self.store.quarantine(env, owner=self.owner, reason=reason, path=str(path)):
@@ -282,11 +324,13 @@ class IntakeService:
         """Only a retry cut short leaves this: the payload is still in the quarantine folder."""
         q = Path(env.quarantine_path) if env.quarantine_path else None
         if q is not None and q.exists():
-            self.store.quarantine(env, owner=self.owner, reason=env.reason or "re-queue interrupted",
-                                  path=str(q))
+            self.store.quarantine(
+                env, owner=self.owner, reason=env.reason or "re-queue interrupted", path=str(q)
+            )
             return
-        self.store.quarantine(env, owner=self.owner, reason="original missing from the work area",
-                              path="")
+        self.store.quarantine(
+            env, owner=self.owner, reason="original missing from the work area", path=""
+        )
         _log(logging.ERROR, "payload missing", env)
 
     # --- recovery -----------------------------------------------------------------------------
@@ -357,11 +401,22 @@ def reason_text(env: Envelope, reason: str) -> str:
     )
 
 
-def _log(level: int, msg: str, env: Envelope, *args, state: str | None = None,
-         attempt: int | None = None) -> None:
-    log.log(level, "envelope %s sha256 %s: " + msg, env.id, env.sha256[:16], *args,
-            extra={"envelope": env.id, "sha256": env.sha256, "state": state or env.state.value,
-                   "attempt": attempt})
+def _log(
+    level: int, msg: str, env: Envelope, *args, state: str | None = None, attempt: int | None = None
+) -> None:
+    log.log(
+        level,
+        "envelope %s sha256 %s: " + msg,
+        env.id,
+        env.sha256[:16],
+        *args,
+        extra={
+            "envelope": env.id,
+            "sha256": env.sha256,
+            "state": state or env.state.value,
+            "attempt": attempt,
+        },
+    )
 
 
 def _check_same_filesystem(inbox: Path, work_root: Path) -> None:

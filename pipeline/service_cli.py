@@ -24,12 +24,20 @@ from rich.table import Table  # noqa: E402
 
 console = Console(stderr=True)
 
-DataOpt = Annotated[Path, typer.Option("--data", "-d", help="Data directory.", envvar="INTAKE_DATA")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Pipeline TOML.", envvar="INTAKE_CONFIG")]
+DataOpt = Annotated[
+    Path, typer.Option("--data", "-d", help="Data directory.", envvar="INTAKE_DATA")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="Pipeline TOML.", envvar="INTAKE_CONFIG")
+]
 InboxArg = Annotated[Path, typer.Argument(help="The folder scanners drop envelopes into.")]
 SettleOpt = Annotated[float, typer.Option("--settle", help="Seconds an entry must stay unchanged.")]
-PollOpt = Annotated[bool, typer.Option("--poll", help="Poll instead of file events (network shares).")]
-JsonLogOpt = Annotated[bool, typer.Option("--log-json", help="One JSON object per log line (or INTAKE_LOG_JSON=1).")]
+PollOpt = Annotated[
+    bool, typer.Option("--poll", help="Poll instead of file events (network shares).")
+]
+JsonLogOpt = Annotated[
+    bool, typer.Option("--log-json", help="One JSON object per log line (or INTAKE_LOG_JSON=1).")
+]
 
 
 def watch(
@@ -37,32 +45,57 @@ def watch(
     data: DataOpt = Path("data"),
     config: ConfigOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="Report language: fr or en.")] = "fr",
-    work: Annotated[Path | None, typer.Option(help="Work area (same file system as the inbox).")] = None,
+    work: Annotated[
+        Path | None, typer.Option(help="Work area (same file system as the inbox).")
+    ] = None,
     settle: SettleOpt = 10.0,
-    broken_after: Annotated[float, typer.Option(help="Take a stable file that never opens after this.")] = 120.0,
+    broken_after: Annotated[
+        float, typer.Option(help="Take a stable file that never opens after this.")
+    ] = 120.0,
     poll: PollOpt = False,
     poll_interval: Annotated[float, typer.Option(help="Seconds between looks when polling.")] = 2.0,
-    lease: Annotated[float, typer.Option(help="Seconds a worker's claim lasts without renewal.")] = 60.0,
-    max_attempts: Annotated[int, typer.Option(help="Tries before quarantine (transient errors).")] = 3,
-    retry_delay: Annotated[float, typer.Option(help="First retry delay in seconds (doubles).")] = 30.0,
+    lease: Annotated[
+        float, typer.Option(help="Seconds a worker's claim lasts without renewal.")
+    ] = 60.0,
+    max_attempts: Annotated[
+        int, typer.Option(help="Tries before quarantine (transient errors).")
+    ] = 3,
+    retry_delay: Annotated[
+        float, typer.Option(help="First retry delay in seconds (doubles).")
+    ] = 30.0,
     timeout: Annotated[float, typer.Option(help="Time limit per envelope, seconds.")] = 1800.0,
-    once: Annotated[bool, typer.Option("--once", help="Exit when the inbox is empty and nothing is in flight.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help="Exit when the inbox is empty and nothing is in flight.")
+    ] = False,
     log_json: JsonLogOpt = False,
-    processor: Annotated[str, typer.Option(hidden=True, help="module:factory(data_dir) for drills.")] = "flow",
+    processor: Annotated[
+        str, typer.Option(hidden=True, help="module:factory(data_dir) for drills.")
+    ] = "flow",
     isolate: Annotated[bool, typer.Option(hidden=True)] = True,
 ) -> None:
     """Watch an inbox: claim complete files and folders, process them, archive the originals."""
     from pipeline.logs import setup_logging
     from pipeline.service import IntakeService, ServiceSettings
+    from pipeline.workdir import restrict_umask
     from schemas.config import load_config
 
+    restrict_umask()
     setup_logging(json_mode=log_json or None)
     proc = _processor(processor, data.resolve(), config, lang)
     settings = ServiceSettings(
-        inbox=inbox.resolve(), data_dir=data.resolve(), work_dir=work.resolve() if work else None,
-        settle_s=settle, broken_after_s=broken_after, poll=poll, poll_interval_s=poll_interval,
-        lease_s=lease, max_attempts=max_attempts, retry_delay_s=retry_delay, timeout_s=timeout,
-        isolate=isolate, limits=load_config(config).limits,
+        inbox=inbox.resolve(),
+        data_dir=data.resolve(),
+        work_dir=work.resolve() if work else None,
+        settle_s=settle,
+        broken_after_s=broken_after,
+        poll=poll,
+        poll_interval_s=poll_interval,
+        lease_s=lease,
+        max_attempts=max_attempts,
+        retry_delay_s=retry_delay,
+        timeout_s=timeout,
+        isolate=isolate,
+        limits=load_config(config).limits,
     )
     server = _own_prefect_server(data.resolve()) if getattr(proc, "needs_prefect", False) else None
     service = IntakeService(settings, proc)
@@ -81,30 +114,56 @@ def serve(
     data: DataOpt = Path("data"),
     config: ConfigOpt = None,
     port: Annotated[int, typer.Option(help="Prefect server port on 127.0.0.1.")] = 4200,
-    cron: Annotated[str, typer.Option(help="Schedule of the inbox sweep (cron, server time).")] = "0 1 * * *",
+    cron: Annotated[
+        str, typer.Option(help="Schedule of the inbox sweep (cron, server time).")
+    ] = "0 1 * * *",
     settle: SettleOpt = 10.0,
     poll: PollOpt = False,
-    work_pool: Annotated[str | None, typer.Option(help="Only register the sweep with this Prefect work pool.")] = None,
+    work_pool: Annotated[
+        str | None, typer.Option(help="Only register the sweep with this Prefect work pool.")
+    ] = None,
     log_json: JsonLogOpt = False,
 ) -> None:
     """Run everything on this machine: Prefect server, watcher, nightly sweep deployment."""
     from pipeline.logs import setup_logging
+    from pipeline.workdir import restrict_umask
 
+    restrict_umask()
     setup_logging(json_mode=log_json or None, with_prefect=True)
     from pipeline.deploy import deploy_to_work_pool, serve_all
 
     if work_pool:
-        deploy_to_work_pool(work_pool=work_pool, inbox=inbox.resolve(), data_dir=data.resolve(),
-                            config_path=config, cron=cron, settle_s=settle)
+        deploy_to_work_pool(
+            work_pool=work_pool,
+            inbox=inbox.resolve(),
+            data_dir=data.resolve(),
+            config_path=config,
+            cron=cron,
+            settle_s=settle,
+        )
         return
-    watch_args = ["--settle", str(settle), *(["--poll"] if poll else []),
-                  *(["--config", str(config)] if config else []), *(["--log-json"] if log_json else [])]
-    serve_all(inbox=inbox.resolve(), data_dir=data.resolve(), config_path=config, cron=cron,
-              port=port, settle_s=settle, watch_args=watch_args)
+    watch_args = [
+        "--settle",
+        str(settle),
+        *(["--poll"] if poll else []),
+        *(["--config", str(config)] if config else []),
+        *(["--log-json"] if log_json else []),
+    ]
+    serve_all(
+        inbox=inbox.resolve(),
+        data_dir=data.resolve(),
+        config_path=config,
+        cron=cron,
+        port=port,
+        settle_s=settle,
+        watch_args=watch_args,
+    )
 
 
 def retry(
-    envelope_id: Annotated[str | None, typer.Argument(help="Envelope id (see `intake status`).")] = None,
+    envelope_id: Annotated[
+        str | None, typer.Argument(help="Envelope id (see `intake status`).")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every quarantined envelope.")] = False,
     data: DataOpt = Path("data"),
 ) -> None:
@@ -125,11 +184,15 @@ def retry(
     for env in targets:
         try:
             payload = restore_from_quarantine(
-                Path(env.quarantine_path or "-"), retry_root=data.resolve() / "work" / "retry",
-                sha256=env.sha256, envelope_id=env.id,
+                Path(env.quarantine_path or "-"),
+                retry_root=data.resolve() / "work" / "retry",
+                sha256=env.sha256,
+                envelope_id=env.id,
             )
         except OSError as e:
-            console.print(f"[red]{env.id}: original not found in the quarantine ({type(e).__name__})[/]")
+            console.print(
+                f"[red]{env.id}: original not found in the quarantine ({type(e).__name__})[/]"
+            )
             continue
         if store.requeue(env, work_path=str(payload), by=f"retry:{current_owner()}"):
             done += 1
@@ -150,26 +213,49 @@ def status(
     counts = store.counts()
     stuck = store.list(State.RECEIVED, State.CLAIMED, State.PROCESSING, State.QUARANTINED)
     if as_json:
-        print(json.dumps({"counts": counts, "envelopes": [
-            {"id": e.id, "state": e.state.value, "sha256": e.sha256, "attempts": e.attempts,
-             "reason": e.reason, "quarantine_path": e.quarantine_path} for e in stuck]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "counts": counts,
+                    "envelopes": [
+                        {
+                            "id": e.id,
+                            "state": e.state.value,
+                            "sha256": e.sha256,
+                            "attempts": e.attempts,
+                            "reason": e.reason,
+                            "quarantine_path": e.quarantine_path,
+                        }
+                        for e in stuck
+                    ],
+                },
+                indent=2,
+            )
+        )
         return
     console.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
     table = Table(title="Not done")
     for col in ("envelope", "state", "attempts", "reason", "where"):
         table.add_column(col)
     for e in stuck:
-        table.add_row(e.id, e.state.value, str(e.attempts), e.reason or "",
-                      e.quarantine_path or e.work_path)
+        table.add_row(
+            e.id, e.state.value, str(e.attempts), e.reason or "", e.quarantine_path or e.work_path
+        )
     console.print(table)
 
 
 def faults(
-    mode: Annotated[str, typer.Option(help="fast (a quick processor) or real (the pipeline).")] = "fast",
-    scenario: Annotated[list[str] | None, typer.Option(help="kill, slow, disk, flood (repeatable).")] = None,
-    workdir: Annotated[Path | None, typer.Option(help="Where to build the drill (default: a temp dir).")] = None,
+    mode: Annotated[
+        str, typer.Option(help="fast (a quick processor) or real (the pipeline).")
+    ] = "fast",
+    scenario: Annotated[
+        list[str] | None, typer.Option(help="kill, slow, disk, flood (repeatable).")
+    ] = None,
+    workdir: Annotated[
+        Path | None, typer.Option(help="Where to build the drill (default: a temp dir).")
+    ] = None,
 ) -> None:
-    """Fault drills with real processes; prints dropped/processed/quarantined/retried/lost/twice/RSS."""
+    """Fault drills with real processes; prints the figures (lost and twice must be 0)."""
     from pipeline.faults import main
 
     raise typer.Exit(main(mode=mode, scenarios=scenario or None, workdir=workdir))

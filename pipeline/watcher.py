@@ -82,7 +82,7 @@ class InboxWatcher:
             self._observer = None
 
     def wait(self, timeout_s: float) -> None:
-        """Sleep until an event (watchdog) or ``timeout_s``; at most ``poll_interval_s`` when polling."""
+        """Sleep until an event or ``timeout_s`` (at most ``poll_interval_s`` when polling)."""
         if self.poll:
             timeout_s = min(timeout_s, self.poll_interval_s)
         self._wake.wait(timeout_s)

@@ -81,8 +81,12 @@ def _child_main(conn: Connection, process: Processor, parent_pid: int, needs_pre
         try:
             conn.send(("ok", process(job)))
         except Exception as e:  # the one place an envelope's failure becomes data
-            log.warning("envelope %s failed: %s", job.envelope_id, describe(e, secrets=job.secrets),
-                        extra={"envelope": job.envelope_id, "sha256": job.sha256})
+            log.warning(
+                "envelope %s failed: %s",
+                job.envelope_id,
+                describe(e, secrets=job.secrets),
+                extra={"envelope": job.envelope_id, "sha256": job.sha256},
+            )
             conn.send(("error", describe(e, secrets=job.secrets), is_transient(e)))
 
 
@@ -92,7 +96,9 @@ class IsolatedRunner:
     def __init__(self, process: Processor, *, recycle_after: int = 50) -> None:
         self.process = process
         self.recycle_after = recycle_after
-        self._ctx = mp.get_context("spawn")  # never fork a process that holds threads and DB handles
+        self._ctx = mp.get_context(
+            "spawn"
+        )  # never fork a process that holds threads and DB handles
         self._proc: mp.process.BaseProcess | None = None
         self._conn: Connection | None = None
         self._jobs = 0
@@ -108,15 +114,19 @@ class IsolatedRunner:
         parent, child = self._ctx.Pipe()
         needs_prefect = bool(getattr(self.process, "needs_prefect", False))
         self._proc = self._ctx.Process(
-            target=_child_main, args=(child, self.process, os.getpid(), needs_prefect),
-            name="intake-processing", daemon=True,
+            target=_child_main,
+            args=(child, self.process, os.getpid(), needs_prefect),
+            name="intake-processing",
+            daemon=True,
         )
         self._proc.start()
         child.close()
         self._conn, self._jobs = parent, 0
         return self._proc.pid
 
-    def run(self, job: Job, *, timeout_s: float, tick: Callable[[], bool], tick_s: float = 2.0) -> Outcome:
+    def run(
+        self, job: Job, *, timeout_s: float, tick: Callable[[], bool], tick_s: float = 2.0
+    ) -> Outcome:
         """Run one job; ``tick`` is called every ``tick_s`` (lease renewal) and may abort it.
 
         Raises:
@@ -189,7 +199,9 @@ class InlineRunner:
         self.process = process
         self.pid = os.getpid()
 
-    def run(self, job: Job, *, timeout_s: float, tick: Callable[[], bool], tick_s: float = 2.0) -> Outcome:
+    def run(
+        self, job: Job, *, timeout_s: float, tick: Callable[[], bool], tick_s: float = 2.0
+    ) -> Outcome:
         from pipeline.logs import add_secrets
 
         add_secrets(job.secrets)

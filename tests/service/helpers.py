@@ -49,11 +49,20 @@ class FlakyProcessor:
 
 
 def make_service(inbox: Path, data: Path, process=None, **overrides) -> IntakeService:
-    settings = dict(settle_s=0.2, broken_after_s=5.0, lease_s=5.0, retry_delay_s=0.05,
-                    isolate=False, poll=True, poll_interval_s=0.1)
+    settings = dict(
+        settle_s=0.2,
+        broken_after_s=5.0,
+        lease_s=5.0,
+        retry_delay_s=0.05,
+        isolate=False,
+        poll=True,
+        poll_interval_s=0.1,
+    )
     settings.update(overrides)
-    return IntakeService(ServiceSettings(inbox=inbox, data_dir=data, **settings),
-                         process or FastProcessor(data, work_s=0.0))
+    return IntakeService(
+        ServiceSettings(inbox=inbox, data_dir=data, **settings),
+        process or FastProcessor(data, work_s=0.0),
+    )
 
 
 def drain(service: IntakeService, timeout_s: float = 60.0) -> None:

@@ -38,15 +38,18 @@ def _png_bytes(shade: int = 255) -> bytes:
 
 
 class TestSafeName:
-    @pytest.mark.parametrize(("name", "expected"), [
-        ("Jean Tremblay.pdf", "Jean Tremblay.pdf"),
-        ("Hélène Côté — 2e envoi.pdf", "Hélène Côté — 2e envoi.pdf"),
-        ("ligne\nsuivante.pdf", "ligne_suivante.pdf"),
-        ("..", "envelope"),
-        ("../../etc/passwd", "_.._etc_passwd"),
-        ("..hidden.pdf", "hidden.pdf"),
-        ("tab\there\r.png", "tab_here_.png"),
-    ])
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("Jean Tremblay.pdf", "Jean Tremblay.pdf"),
+            ("Hélène Côté — 2e envoi.pdf", "Hélène Côté — 2e envoi.pdf"),
+            ("ligne\nsuivante.pdf", "ligne_suivante.pdf"),
+            ("..", "envelope"),
+            ("../../etc/passwd", "_.._etc_passwd"),
+            ("..hidden.pdf", "hidden.pdf"),
+            ("tab\there\r.png", "tab_here_.png"),
+        ],
+    )
     def test_one_harmless_component(self, name: str, expected: str) -> None:
         out = safe_name(name)
         assert out == expected
@@ -75,8 +78,13 @@ class TestDigest:
 
 class TestWatcher:
     def _watcher(self, inbox: Path, **kw) -> InboxWatcher:
-        return InboxWatcher(inbox, settle_s=kw.pop("settle_s", 2.0),
-                            broken_after_s=kw.pop("broken_after_s", 10.0), poll=True, **kw)
+        return InboxWatcher(
+            inbox,
+            settle_s=kw.pop("settle_s", 2.0),
+            broken_after_s=kw.pop("broken_after_s", 10.0),
+            poll=True,
+            **kw,
+        )
 
     def test_a_file_is_taken_only_once_stable_for_the_settle_time(self, tmp_path: Path) -> None:
         w = self._watcher(tmp_path)
@@ -100,7 +108,9 @@ class TestWatcher:
         [ready] = w.ready(now=10.5)
         assert ready.verdict is Readiness.INCOMPLETE
 
-    def test_an_encrypted_or_huge_file_is_taken_at_the_settle_time(self, real_scans: Path, tmp_path: Path) -> None:
+    def test_an_encrypted_or_huge_file_is_taken_at_the_settle_time(
+        self, real_scans: Path, tmp_path: Path
+    ) -> None:
         for name in ("skew-encrypted.pdf", "hugemono.pdf"):
             (tmp_path / name).write_bytes((real_scans / "problem-pdfs" / name).read_bytes())
         w = self._watcher(tmp_path)
@@ -121,9 +131,19 @@ class TestWatcher:
         marked.rename(tmp_path / ".gone")
         assert [r.path for r in w.ready(now=3.0)] == [quiet]
 
-    def test_temporary_system_hidden_and_special_files_are_never_taken(self, tmp_path: Path) -> None:
-        for name in ("scan.pdf.part", "~$scan.pdf", ".DS_Store", "Thumbs.db", ".hidden.pdf",
-                     "desktop.ini", "upload.crdownload", "scan.tmp"):
+    def test_temporary_system_hidden_and_special_files_are_never_taken(
+        self, tmp_path: Path
+    ) -> None:
+        for name in (
+            "scan.pdf.part",
+            "~$scan.pdf",
+            ".DS_Store",
+            "Thumbs.db",
+            ".hidden.pdf",
+            "desktop.ini",
+            "upload.crdownload",
+            "scan.tmp",
+        ):
             (tmp_path / name).write_bytes(_pdf_bytes())
         (tmp_path / "link.pdf").symlink_to(tmp_path / "~$scan.pdf")
         os.mkfifo(tmp_path / "pipe.pdf")  # opening it would block the service forever
@@ -134,7 +154,9 @@ class TestWatcher:
 
 
 class TestClaim:
-    def test_claim_moves_to_a_neutral_name_and_keeps_the_original_aside(self, tmp_path: Path) -> None:
+    def test_claim_moves_to_a_neutral_name_and_keeps_the_original_aside(
+        self, tmp_path: Path
+    ) -> None:
         inbox, work = tmp_path / "inbox", tmp_path / "inbox" / ".intake-work"
         inbox.mkdir()
         work.mkdir()
@@ -146,7 +168,9 @@ class TestClaim:
         side = json.loads((got.work_path.parent / SIDECAR).read_text(encoding="utf-8"))
         assert side["original_name"] == "Jean Tremblay.pdf"
         row = store.get(got.envelope_id)
-        assert row.original_name == "Jean Tremblay.pdf" and row.sha256 == payload_digest(got.work_path)
+        assert row.original_name == "Jean Tremblay.pdf" and row.sha256 == payload_digest(
+            got.work_path
+        )
         assert "Tremblay" not in got.envelope_id
 
     def test_of_many_simultaneous_claimers_exactly_one_wins(self, tmp_path: Path) -> None:

@@ -25,7 +25,9 @@ def _clean(t) -> None:
 
 
 class TestFaultDrills:
-    def test_sigkill_at_random_moments_loses_nothing_and_runs_nothing_twice(self, tmp_path: Path) -> None:
+    def test_sigkill_at_random_moments_loses_nothing_and_runs_nothing_twice(
+        self, tmp_path: Path
+    ) -> None:
         """GIVEN 50 envelopes WHEN the service is SIGKILLed 3 times mid-batch and restarted
         THEN every envelope is done exactly once."""
         t = kill_drill(tmp_path, fast=True, count=50, kills=3, seed=11)
@@ -39,7 +41,9 @@ class TestFaultDrills:
         _clean(t)
         assert t.processed == 4
 
-    def test_a_full_report_disk_retries_then_quarantines_then_retry_replays(self, tmp_path: Path) -> None:
+    def test_a_full_report_disk_retries_then_quarantines_then_retry_replays(
+        self, tmp_path: Path
+    ) -> None:
         t = disk_drill(tmp_path, fast=True, count=6)
         _clean(t)
         assert t.quarantined == 6 and t.retried == 6 and t.processed == 6
@@ -48,11 +52,17 @@ class TestFaultDrills:
         inbox, data = tmp_path / "inbox", tmp_path / "data"
         inbox.mkdir()
         data.mkdir()
-        dropped = {f"w{i:03d}.png": drop(inbox, f"w{i:03d}.png", envelope_bytes(i, real=False))
-                   for i in range(60)}
+        dropped = {
+            f"w{i:03d}.png": drop(inbox, f"w{i:03d}.png", envelope_bytes(i, real=False))
+            for i in range(60)
+        }
         args = service_args(settle_s=0.3, fast=True)
-        runs = [ServiceRun(inbox, data, args, tmp_path / f"w{n}.log",
-                           env={"INTAKE_DRILL_WORK_S": "0.05"}).start() for n in range(2)]
+        runs = [
+            ServiceRun(
+                inbox, data, args, tmp_path / f"w{n}.log", env={"INTAKE_DRILL_WORK_S": "0.05"}
+            ).start()
+            for n in range(2)
+        ]
         codes = [r.wait(300) for r in runs]
         assert codes == [0, 0]
         t = tally(data, dropped, inbox=inbox)
@@ -73,11 +83,23 @@ def test_the_faults_command_prints_the_figures(tmp_path: Path, capsys) -> None:
     code = main(mode="fast", scenarios=["flood"], workdir=tmp_path, sizes=Sizes(0, 0, 0, 0, 3))
     out = capsys.readouterr().out
     assert code == 0
-    for word in ("dropped", "processed", "quarantined", "retried", "lost 0", "processed twice 0", "peak RSS"):
+    for word in (
+        "dropped",
+        "processed",
+        "quarantined",
+        "retried",
+        "lost 0",
+        "processed twice 0",
+        "peak RSS",
+    ):
         assert word in out
 
 
 def test_the_faults_command_runs_as_a_module(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "pipeline.faults", "--help"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.faults", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and "--mode" in result.stdout

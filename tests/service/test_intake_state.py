@@ -22,9 +22,15 @@ from pipeline.intake_state import (
 
 
 def _new(i: int = 0, sha: str = "a" * 64, arrival: str | None = None) -> NewEnvelope:
-    return NewEnvelope(id=f"env-{i}", sha256=sha, arrival=arrival or f"arr-{i}", kind="file",
-                       original_name=f"Jean Tremblay {i}.pdf", work_path=f"/w/{i}",
-                       received_on=dt.date(2025, 3, 1))
+    return NewEnvelope(
+        id=f"env-{i}",
+        sha256=sha,
+        arrival=arrival or f"arr-{i}",
+        kind="file",
+        original_name=f"Jean Tremblay {i}.pdf",
+        work_path=f"/w/{i}",
+        received_on=dt.date(2025, 3, 1),
+    )
 
 
 @pytest.fixture()
@@ -54,7 +60,10 @@ class TestEnvelopeStore:
         a, b = EnvelopeStore(url), EnvelopeStore(url)
         a.register(_new())
         seen_a, seen_b = a.get("env-0"), b.get("env-0")
-        got = [a.acquire(seen_a, owner="host:1:1", lease_s=60), b.acquire(seen_b, owner="host:2:2", lease_s=60)]
+        got = [
+            a.acquire(seen_a, owner="host:1:1", lease_s=60),
+            b.acquire(seen_b, owner="host:2:2", lease_s=60),
+        ]
         assert sum(g is not None for g in got) == 1
         assert a.get("env-0").state is State.CLAIMED
 
@@ -66,16 +75,27 @@ class TestEnvelopeStore:
         started = store.start(env, owner=current_owner(), lease_s=60, runner_pid=None)
         assert started.state is State.PROCESSING and started.attempts == 1
         assert store.renew(env, owner=current_owner(), lease_s=60) is None  # stale snapshot
-        done = store.finish(started, owner=current_owner(), result=Finished("complete", "/r", None, "/a"))
+        done = store.finish(
+            started, owner=current_owner(), result=Finished("complete", "/r", None, "/a")
+        )
         assert done.state is State.DONE and done.owner is None and done.archive_path == "/a"
-        assert [e.event for e in store.events("env-0")] == ["registered", "claimed", "started", "done"]
+        assert [e.event for e in store.events("env-0")] == [
+            "registered",
+            "claimed",
+            "started",
+            "done",
+        ]
 
     def test_a_live_lease_is_respected_an_expired_one_taken_over(self, url: str) -> None:
         store = EnvelopeStore(url)
         store.register(_new())
         me = current_owner()
-        held = store.start(store.acquire(store.get("env-0"), owner=me, lease_s=0.3),
-                           owner=me, lease_s=0.3, runner_pid=None)
+        held = store.start(
+            store.acquire(store.get("env-0"), owner=me, lease_s=0.3),
+            owner=me,
+            lease_s=0.3,
+            runner_pid=None,
+        )
         assert store.candidates() == []
         assert store.acquire(held, owner="other:1:1", lease_s=60) is None
         time.sleep(0.4)
@@ -89,8 +109,12 @@ class TestEnvelopeStore:
         store = EnvelopeStore(url)
         store.register(_new())
         dead = _dead_owner()
-        store.start(store.acquire(store.get("env-0"), owner=dead, lease_s=3600),
-                    owner=dead, lease_s=3600, runner_pid=None)
+        store.start(
+            store.acquire(store.get("env-0"), owner=dead, lease_s=3600),
+            owner=dead,
+            lease_s=3600,
+            runner_pid=None,
+        )
         assert owner_is_dead(dead)
         assert not owner_is_dead(current_owner())
         assert not owner_is_dead("another-host:1:1")  # unknown: its lease has to expire
@@ -101,16 +125,24 @@ class TestEnvelopeStore:
         store = EnvelopeStore(url)
         store.register(_new())
         dead = _dead_owner()
-        store.start(store.acquire(store.get("env-0"), owner=dead, lease_s=3600),
-                    owner=dead, lease_s=3600, runner_pid=subprocess.os.getpid())
+        store.start(
+            store.acquire(store.get("env-0"), owner=dead, lease_s=3600),
+            owner=dead,
+            lease_s=3600,
+            runner_pid=subprocess.os.getpid(),
+        )
         assert store.candidates() == []
 
     def test_retry_later_waits_and_requeue_only_from_quarantine(self, url: str) -> None:
         store = EnvelopeStore(url)
         store.register(_new())
         me = current_owner()
-        env = store.start(store.acquire(store.get("env-0"), owner=me, lease_s=60), owner=me,
-                          lease_s=60, runner_pid=None)
+        env = store.start(
+            store.acquire(store.get("env-0"), owner=me, lease_s=60),
+            owner=me,
+            lease_s=60,
+            runner_pid=None,
+        )
         later = store.retry_later(env, owner=me, reason="disk full", delay_s=0.3)
         assert later.state is State.RECEIVED and later.reason == "disk full"
         assert store.candidates() == []
@@ -118,8 +150,9 @@ class TestEnvelopeStore:
         assert store.requeue(later, work_path="/x", by="clerk") is None  # not quarantined
         time.sleep(0.35)
         [due] = store.candidates()
-        started = store.start(store.acquire(due, owner=me, lease_s=60), owner=me, lease_s=60,
-                              runner_pid=None)
+        started = store.start(
+            store.acquire(due, owner=me, lease_s=60), owner=me, lease_s=60, runner_pid=None
+        )
         assert started.attempts == 2
         parked = store.quarantine(started, owner=me, reason="gave up", path="/q")
         again = store.requeue(parked, work_path="/retry", by="clerk")

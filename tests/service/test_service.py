@@ -34,13 +34,19 @@ def _png(inbox: Path, name: str, shade: int = 255) -> str:
 
 def _claim_all(service) -> list:
     service.watcher.ready(now=0.0)
-    return [claim(r.path, work_root=service.s.work_root, store=service.store, first_seen=0)
-            for r in service.watcher.ready(now=10.0)]
+    return [
+        claim(r.path, work_root=service.s.work_root, store=service.store, first_seen=0)
+        for r in service.watcher.ready(now=10.0)
+    ]
 
 
 def _retry_cli(data: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.service_cli", "retry", *args,
-                           "--data", str(data)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.service_cli", "retry", *args, "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 class TestHappyPath:
@@ -58,7 +64,10 @@ class TestHappyPath:
         today = dt.date.today()
         for env in done:
             archived = Path(env.archive_path)
-            assert archived.parent.parent == data / "archive" / f"{today:%Y}" / f"{today:%m}" / f"{today:%d}"
+            assert (
+                archived.parent.parent
+                == data / "archive" / f"{today:%Y}" / f"{today:%m}" / f"{today:%d}"
+            )
             assert archived.parent.name == env.sha256 and payload_digest(archived) == env.sha256
             assert archived.name == env.original_name
         single = next(e for e in done if e.kind == "file")
@@ -144,14 +153,21 @@ class TestFailures:
         assert _retry_cli(data, env.id).returncode == 1
 
     @pytest.mark.parametrize("error", ["crash", "hang"])
-    def test_a_crashing_or_hanging_processor_never_stops_the_service(self, dirs, error: str) -> None:
+    def test_a_crashing_or_hanging_processor_never_stops_the_service(
+        self, dirs, error: str
+    ) -> None:
         """GIVEN a processor that kills its process (or hangs) on the first envelope
         WHEN the service runs with isolation THEN that envelope is retried (crash) or
         quarantined (time limit) and the next envelope is still processed."""
         inbox, data = dirs
         _png(inbox, "bad.png", 0)
-        service = make_service(inbox, data, FlakyProcessor(data, error=error, first_only=True),
-                               isolate=True, timeout_s=4.0)
+        service = make_service(
+            inbox,
+            data,
+            FlakyProcessor(data, error=error, first_only=True),
+            isolate=True,
+            timeout_s=4.0,
+        )
         drain(service, timeout_s=90)
         _png(inbox, "good.png", 200)
         drain(service, timeout_s=90)
@@ -212,8 +228,12 @@ class TestCrashWindows:
         dead = subprocess.Popen([sys.executable, "-c", "pass"])
         dead.wait()
         owner = f"{service.owner.split(':')[0]}:{dead.pid}:1"
-        held = service.store.start(service.store.acquire(b, owner=owner, lease_s=3600),
-                                   owner=owner, lease_s=3600, runner_pid=None)
+        held = service.store.start(
+            service.store.acquire(b, owner=owner, lease_s=3600),
+            owner=owner,
+            lease_s=3600,
+            runner_pid=None,
+        )
         FastProcessor(data, work_s=0.0)(Job(b.id, Path(b.work_path), b.sha256, b.received_on))
         assert held.state is State.PROCESSING
         drain(service)
@@ -221,4 +241,6 @@ class TestCrashWindows:
         assert not leftover.exists()
         completions = (data / "drill" / "completions.log").read_text().split("\n")
         assert sum(line.startswith(b.id) for line in completions) == 1  # not processed twice
-        assert json.loads((data / "reports" / b.id / "report.json").read_text())["packet_id"] == b.id
+        assert (
+            json.loads((data / "reports" / b.id / "report.json").read_text())["packet_id"] == b.id
+        )
