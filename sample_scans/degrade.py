@@ -234,7 +234,8 @@ def make_illegible(img: Image.Image, rng: random.Random) -> Image.Image:
 def cut_off(img: Image.Image, rng: random.Random, *, mode: str | None = None) -> Image.Image:
     """Lose part of the page's content from the copy.
 
-    ``mode`` "half": the lower half of the page never reached the glass and copies white.
+    ``mode`` "half": the lower half of the printed area never reached the glass: the copy
+    stops through a line of text, white (bare glass) or dark (open lid) below it.
     ``mode`` "edge": the sheet lay shifted on the glass, so 10–25 % of the printed area on one
     side (text included) falls off the copy and the opposite side is empty paper.
     Amounts are measured on the printed area, not the sheet, so something is always lost.
@@ -245,7 +246,9 @@ def cut_off(img: Image.Image, rng: random.Random, *, mode: str | None = None) ->
     x0, y0, x1, y1 = _ink_box(a)
     if mode == "half":
         out = a.copy()
-        out[round(y0 + (y1 - y0) * rng.uniform(0.4, 0.55)):, :] = 255
+        cut = _through_text(a, round(y0 + (y1 - y0) * rng.uniform(0.4, 0.55)))
+        # Beyond the sheet the copier shows either bare glass (white) or its open lid (dark).
+        out[cut:, :] = 255 if rng.random() < 0.5 else rng.randint(30, 80)
         return Image.fromarray(out, "L")
     if mode != "edge":
         raise ValueError(f"unknown cut-off mode {mode!r}")
@@ -261,6 +264,14 @@ def cut_off(img: Image.Image, rng: random.Random, *, mode: str | None = None) ->
         d = min(h - 1, h - y1 + round((y1 - y0) * frac))
         out[d:, :] = a[: h - d, :]
     return Image.fromarray(out, "L")
+
+
+def _through_text(a: np.ndarray, row: int) -> int:
+    """The inked row nearest ``row``, so the cut runs through a line and chops its letters."""
+    inked = np.nonzero((a < 160).sum(axis=1) > a.shape[1] * 0.002)[0]
+    if not len(inked):
+        return row
+    return int(inked[np.argmin(np.abs(inked - row))])
 
 
 def _ink_box(a: np.ndarray) -> tuple[int, int, int, int]:

@@ -133,13 +133,13 @@ def add_child(
     fam: Family, rng: random.Random, *, received: dt.date, min_age: int = 0, max_age: int = 21,
     relationship: int | None = None,
 ) -> Member:
-    """A child of the principal (2) or of the spouse (3), born when the parent was 17 or more."""
+    """A child of the principal (2) or of the spouse (3), born when the parent was 18 to 45."""
     p = fam.principal
     spouse = next((m for m in fam.members if m.relationship == 1), None)
     rel = relationship or (3 if spouse and rng.random() < 0.15 else 2)
     parent_age = p.age_on(received) if rel == 2 or spouse is None else spouse.ident.age_on(received)
-    # Born when the parent was between 17 and 45.
-    hi = max(min_age, min(max_age, parent_age - 17))
+    # Born when the parent was between 18 and 45.
+    hi = max(min_age, min(max_age, parent_age - 18))
     lo = min(hi, max(min_age, parent_age - 45))
     born = people.birth_date(rng, on=received, min_age=lo, max_age=hi)
     taken = {m.ident.given_names for m in fam.members} | {p.given_names}

@@ -33,7 +33,6 @@ from schemas.form import load_form_layout
 log = logging.getLogger(__name__)
 
 BASE_RECEIVED = dt.date(2026, 11, 2)
-SCAN_DPIS = (200, 200, 200, 200, 240, 250, 300)
 
 #: Twelve packets that between them raise every flag and reach every status.
 COVERAGE: tuple[tuple[str, ...], ...] = (
@@ -147,7 +146,8 @@ def build_packet(job: Job) -> dict[str, object]:
     rend = job.renderers or default_renderers()
     folder = job.out / plan.packet_id
     folder.mkdir(parents=True, exist_ok=True)
-    scan_dpi = min(job.dpi, rng.choice(SCAN_DPIS))
+    setup = scanfiles.choose_setup(rng, max_dpi=job.dpi)
+    scan_dpi = setup.dpi
     units = _render_units(plan, rng=rng, dpi=job.dpi, rend=rend)
     images, infos = _sequence(units, rng)
     if plan.unreadable:
@@ -157,7 +157,7 @@ def build_packet(job: Job) -> dict[str, object]:
     else:
         scans = [_scan_page(img, info, rng=rng, dpi=job.dpi, scan_dpi=scan_dpi)
                  for img, info in zip(images, infos, strict=True)]
-        scanfiles.write_envelope(scans, folder, rng=rng, dpi=scan_dpi)
+        scanfiles.write_envelope(scans, folder, rng=rng, setup=setup)
         doc = truth.truth_document(plan, infos)
     _write_json(folder / "truth.json", doc)
     return doc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -21,17 +22,32 @@ _LAYOUT_WEIGHTS = (40, 15, 15, 8, 14, 8)
 UNREADABLE_KINDS = ("truncated", "encrypted", "not_a_scan")
 
 
-def choose_layout(rng: random.Random) -> str:
-    return rng.choices(LAYOUTS, weights=_LAYOUT_WEIGHTS)[0]
+@dataclass(frozen=True)
+class ScannerSetup:
+    """How the mailroom scanner was set for one envelope."""
+
+    layout: str
+    bilevel: bool
+    dpi: int
+
+
+def choose_setup(rng: random.Random, *, max_dpi: int = 300) -> ScannerSetup:
+    """Layout, colour mode and resolution of one envelope's scan.
+
+    Black-and-white (Group 4) pages weigh a fifth of gray JPEG ones, so gray scans stay at
+    200–240 dpi while black-and-white ones go up to 300: twelve packets fit in a few MB.
+    """
+    layout = rng.choices(LAYOUTS, weights=_LAYOUT_WEIGHTS)[0]
+    bilevel = {"png": True, "jpeg": False}.get(layout, rng.random() < 0.6)
+    dpi = rng.choice((200, 240, 300) if bilevel else (200, 200, 200, 240))
+    return ScannerSetup(layout=layout, bilevel=bilevel, dpi=min(dpi, max_dpi))
 
 
 def write_envelope(
-    pages: list[Image.Image], out: Path, *, rng: random.Random, dpi: int,
-    layout: str | None = None,
+    pages: list[Image.Image], out: Path, *, rng: random.Random, setup: ScannerSetup,
 ) -> list[str]:
     """Write ``pages`` (mode ``L``) under ``out``; return file paths relative to it, in order."""
-    layout = layout or choose_layout(rng)
-    bilevel = rng.random() < 0.45  # black-and-white mode: a fifth of a gray scan's size
+    layout, bilevel, dpi = setup.layout, setup.bilevel, setup.dpi
     stem = f"scan-{rng.randint(100000, 999999)}"
     if layout in ("pdf", "tiff"):
         return [_save_file(pages, out / f"{stem}.{_ext(layout)}", root=out, dpi=dpi,
@@ -62,7 +78,7 @@ def _save_file(
     if path.suffix == ".pdf":
         # Pillow writes gray pages as DCT (JPEG) streams and 1-bit pages as CCITT G4, whose
         # encoder refuses a quality setting.
-        extra = {} if bilevel else {"quality": rng.randint(58, 72), "optimize": True}
+        extra = {} if bilevel else {"quality": rng.randint(55, 68), "optimize": True}
         imgs[0].save(path, "PDF", save_all=True, append_images=imgs[1:], resolution=float(dpi),
                      **extra)
     elif bilevel:
@@ -70,7 +86,7 @@ def _save_file(
                      dpi=(dpi, dpi))
     else:
         imgs[0].save(path, "TIFF", save_all=True, append_images=imgs[1:], compression="jpeg",
-                     quality=rng.randint(60, 75), dpi=(dpi, dpi))
+                     quality=rng.randint(55, 68), dpi=(dpi, dpi))
     return path.relative_to(root).as_posix()
 
 
@@ -79,7 +95,7 @@ def _save_images(
 ) -> list[str]:
     """One file per page: gray JPEG, or 1-bit PNG (gray PNG of a scan would be far too big)."""
     out.mkdir(parents=True, exist_ok=True)
-    quality = rng.randint(58, 72)
+    quality = rng.randint(55, 68)
     names = []
     for i, page in enumerate(pages, start=1):
         name = f"page-{i:03d}.{'png' if png else 'jpg'}"

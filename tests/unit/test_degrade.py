@@ -126,7 +126,7 @@ class TestTargetedDefects:
         rows = np.nonzero(_ink(page).any(axis=1))[0]
         lower = rows[rows > rows.min() + (rows.max() - rows.min()) * 0.6]
         assert len(lower)
-        assert (out[lower] == 255).all()
+        assert (out[lower] == out[lower][0, 0]).all()  # one flat fill: glass or lid
         assert not (out[rows.min():rows.min() + 20] == 255).all()
 
     @pytest.mark.parametrize("seed", [1, 2, 3, 4])
