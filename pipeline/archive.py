@@ -183,3 +183,20 @@ def restore_from_quarantine(
         verified_copy(quarantined, payload, sha256=sha256)
         _remove(quarantined)
     return payload
+
+
+def reason_text(env, reason: str) -> str:
+    """The ``reason.txt`` a clerk reads beside a quarantined envelope."""
+    return (
+        f"Envelope:      {env.id}\n"
+        f"sha-256:       {env.sha256}\n"
+        f"Original name: {env.original_name}\n"
+        f"Received on:   {env.received_on.isoformat()}\n"
+        f"Attempts:      {env.attempts}\n"
+        f"Quarantined:   {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+        f"Reason:        {reason}\n\n"
+        "What to do: fix the cause if it is outside the envelope (full disk, stopped service),\n"
+        f"then replay it with:  intake retry {env.id}   (or: intake retry --all)\n"
+        "If the scan itself is at fault, rescan the paper and drop the new scan in the inbox;\n"
+        "this original stays here untouched.\n"
+    )

@@ -22,151 +22,41 @@ owner is a dead process of this machine, can be taken over: that is the crash re
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import StrEnum
 
 import psutil
-from sqlalchemy import (
-    Date,
-    Float,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import create_engine, event, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.intake_tables import (
+    LEASED,
+    Envelope,
+    EnvelopeRow,
+    EventRow,
+    Finished,
+    NewEnvelope,
+    ServiceBase,
+    State,
+    snapshot,
+)
 
-class State(StrEnum):
-    RECEIVED = "received"
-    CLAIMED = "claimed"
-    PROCESSING = "processing"
-    DONE = "done"
-    QUARANTINED = "quarantined"
-
-
-#: States in which a worker holds a lease.
-LEASED = (State.CLAIMED, State.PROCESSING)
-
-
-class ServiceBase(DeclarativeBase):
-    pass
-
-
-class EnvelopeRow(ServiceBase):
-    __tablename__ = "envelopes"
-    __table_args__ = (UniqueConstraint("sha256", "arrival", name="uq_envelope_arrival"),)
-
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    arrival: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(10))
-    # May hold a person's name: kept here for the clerk, never logged.
-    original_name: Mapped[str] = mapped_column(Text)
-    work_path: Mapped[str] = mapped_column(Text)
-    received_on: Mapped[dt.date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(20), index=True)
-    version: Mapped[int] = mapped_column(Integer, default=0)
-    owner: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    runner_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    lease_until: Mapped[float] = mapped_column(Float, default=0.0)
-    not_before: Mapped[float] = mapped_column(Float, default=0.0)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    retries: Mapped[int] = mapped_column(Integer, default=0)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    status: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    duplicate_of: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    report_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
-    archive_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    quarantine_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[float] = mapped_column(Float)
-    updated_at: Mapped[float] = mapped_column(Float)
-
-
-class EventRow(ServiceBase):
-    """The audit trail: every step of every envelope, never updated."""
-
-    __tablename__ = "envelope_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    envelope_id: Mapped[str] = mapped_column(String(80), index=True)
-    at: Mapped[float] = mapped_column(Float)
-    event: Mapped[str] = mapped_column(String(20), index=True)
-    owner: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-@dataclass(frozen=True)
-class NewEnvelope:
-    """What the claim step knows of an envelope it has moved into the work area."""
-
-    id: str
-    sha256: str
-    arrival: str
-    kind: str
-    original_name: str
-    work_path: str
-    received_on: dt.date
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """A snapshot of one row."""
-
-    id: str
-    sha256: str
-    arrival: str
-    kind: str
-    original_name: str
-    work_path: str
-    received_on: dt.date
-    state: State
-    version: int
-    owner: str | None
-    runner_pid: int | None
-    lease_until: float
-    not_before: float
-    attempts: int
-    retries: int
-    reason: str | None
-    status: str | None
-    duplicate_of: str | None
-    report_dir: str | None
-    archive_path: str | None
-    quarantine_path: str | None
-    created_at: float
-    updated_at: float
-
-
-@dataclass(frozen=True)
-class Finished:
-    """What a successful run leaves in the row."""
-
-    status: str
-    report_dir: str | None
-    duplicate_of: str | None
-    archive_path: str
-
-
-def _snapshot(row: EnvelopeRow) -> Envelope:
-    fields = {k: getattr(row, k) for k in Envelope.__dataclass_fields__}
-    fields["state"] = State(row.state)
-    return Envelope(**fields)
+__all__ = [
+    "LEASED",
+    "Envelope",
+    "EnvelopeStore",
+    "Finished",
+    "NewEnvelope",
+    "State",
+    "current_owner",
+    "open_envelopes",
+    "owner_is_dead",
+]
 
 
 @functools.cache
@@ -240,14 +130,14 @@ class EnvelopeStore:
     def get(self, envelope_id: str) -> Envelope | None:
         with self.session() as s:
             row = s.get(EnvelopeRow, envelope_id)
-            return _snapshot(row) if row else None
+            return snapshot(row) if row else None
 
     def list(self, *states: State) -> list[Envelope]:
         with self.session() as s:
             q = select(EnvelopeRow).order_by(EnvelopeRow.created_at, EnvelopeRow.id)
             if states:
                 q = q.where(EnvelopeRow.state.in_([st.value for st in states]))
-            return [_snapshot(r) for r in s.execute(q).scalars()]
+            return [snapshot(r) for r in s.execute(q).scalars()]
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:
@@ -279,7 +169,7 @@ class EnvelopeStore:
                 .order_by(EnvelopeRow.not_before, EnvelopeRow.created_at)
                 .limit(limit * 4)
             )
-            rows = [_snapshot(r) for r in s.execute(q).scalars()]
+            rows = [snapshot(r) for r in s.execute(q).scalars()]
         takeable = [e for e in rows if e.state is State.RECEIVED or _stale(e, now)]
         return takeable[:limit]
 
@@ -449,7 +339,7 @@ class EnvelopeStore:
                 _event(s, env.id, event, by or owner, detail)
             row = s.get(EnvelopeRow, env.id)
             s.refresh(row)
-            return _snapshot(row)
+            return snapshot(row)
 
 
 def _stale(env: Envelope, now: float) -> bool:

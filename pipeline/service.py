@@ -17,15 +17,14 @@ Whatever a crash interrupts is found again by ``recover()`` or by an expired lea
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.archive import archive_original, discard_work, quarantine_original
-from pipeline.claim import SIDECAR, claim, find_payload, register_payload
+from pipeline.archive import archive_original, discard_work, quarantine_original, reason_text
+from pipeline.claim import claim
 from pipeline.intake_state import (
     Envelope,
     EnvelopeStore,
@@ -36,15 +35,13 @@ from pipeline.intake_state import (
 )
 from pipeline.logs import add_private_folder
 from pipeline.processing import Job, JobTimeout, Outcome, Processor, WorkerCrashed
+from pipeline.recovery import recover_work_areas
 from pipeline.watcher import InboxWatcher
 from pipeline.workdir import DataDir, ensure_dir, restrict_umask
 from pipeline.worker import InlineRunner, IsolatedRunner, JobFailed, LeaseLost
 from schemas.config import LimitsConfig
 
 log = logging.getLogger(__name__)
-
-#: A work-area folder without payload this old is a claim that never happened (crash).
-ORPHAN_GRACE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -337,43 +334,11 @@ class IntakeService:
 
     def recover(self) -> int:
         """Adopt claims a crash left unregistered; clear work copies of finished envelopes."""
-        fixed = 0
-        for root in (self.s.work_root, self.s.retry_root):
-            for env_dir in _envelope_dirs(root):
-                fixed += self._recover_dir(env_dir)
-        return fixed
-
-    def _recover_dir(self, env_dir: Path) -> int:
-        row = self.store.get(env_dir.name)
-        payload = find_payload(env_dir)
-        if row is None:
-            if payload is not None and (env_dir / SIDECAR).exists():
-                register_payload(payload, store=self.store, adopted=True)
-                return 1
-            if time.time() - env_dir.stat().st_mtime > ORPHAN_GRACE_S:
-                discard_work(env_dir)  # mkdir happened, the rename did not: inbox still has it
-                return 1
-            return 0
-        finished = row.state is State.DONE and _exists(row.archive_path)
-        parked = row.state is State.QUARANTINED and _exists(row.quarantine_path)
-        if finished or parked:  # the crash came after the state change, before the clean-up
-            discard_work(env_dir)
-            return 1
-        return 0
+        return recover_work_areas((self.s.work_root, self.s.retry_root), store=self.store)
 
     def close(self) -> None:
         self.stopping.set()
         self.runner.close()
-
-
-def _exists(path: str | None) -> bool:
-    return bool(path) and Path(path).exists()
-
-
-def _envelope_dirs(root: Path) -> list[Path]:
-    if not root.is_dir():
-        return []
-    return [e for sha in root.iterdir() if sha.is_dir() for e in sha.iterdir() if e.is_dir()]
 
 
 def _secrets(env: Envelope, payload: Path) -> tuple[str, ...]:
@@ -383,22 +348,6 @@ def _secrets(env: Envelope, payload: Path) -> tuple[str, ...]:
         for p in payload.rglob("*"):
             names.update({p.name, p.stem})
     return tuple(n for n in names if n)
-
-
-def reason_text(env: Envelope, reason: str) -> str:
-    return (
-        f"Envelope:      {env.id}\n"
-        f"sha-256:       {env.sha256}\n"
-        f"Original name: {env.original_name}\n"
-        f"Received on:   {env.received_on.isoformat()}\n"
-        f"Attempts:      {env.attempts}\n"
-        f"Quarantined:   {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n"
-        f"Reason:        {reason}\n\n"
-        "What to do: fix the cause if it is outside the envelope (full disk, stopped service),\n"
-        f"then replay it with:  intake retry {env.id}   (or: intake retry --all)\n"
-        "If the scan itself is at fault, rescan the paper and drop the new scan in the inbox;\n"
-        "this original stays here untouched.\n"
-    )
 
 
 def _log(

@@ -21,7 +21,7 @@ from pipeline.claim import SIDECAR, claim, payload_digest
 from pipeline.drill_kit import FastProcessor
 from pipeline.intake_state import State
 from pipeline.processing import Job
-from pipeline.service import ORPHAN_GRACE_S
+from pipeline.recovery import ORPHAN_GRACE_S
 from tests.service.helpers import FlakyProcessor, drain, make_service
 
 
