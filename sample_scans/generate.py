@@ -146,12 +146,12 @@ def build_packet(job: Job) -> dict[str, object]:
     rend = job.renderers or default_renderers()
     folder = job.out / plan.packet_id
     folder.mkdir(parents=True, exist_ok=True)
-    setup = scanfiles.choose_setup(rng, max_dpi=job.dpi)
+    setup = scanfiles.choose_setup(rng, day=plan.received, max_dpi=job.dpi)
     scan_dpi = setup.dpi
     units = _render_units(plan, rng=rng, dpi=job.dpi, rend=rend)
     images, infos = _sequence(units, rng)
     if plan.unreadable:
-        name = scanfiles.write_unreadable(images, folder, rng=rng, dpi=scan_dpi,
+        name = scanfiles.write_unreadable(images, folder, rng=rng, setup=setup,
                                           kind=plan.unreadable)
         doc = truth.unreadable_document(plan, name)
     else:

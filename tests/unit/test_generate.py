@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sample_scans import generate, people, scenarios, truth
+from sample_scans import generate, people, scanfiles, scenarios, truth
 from sample_scans.truth import PageInfo
 from schemas.codes import PERSON_IDS, DocType, FieldKind, FlagCode, IntakeStatus
 from schemas.config import load_config
@@ -192,6 +192,16 @@ class TestDeterminism:
         assert digest == {
             p.relative_to(tmp_path / "b").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in (tmp_path / "b").rglob("*") if p.is_file()}
+
+    @pytest.mark.parametrize("kind", scanfiles.UNREADABLE_KINDS)
+    def test_unreadable_files_are_reproducible(self, tmp_path: Path, kind: str) -> None:
+        pages = [Image.new("L", (170, 220), 255)] * 2
+        setup = scanfiles.ScannerSetup(layout="pdf", bilevel=True, dpi=20)
+        a = scanfiles.write_unreadable(pages, tmp_path / "a", rng=random.Random(1),
+                                       setup=setup, kind=kind)
+        b = scanfiles.write_unreadable(pages, tmp_path / "b", rng=random.Random(1),
+                                       setup=setup, kind=kind)
+        assert (tmp_path / "a" / a).read_bytes() == (tmp_path / "b" / b).read_bytes()
 
     def test_another_seed_another_corpus(self) -> None:
         a = generate.plan_corpus(seed=5, count=3)
