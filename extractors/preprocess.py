@@ -12,7 +12,8 @@ import logging
 import cv2
 import numpy as np
 
-from extractors.ocr import detect_orientation
+from extractors.ocr import detect_orientation, read_words
+from extractors.quality import is_real_word
 from schemas.config import OcrConfig, PreprocessConfig
 from schemas.ocr import CleanInfo
 
@@ -24,6 +25,14 @@ OUTSIDE = 255
 _BORDER_DPI = 75
 _SKEW_DPI = 150
 _OSD_DPI = 200
+#: OSD confidence above which its answer needs no second opinion (sparse pages score 0.3-2.7,
+#: often wrongly; text pages and the form 6-30).
+_OSD_SURE = 5.0
+#: Reading check: confidence-weighted real words needed, and the lead over the other turn.
+_READ_MIN_WORDS = 3.0
+_READ_MARGIN = 2.0
+#: Grey paper is scaled up to this level.
+_PAPER_WHITE = 245
 #: Solid dark regions are at least this thick (in); text strokes, even bold, are thinner.
 _SOLID_IN = 0.07
 #: A copier border runs along at least this share of one edge of the image.
@@ -58,7 +67,7 @@ def _dark_mask(gray: np.ndarray) -> np.ndarray:
     """Ink and borders (1) against paper (0), by Otsu's threshold capped for pale pages."""
     thresh, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # A nearly empty page has Otsu split the paper's own grain: never call light grey ink.
-    return (gray < min(thresh, 160)).astype(np.uint8)
+    return (gray <= min(thresh, 160)).astype(np.uint8)
 
 
 def solid_regions(dark: np.ndarray, *, dpi: float) -> np.ndarray:
@@ -114,24 +123,85 @@ def _denoise(gray: np.ndarray, dpi: int) -> np.ndarray:
     return cv2.medianBlur(gray, 3) if dpi >= 200 else gray
 
 
-def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
-                 ocr_cfg: OcrConfig, page_no: int) -> int:
-    """Counter-clockwise turn to upright, 0 unless Tesseract OSD is confident enough.
-
-    OSD runs on a 200-dpi copy (a form's 8-pt labels are misread at 150 dpi, even turned
-    180 degrees with confidence 5), then at full resolution if that was not conclusive.
-    """
+def _osd(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig) -> tuple[int, float]:
+    """Tesseract OSD on a 200-dpi copy (a form's 8-pt labels are misread at 150 dpi, even
+    turned 180 degrees with confidence 5), then at full resolution if not sure."""
     turn, conf = 0, 0.0
     for work_dpi in (_OSD_DPI, dpi):
         small, scale = _scaled(gray, dpi, work_dpi)
         turn, conf = detect_orientation(small, cfg=ocr_cfg, dpi=round(dpi * scale))
-        if conf >= cfg.osd_min_confidence or scale == 1.0:
+        if conf >= _OSD_SURE or scale == 1.0:
             break
-    if conf < cfg.osd_min_confidence:
-        log.info("page %d: orientation not trusted (OSD %d deg, conf %.2f); kept as is",
-                 page_no, turn, conf)
-        return 0
-    return turn
+    return turn, conf
+
+
+def _sideways(gray: np.ndarray, *, dpi: float) -> bool:
+    """Whether the text lines run up and down: ink projects more sharply onto columns."""
+    points = _ink_points(gray, dpi=round(dpi))
+    if points is None:
+        return False
+    xs, ys, size = points
+    level = max(_profile_score(xs, ys, a, size) for a in (-2.0, 0.0, 2.0))
+    upright = max(_profile_score(xs, ys, a, size) for a in (88.0, 90.0, 92.0))
+    return upright > level
+
+
+def _reading_score(gray: np.ndarray, turn: int, *, dpi: int, ocr_cfg: OcrConfig,
+                   page_no: int) -> float:
+    """Confidence-weighted count of real words Tesseract reads with the page turned so."""
+    page = read_words(rotate_ccw(gray, turn), page_no=page_no, cfg=ocr_cfg, dpi=dpi)
+    return sum(w.conf / 100 for w in page.words if len(w.text) >= 3 and is_real_word(w.text))
+
+
+def _orientation_by_reading(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig,
+                            page_no: int) -> int | None:
+    """The turn under which the page reads as words, for pages too sparse for OSD (an
+    identity card on a sheet): the text axis from projection profiles, then one OCR pass per
+    candidate turn on a 200-dpi copy. ``None`` when neither reading clearly wins."""
+    small, scale = _scaled(gray, dpi, _OSD_DPI)
+    if _ink_points(small, dpi=round(dpi * scale)) is None:
+        return None
+    pair = (90, 270) if _sideways(small, dpi=dpi * scale) else (0, 180)
+    scores = {t: _reading_score(small, t, dpi=round(dpi * scale), ocr_cfg=ocr_cfg,
+                                page_no=page_no) for t in pair}
+    best, other = sorted(pair, key=scores.__getitem__, reverse=True)
+    if scores[best] >= _READ_MIN_WORDS and scores[best] >= _READ_MARGIN * scores[other]:
+        return best
+    return None
+
+
+def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
+                 ocr_cfg: OcrConfig, page_no: int) -> int:
+    """Counter-clockwise turn to upright.
+
+    A sure OSD answer is taken as is. Below ``_OSD_SURE`` OSD is often wrong on sparse pages
+    (identity cards gave 180 degrees at confidence 2.7), so the page is read both ways and the
+    reading decides; failing that, OSD is trusted from ``cfg.osd_min_confidence``, else 0.
+    """
+    turn, conf = _osd(gray, dpi=dpi, ocr_cfg=ocr_cfg)
+    if conf >= max(_OSD_SURE, cfg.osd_min_confidence):
+        return turn
+    read = _orientation_by_reading(gray, dpi=dpi, ocr_cfg=ocr_cfg, page_no=page_no)
+    if read is not None:
+        log.info("page %d: orientation %d by reading (OSD %d, conf %.2f)", page_no, read,
+                 turn, conf)
+        return read
+    if conf >= cfg.osd_min_confidence:
+        return turn
+    log.info("page %d: orientation unknown (OSD %d, conf %.2f); kept as is", page_no, turn, conf)
+    return 0
+
+
+def _whiten_paper(gray: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """Scale a grey copy so its paper is near white. Tesseract binarises with one global
+    Otsu threshold: grey paper next to white (whitened borders) would all turn black."""
+    paper = gray[~outside][::7]
+    if paper.size == 0:
+        return gray
+    level = float(np.percentile(paper, 75))
+    if level >= _PAPER_WHITE:
+        return gray
+    return cv2.convertScaleAbs(gray, alpha=_PAPER_WHITE / max(level, 1.0))
 
 
 def rotate_ccw(image: np.ndarray, degrees: int) -> np.ndarray:
@@ -204,9 +274,9 @@ def clean_page(image: np.ndarray, *, page_no: int, dpi: int, cfg: PreprocessConf
     """Make a rendered page upright, straight and clean for OCR.
 
     Steps: downsample to ``ocr_cfg.ocr_dpi`` if sharper; whiten dark copier borders touching
-    the edges; median denoise; turn upright by Tesseract OSD (on a 150-dpi copy) when its
-    confidence reaches ``cfg.osd_min_confidence``; measure the skew by projection profile and
-    rotate it away when under ``cfg.max_skew_deg``.
+    the edges; median denoise; scale grey paper to white; turn upright (Tesseract OSD, with a
+    reading check when OSD is unsure); measure the skew by projection profile and rotate it
+    away when under ``cfg.max_skew_deg``.
 
     Returns:
         The cleaned 8-bit image (outside-the-paper pixels 255, paper at most 254) and what was
@@ -216,7 +286,7 @@ def clean_page(image: np.ndarray, *, page_no: int, dpi: int, cfg: PreprocessConf
     outside = border_mask(gray, dpi=dpi)
     if cfg.denoise:
         gray = _denoise(gray, dpi)
-    gray = np.minimum(gray, OUTSIDE - 1)
+    gray = np.minimum(_whiten_paper(gray, outside), OUTSIDE - 1)
     gray[outside] = OUTSIDE
     turn = _orientation(gray, dpi=dpi, cfg=cfg, ocr_cfg=ocr_cfg, page_no=page_no)
     gray = rotate_ccw(gray, turn)

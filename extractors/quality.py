@@ -40,12 +40,13 @@ _MIN_PIECE_SQIN = 5e-4
 _CUT_MIN_PIECES = 8
 _CUT_MAX_RELATIVE_SIZE = 0.7
 _HALF_PAGE_GAP = 0.25
+_HALF_MAX_RELATIVE_SIZE = 0.9
 _NEAR_EDGE_GAP = 0.018
 _CUT_CANDIDATES = 12
 #: Distance between the form's registration marks, across and down (fields.json), inches.
 _MARKS_APART_IN = (554 / 72, 734 / 72)
 #: Blank paper varies less than this in large-scale tone (std, 0–255) once noise is blurred.
-_BLANK_MAX_SHADING = 5.0
+_BLANK_MAX_SHADING = 4.2
 _SIDES = ("top", "right", "bottom", "left")
 
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
@@ -58,8 +59,8 @@ _EDGE_PUNCT = "\"'«»“”‘’()[]{}<>.,;:!?*"
 def is_real_word(token: str) -> bool:
     """Whether an OCR or text-layer token looks like a French or English word or a number.
 
-    Without a dictionary: letters only (hyphens and apostrophes inside), a vowel in words of
-    three letters or more, no run of five consonants, no lower-to-upper case switch inside
+    Without a dictionary: letters only (hyphens and apostrophes inside), at least one vowel,
+    no run of five consonants, no lower-to-upper case switch inside
     ("tHe" is OCR noise); or a number, a date or a code made of digits.
     """
     core = token.strip(_EDGE_PUNCT)
@@ -69,7 +70,7 @@ def is_real_word(token: str) -> bool:
         return True
     if not _LETTERS.match(core):
         return False
-    if len(core) >= 3 and not _VOWELS.intersection(core):
+    if not _VOWELS.intersection(core):
         return False
     if _CONSONANT_RUN.search(core):
         return False
@@ -113,7 +114,7 @@ def _measure(image: np.ndarray, dpi: int) -> _Page:
         return _Page(gray, wdpi, outside, empty, 255.0, np.zeros((1, 5), np.int32), empty)
     paper_level = float(np.percentile(paper_px, 75))
     otsu, _ = cv2.threshold(paper_px.reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    dark = (gray < min(otsu, paper_level - _MIN_INK_DROP)) & ~outside
+    dark = (gray <= min(otsu, paper_level - _MIN_INK_DROP)) & ~outside
     _, labels, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
     specks = stats[:, cv2.CC_STAT_AREA] < _SPECK_SQIN * wdpi**2
     specks[0] = True
@@ -183,7 +184,9 @@ def _legibility(sig: dict[str, float], cfg: QualityConfig) -> float:
     sharp = _ramp(sig["sharpness"], 0.12, 0.35)
     noise = _ramp(sig["noise"], 30.0, 10.0)
     resolution = _ramp(sig["dpi"], 90.0, 200.0)
-    image = 0.7 * min(contrast, sharp) + 0.3 * (noise + resolution) / 2
+    # A page that is not blank (it has shading) yet holds almost no crisp ink is a smear.
+    presence = _ramp(sig["ink_ratio"], 0.2 * cfg.blank_max_ink_ratio, cfg.blank_max_ink_ratio)
+    image = presence * (0.7 * min(contrast, sharp) + 0.3 * (noise + resolution) / 2)
     if sig.get("words", 0.0) < cfg.min_text_words:
         return image
     ocr = (0.5 * _ramp(sig["mean_conf"], 40.0, 85.0)
@@ -255,8 +258,8 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> bool
     """Whether the content towards ``side`` ends on a straight line through many pieces.
 
     The outermost line on which at least ``_CUT_MIN_PIECES`` pieces end (±1 px) across a
-    quarter of the page is found; a cut is either far from the edge (the rest of the page is
-    empty: half a page never reached the glass) or near it with the pieces there truncated
+    quarter of the page is found. A cut is either far from the edge, the rest of the page
+    empty (half a page never reached the glass), or near it with the pieces there cut short
     (the sheet lay shifted and the copy's edge sliced the text).
     """
     far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
@@ -268,8 +271,12 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> bool
         if on.sum() < _CUT_MIN_PIECES or (a1[on].max() - a0[on].min()) < 0.25 * along:
             continue
         gap = (extent - line) / extent
-        truncated = np.median(size[on]) < _CUT_MAX_RELATIVE_SIZE * np.median(size)
-        return bool(gap >= _HALF_PAGE_GAP or (gap <= _NEAR_EDGE_GAP and truncated))
+        relative = np.median(size[on]) / np.median(size)
+        # Far from the edge a whole last line of text (an identity card's MRZ) ends on its
+        # baseline just as straight: across lines, the pieces must also be cut short.
+        short = side in ("left", "right") or relative < _HALF_MAX_RELATIVE_SIZE
+        return bool((gap >= _HALF_PAGE_GAP and short)
+                    or (gap <= _NEAR_EDGE_GAP and relative < _CUT_MAX_RELATIVE_SIZE))
     return False
 
 

@@ -1,0 +1,153 @@
+"""Blank, legible and complete pages: real scans, and photocopy defects made from them."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from extractors.ocr import read_words
+from extractors.preflight import preflight
+from extractors.preprocess import clean_page
+from extractors.quality import assess_page, is_real_word, real_word_count
+from extractors.rasterize import render_page
+from schemas.config import PipelineConfig
+from schemas.ocr import PageOcr
+from schemas.quality import PageQuality
+from tests.unit.test_preprocess import photocopy
+
+FORM_PDF = Path(__file__).resolve().parents[2] / "schemas" / "data" / "form" / "form-pch-dsp.pdf"
+NO_OCR = PageOcr(page_no=1, source="none")
+
+
+def _assess(raw: np.ndarray, config: PipelineConfig, *, dpi: int = 300,
+            ocr: bool = False) -> PageQuality:
+    image, info = clean_page(raw, page_no=1, dpi=dpi, cfg=config.preprocess, ocr_cfg=config.ocr)
+    words = read_words(image, page_no=1, cfg=config.ocr, dpi=info.dpi) if ocr else NO_OCR
+    return assess_page(image, words, dpi=info.dpi, cfg=config.quality)
+
+
+@pytest.fixture(scope="module")
+def linn(real_scans: Path) -> np.ndarray:
+    return np.asarray(Image.open(real_scans / "problem-pdfs" / "linn.png").convert("L"))
+
+
+@pytest.fixture(scope="module")
+def form_page(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """Page 1 of the blank application form at 300 dpi, registration marks in its corners."""
+    prefix = tmp_path_factory.mktemp("form") / "p"
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile",
+                    str(FORM_PDF), str(prefix)], check=True)
+    return np.asarray(Image.open(f"{prefix}.pgm").convert("L"))
+
+
+def _noisy_blank(seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    sheet = 238 + cv2.GaussianBlur(rng.normal(0, 4, (3300, 2550)).astype(np.float32), (0, 0), 1.2)
+    sheet += rng.normal(0, 5, sheet.shape)
+    for _ in range(12):  # dust
+        y, x = rng.integers(100, 3200), rng.integers(100, 2450)
+        sheet[y:y + 3, x:x + 3] = 90
+    sheet[:, :45] = 30  # the copier lid left a dark band
+    return np.clip(sheet, 0, 255).astype(np.uint8)
+
+
+class TestBlank:
+    def test_real_blank_pdf(self, real_scans: Path, config: PipelineConfig) -> None:
+        scan = preflight(real_scans / "problem-pdfs" / "blank.pdf", config.limits)
+        raster = render_page(scan, 0, cfg=config.raster)
+        quality = _assess(raster.image, config, dpi=raster.dpi)
+        assert quality.blank and quality.signals["ink_ratio"] < 0.0015
+
+    def test_noisy_blank_scan_is_blank(self, config: PipelineConfig) -> None:
+        quality = _assess(_noisy_blank(), config)
+        assert quality.blank and quality.legible and quality.complete
+
+    def test_text_page_is_not_blank(self, linn: np.ndarray, config: PipelineConfig) -> None:
+        assert not _assess(linn, config).blank
+
+
+class TestLegibility:
+    def test_ordinary_photocopy_is_legible_and_complete(self, linn: np.ndarray,
+                                                         config: PipelineConfig) -> None:
+        """GIVEN a grey copy, tilted 1.5 degrees, with dark copier borders WHEN assessed with
+        its OCR THEN it is legible and complete: the borders were the glass, not the page."""
+        raw = photocopy(linn, angle=1.5, scale=0.96, shift=(30, 20), paper=205, ink=60)
+        quality = _assess(raw, config, ocr=True)
+        assert quality.legible and quality.legibility >= 0.8
+        assert quality.complete and quality.cut_edges == ()
+        assert quality.signals["mean_conf"] > 80 and quality.signals["real_word_share"] > 0.7
+
+    def test_small_clean_page_with_ocr(self, real_scans: Path, config: PipelineConfig) -> None:
+        image = np.asarray(Image.open(real_scans / "tesseract-test-images" / "phototest.tif")
+                           .convert("L"))
+        quality = _assess(image, config, dpi=200, ocr=True)
+        assert quality.legible and not quality.blank
+
+    def test_smeared_faded_copy_is_illegible(self, linn: np.ndarray,
+                                             config: PipelineConfig) -> None:
+        smeared = cv2.GaussianBlur(linn.astype(np.float32), (0, 0), 7)
+        faded = (150 + smeared / 255 * 70).astype(np.uint8)
+        quality = _assess(faded, config, ocr=True)
+        assert not quality.blank and not quality.legible
+        assert quality.legibility < config.quality.legible_min_score
+
+    def test_form_page_without_ocr_words(self, form_page: np.ndarray,
+                                         config: PipelineConfig) -> None:
+        quality = _assess(photocopy(form_page, angle=-0.8, paper=235, ink=40), config)
+        assert quality.legible and quality.complete
+
+
+class TestCompleteness:
+    def test_registration_marks_are_not_cut(self, form_page: np.ndarray,
+                                            config: PipelineConfig) -> None:
+        quality = _assess(photocopy(form_page, scale=0.99, shift=(-25, -20)), config)
+        assert quality.complete, quality.signals
+
+    def test_form_missing_its_lower_part(self, form_page: np.ndarray,
+                                         config: PipelineConfig) -> None:
+        cut = form_page.copy()
+        cut[2000:] = 255  # the lower third never reached the glass
+        quality = _assess(photocopy(cut, angle=0.6, paper=240, ink=30, border=240), config)
+        assert not quality.complete and "bottom" in quality.cut_edges
+
+    def test_half_page_cut_through_a_text_line(self, linn: np.ndarray,
+                                               config: PipelineConfig) -> None:
+        rows = (linn[1700:2100] < 128).sum(axis=1)
+        cut_row = 1700 + int(np.argmax(rows))  # the middle of a text line
+        cut = linn.copy()
+        cut[cut_row:] = 255
+        quality = _assess(photocopy(cut, paper=240, ink=30, border=240, noise=3), config)
+        assert not quality.complete and "bottom" in quality.cut_edges
+
+    def test_text_running_off_the_right_edge(self, linn: np.ndarray,
+                                             config: PipelineConfig) -> None:
+        shifted = np.full_like(linn, 255)
+        shifted[:, 380:] = linn[:, :-380]  # the sheet lay 1.3 in too far right
+        quality = _assess(photocopy(shifted, paper=240, ink=30, border=240, noise=3), config)
+        assert not quality.complete and "right" in quality.cut_edges
+
+    def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
+                                                config: PipelineConfig) -> None:
+        raw = photocopy(linn, paper=235, ink=40, noise=3)
+        raw[:, :420] = 25  # a dark band over the start of every line
+        quality = _assess(raw, config)
+        assert not quality.complete and "left" in quality.cut_edges
+
+
+class TestWords:
+    @pytest.mark.parametrize("token", ["Montréal", "l'être", "œuvre", "PCH-2026-004512"[4:8],
+                                       "1988-04-12", "TREMBLAY-CÔTÉ", "(ovoïde),"])
+    def test_real_words(self, token: str) -> None:
+        assert is_real_word(token)
+
+    @pytest.mark.parametrize("token", ["|", "—", "lll:", "tHe", "xkcdqz", "Wr1te", "ll", "'"])
+    def test_noise_tokens(self, token: str) -> None:
+        assert not is_real_word(token)
+
+    def test_count(self) -> None:
+        assert real_word_count("Nom : TREMBLAY | Date 1988-04-12 ~~ ;;") == 4
