@@ -53,6 +53,36 @@ class Decoded:
     valid: bool = True
 
 
+#: Accented capitals written with a mark above the letter, and their base letter.
+_ACCENT_ABOVE = {
+    "À": "A",
+    "Â": "A",
+    "Ä": "A",
+    "É": "E",
+    "È": "E",
+    "Ê": "E",
+    "Ë": "E",
+    "Î": "I",
+    "Ï": "I",
+    "Ô": "O",
+    "Ö": "O",
+    "Ù": "U",
+    "Û": "U",
+    "Ü": "U",
+    "Ÿ": "Y",
+}
+
+
+def drop_unseen_accents(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Candidates of a box with no mark above its letter: accented readings become their base
+    letter (recognisers see accents in slant and noise; a missing accent is seen on the ink)."""
+    merged: dict[str, float] = {}
+    for ch, p in cands:
+        base = _ACCENT_ABOVE.get(ch, ch)
+        merged[base] = max(merged.get(base, 0.0), p)
+    return sorted(merged.items(), key=lambda kv: -kv[1])
+
+
 def raw_text(boxes: list[Candidates]) -> str:
     """Top candidates as seen, one character per box, ``_`` for an empty box."""
     return "".join("_" if b is None else (b[0][0] if b else "?") for b in boxes)

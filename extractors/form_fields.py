@@ -91,10 +91,12 @@ def _peak_near(profile: np.ndarray, at: float, radius: int) -> int:
 
 @dataclass(frozen=True)
 class CombCut:
-    """A comb group cut into boxes: each box's ink crop (None when empty) and its ink share."""
+    """A comb group cut into boxes: each box's ink crop (None when empty), its ink share, and
+    whether a separate mark sits above the character's body (where an accent would be)."""
 
     crops: tuple[np.ndarray | None, ...]
     ink: tuple[float, ...]
+    marked: tuple[bool, ...]
 
 
 def _comb_geometry(
@@ -177,14 +179,39 @@ def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int) -> CombCut:
     owners = _assign_components(
         drop_specks(clean, dpi=dpi), edges=edges, top=top, bottom=bottom, gap=round(2.5 * s)
     )
-    crops, ink = [], []
+    crops, ink, marked = [], [], []
     for i in range(group.boxes):
-        crop, share = _box_crop(
-            strip, owners == i + 1, x=(edges[i], edges[i + 1]), y=(top, bottom), s=s
-        )
+        mine = owners == i + 1
+        crop, share = _box_crop(strip, mine, x=(edges[i], edges[i + 1]), y=(top, bottom), s=s)
         crops.append(crop)
         ink.append(share)
-    return CombCut(crops=tuple(crops), ink=tuple(ink))
+        crossing = _crosses_top(mask, x=(edges[i], edges[i + 1]), top=top, s=s)
+        marked.append(crop is not None and (crossing or _has_mark_above(mine)))
+    return CombCut(crops=tuple(crops), ink=tuple(ink), marked=tuple(marked))
+
+
+def _crosses_top(mask: np.ndarray, *, x: tuple[float, float], top: int, s: float) -> bool:
+    """Whether ink runs across the box's top line, as an accent written over it does.
+
+    Looks at the 1.5 pt just above the line: the comb's label is printed 4 pt above it.
+    """
+    rows = slice(max(0, top - round(3 * s)), max(0, top - round(1.5 * s)))
+    return bool(mask[rows, round(x[0]) + 3 : round(x[1]) - 3].any())
+
+
+def _has_mark_above(mine: np.ndarray) -> bool:
+    """Whether a stroke apart from the character's body lies over its top, as an accent does."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mine.astype(np.uint8), connectivity=8)
+    if n < 3:
+        return False
+    body = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    bx, by, bw, bh, _ = stats[body]
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        over = x + w > bx and x < bx + bw
+        if i != body and over and y + h <= by + 0.25 * bh:
+            return True
+    return False
 
 
 def _is_line_remnant(
@@ -318,19 +345,21 @@ def signature_ink(
 
 
 def read_header(
-    warped: np.ndarray,
-    bbox: tuple[float, float, float, float],
-    *,
-    dpi: int,
-    whitelist: str,
-    lang: str,
-) -> tuple[str, float]:
-    """OCR a typed, pre-printed header line (Tesseract, single line).
+    warped: np.ndarray, boxes: list[tuple[float, float, float, float]], *, dpi: int, whitelist: str
+) -> str:
+    """OCR typed, pre-printed header boxes in one Tesseract call, set side by side far apart.
 
     ``fra`` alone keeps the accents of names that ``fra+eng`` drops (Marie-Ève → Marie-Eve).
     """
-    crop = _interior(warped, bbox, dpi=dpi, inset_pt=0.0)
-    return read_line(crop, whitelist=whitelist, psm=7, lang=lang)
+    s = dpi / 72
+    crops = [_interior(warped, b, dpi=dpi, inset_pt=0.0) for b in boxes]
+    height, gap = max(c.shape[0] for c in crops), round(40 * s)
+    line = np.full((height, sum(c.shape[1] for c in crops) + gap * (len(crops) - 1)), 255, np.uint8)
+    x = 0
+    for c in crops:
+        line[: c.shape[0], x : x + c.shape[1]] = c
+        x += c.shape[1] + gap
+    return read_line(line, whitelist=whitelist, psm=7, lang="fra")[0]
 
 
 def classify_fields(

@@ -24,6 +24,7 @@ from extractors.form_decode import (
     decode_digits,
     decode_postal,
     decode_text,
+    drop_unseen_accents,
 )
 from extractors.form_fields import (
     CHARSETS,
@@ -49,8 +50,8 @@ log = logging.getLogger(__name__)
 #: Fields are read at this resolution at most: more only costs time.
 WORK_DPI = 300
 DOSSIER_RE = re.compile(r"PCH-\d{4}-\d{6}")
-DOSSIER_WHITELIST = "PCH-0123456789"
-NAME_WHITELIST = (
+HEADER_WHITELIST = (
+    "0123456789"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸàâäçéèêëîïôöùûüÿ ,-'"
 )
 #: Ink share of an option box's interior above which it is ticked, and below which it is
@@ -180,35 +181,43 @@ def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
 def _read_fields(
     warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, cfg: FormConfig, glyphs: GlyphReader
 ) -> dict[str, Decoded]:
-    """Every field of the page decoded; comb characters recognised in one batch per charset."""
+    """Every field of the page decoded."""
     out: dict[str, Decoded] = {}
-    boxes: dict[str, list[Candidates]] = {}
-    by_charset: dict[str, list[tuple[str, list[int], list[np.ndarray]]]] = defaultdict(list)
     for spec in specs:
-        if spec.kind in (FieldKind.COMB, FieldKind.DATE):
-            crops = [c for g in spec.combs for c in cut_comb(warped, g, dpi=dpi).crops]
-            boxes[spec.name] = [None] * len(crops)
-            inked = [i for i, c in enumerate(crops) if c is not None]
-            if inked:
-                charset = _charset(spec)
-                by_charset[READER_CHARSET.get(charset, charset)].append(
-                    (spec.name, inked, [crops[i] for i in inked])
-                )
-        elif spec.kind is FieldKind.CHECKBOX:
-            out[spec.name] = _decode_ticks(
-                tick_ink(warped, spec.options, dpi=dpi), multiple=spec.multiple
-            )
+        if spec.kind is FieldKind.CHECKBOX:
+            ink = tick_ink(warped, spec.options, dpi=dpi)
+            out[spec.name] = _decode_ticks(ink, multiple=spec.multiple)
         elif spec.kind is FieldKind.SIGNATURE:
             out[spec.name] = _decode_signature(signature_ink(warped, spec.bbox, dpi=dpi))
-    for charset, items in by_charset.items():
-        results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
-        for (name, inked, _), cands in zip(items, results, strict=True):
-            for i, c in zip(inked, cands, strict=True):
-                boxes[name][i] = c
-    for spec in specs:
-        if spec.name in boxes:
-            out[spec.name] = _decode_comb(spec, boxes[spec.name])
+    combs = [s for s in specs if s.kind in (FieldKind.COMB, FieldKind.DATE)]
+    for spec, boxes in zip(combs, _recognise(warped, combs, dpi=dpi, glyphs=glyphs), strict=True):
+        out[spec.name] = _decode_comb(spec, boxes)
     return out
+
+
+def _recognise(
+    warped: np.ndarray, specs: list[FieldSpec], *, dpi: int, glyphs: GlyphReader
+) -> list[list[Candidates]]:
+    """Candidates for every box of every comb field: inked boxes recognised in one batch per
+    charset, empty boxes None."""
+    boxes: list[list[Candidates]] = []
+    marked: list[list[bool]] = []
+    batches: dict[str, list[tuple[int, list[int], list[np.ndarray]]]] = defaultdict(list)
+    for k, spec in enumerate(specs):
+        cuts = [cut_comb(warped, g, dpi=dpi) for g in spec.combs]
+        crops = [c for cut in cuts for c in cut.crops]
+        marked.append([m for cut in cuts for m in cut.marked])
+        boxes.append([None] * len(crops))
+        inked = [i for i, c in enumerate(crops) if c is not None]
+        if inked:
+            charset = READER_CHARSET.get(_charset(spec), _charset(spec))
+            batches[charset].append((k, inked, [crops[i] for i in inked]))
+    for charset, items in batches.items():
+        results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
+        for (k, inked, _), cands in zip(items, results, strict=True):
+            for i, c in zip(inked, cands, strict=True):
+                boxes[k][i] = c if marked[k][i] else drop_unseen_accents(c)
+    return boxes
 
 
 def _charset(spec: FieldSpec) -> str:
@@ -282,13 +291,14 @@ def _read_preprinted(
     """The typed header: file number (checked against its pattern and the QR) and name."""
     number_spec = layout.field("dossier_number", page)
     name_spec = layout.field("preprinted_name", page)
-    text, _ = read_header(
-        warped, number_spec.bbox, dpi=dpi, whitelist=DOSSIER_WHITELIST, lang="eng"
+    # One Tesseract call for both: the number is one word (digits), the name the rest.
+    text = read_header(
+        warped, [number_spec.bbox, name_spec.bbox], dpi=dpi, whitelist=HEADER_WHITELIST
     )
+    words = text.split()
+    number = words.pop(0) if words and sum(c.isdigit() for c in words[0]) >= 4 else ""
     qr_number = qr.qr.parsed[0] if qr.qr and qr.qr.parsed else None
-    dossier = _fix_dossier(text, qr_number)
-    name, _ = read_header(warped, name_spec.bbox, dpi=dpi, whitelist=NAME_WHITELIST, lang="fra")
-    return dossier, (name.strip() or None)
+    return _fix_dossier(number, qr_number), (" ".join(words) or None)
 
 
 def _fix_dossier(text: str, qr_number: str | None) -> str | None:

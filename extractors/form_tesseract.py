@@ -1,12 +1,15 @@
 """The default glyph reader: Tesseract on a field's box crops re-packed into clean lines.
 
 Box lines, label text and box-to-box crowding are what make Tesseract fail on a raw comb;
-re-packing each box's own ink, small and evenly spaced, removes all three.
+re-packing each box's own ink, small and evenly spaced, removes all three. Each field is read
+twice, by two different Tesseract models at two sizes, and whether the reads agree is the
+confidence: Tesseract's own is meaningless under a whitelist (it reports 0 for clean reads).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -16,94 +19,131 @@ from extractors.ocr import read_line
 
 log = logging.getLogger(__name__)
 
-PACK_BOX_PX = 32  # box height in the lines re-packed for Tesseract
+Chars = list[str]
+Boxes = list[list[tuple[str, float]]]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One way of reading: the model and the box height in the packed line."""
+
+    lang: str
+    box_px: int
+
+
+#: fra knows the accented capitals; eng, a different model, errs differently. Digits read best
+#: with eng at both sizes.
+FIRST = {"digits": Pass("eng", 32)}
+FIRST_DEFAULT = Pass("fra", 32)
+SECOND = Pass("eng", 44)
 
 
 class TesseractGlyphs:
-    """The default ``GlyphReader``: Tesseract on boxes re-packed into clean, widely spaced lines.
+    """The default ``GlyphReader``: Tesseract on boxes re-packed into clean lines, read twice.
 
-    Box lines, label text and box-to-box crowding are what make Tesseract fail on a raw comb;
-    re-packing each box's own ink with wide gaps removes all three. Several fields go on one
-    line (Tesseract's start-up, not its reading, is most of the cost); the line is split back
-    by character count, and read field by field when the count does not match.
-
-    Tesseract's confidence is meaningless under a whitelist (it reports 0 for clean reads), so
-    a character gets a fixed probability: ``MATCHED`` when its field read as many characters
-    as it has inked boxes (the measured character accuracy then), ``MISMATCHED`` otherwise.
+    Several fields go on one line (Tesseract's start-up, not its reading, is most of the cost);
+    Tesseract puts a space between fields (three boxes apart), so each field's word is checked
+    against its number of boxes. Probabilities per character, measured on 148 rendered fields
+    (names, numbers, dates; 6 hands): both reads agree → right 91 % of the time (``AGREE``);
+    they differ → the first right 46 %, the second ~35 %; only one read has the right length
+    → ``ALONE``; neither → ``MISMATCHED``, characters laid left to right as a last guess.
     """
 
-    MATCHED = 0.9
+    AGREE = 0.9
+    SPLIT = (0.45, 0.35)
+    ALONE = 0.5
     MISMATCHED = 0.2
     #: Boxes per packed line: long enough to amortise start-up, short enough to re-read cheaply.
-    MAX_BOXES = 40
-    #: fra knows the accented capitals; digits read best with eng alone.
-    LANG = {"digits": "eng"}
+    MAX_BOXES = 64
 
-    def classify(self, crops: list[np.ndarray], charset: str) -> list[list[tuple[str, float]]]:
-        """Read one field's inked boxes as one line."""
-        if not crops:
-            return []
-        chars = self._read(pack_line([crops]), charset)
-        if len(chars) == len(crops):
-            return [[(c, self.MATCHED)] for c in chars]
-        log.debug("line gave %d characters for %d boxes", len(chars), len(crops))
-        chars = (chars + ["?"] * len(crops))[: len(crops)]
-        return [[(c, self.MISMATCHED)] if c != "?" else [] for c in chars]
+    def classify(self, crops: list[np.ndarray], charset: str) -> Boxes:
+        """Candidates for one field's inked boxes."""
+        return self.classify_fields([crops], charset)[0] if crops else []
 
-    def classify_fields(
-        self, fields: list[list[np.ndarray]], charset: str
-    ) -> list[list[list[tuple[str, float]]]]:
-        """Read several fields, packed a few to a line; fields of a failed line one by one."""
-        out: list[list[list[tuple[str, float]]]] = []
-        chunk: list[list[np.ndarray]] = []
-        for f in [*fields, None]:
-            if f is not None and (not chunk or sum(map(len, chunk)) + len(f) <= self.MAX_BOXES):
-                chunk.append(f)
-                continue
-            out += self._read_chunk(chunk, charset)
-            chunk = [f] if f is not None else []
+    def classify_fields(self, fields: list[list[np.ndarray]], charset: str) -> list[Boxes]:
+        """Candidates for several fields' boxes, the fields packed a few to a line."""
+        first = self._pass(fields, charset, FIRST.get(charset, FIRST_DEFAULT), retry=True)
+        second = self._pass(fields, charset, SECOND, retry=False)
+        return [self._combine(len(f), a, b) for f, a, b in zip(fields, first, second, strict=True)]
+
+    def _combine(self, n: int, a: tuple[Chars, bool], b: tuple[Chars, bool]) -> Boxes:
+        (ca, ok_a), (cb, ok_b) = a, b
+        if ok_a and ok_b:
+            return [
+                [(x, self.AGREE)] if x == y else [(x, self.SPLIT[0]), (y, self.SPLIT[1])]
+                for x, y in zip(ca, cb, strict=True)
+            ]
+        if ok_a or ok_b:
+            return [[(x, self.ALONE)] for x in (ca if ok_a else cb)]
+        guess = (ca + ["?"] * n)[:n]
+        return [[(x, self.MISMATCHED)] if x != "?" else [] for x in guess]
+
+    def _pass(
+        self, fields: list[list[np.ndarray]], charset: str, how: Pass, *, retry: bool
+    ) -> list[tuple[Chars, bool]]:
+        """Each field's characters and whether there are as many as it has boxes."""
+        out: list[tuple[Chars, bool]] = []
+        for chunk in _chunks(fields, self.MAX_BOXES):
+            words = self._read_words(chunk, charset, how)
+            for f, w in zip(chunk, _split(words, chunk), strict=True):
+                if len(w) != len(f) and retry and len(chunk) > 1:
+                    w = self._read_words([f], charset, how)[0]
+                out.append((w, len(w) == len(f)))
         return out
 
-    def _read_chunk(
-        self, chunk: list[list[np.ndarray]], charset: str
-    ) -> list[list[list[tuple[str, float]]]]:
-        """One line for the chunk; Tesseract puts a space between fields (three boxes apart),
-        so each field whose word has the right length is done and only the others are re-read."""
-        if len(chunk) == 1:
-            return [self.classify(chunk[0], charset)]
-        words = self._read_words(pack_line(chunk), charset)
-        if len(words) != len(chunk):
-            flat = [c for w in words for c in w]
-            if len(flat) != sum(map(len, chunk)):
-                return [self.classify(f, charset) for f in chunk]
-            words, i = [], 0
-            for f in chunk:
-                words.append(flat[i : i + len(f)])
-                i += len(f)
-        return [
-            [[(c, self.MATCHED)] for c in w] if len(w) == len(f) else self.classify(f, charset)
-            for w, f in zip(words, chunk, strict=True)
-        ]
-
-    def _read_words(self, line: np.ndarray, charset: str) -> list[str]:
-        text, _ = read_line(
-            line, whitelist=CHARSETS[charset], psm=7, lang=self.LANG.get(charset, "fra")
-        )
-        return text.split()
-
-    def _read(self, line: np.ndarray, charset: str) -> list[str]:
-        return [c for w in self._read_words(line, charset) for c in w]
+    def _read_words(self, chunk: list[list[np.ndarray]], charset: str, how: Pass) -> list[Chars]:
+        # A lone character reads best in Tesseract's single-character mode.
+        psm = 10 if len(chunk) == 1 and len(chunk[0]) == 1 else 7
+        line = pack_line(chunk, box_px=how.box_px)
+        text, _ = read_line(line, whitelist=CHARSETS[charset], psm=psm, lang=how.lang)
+        words = [list(w) for w in text.split()]
+        return words if len(chunk) > 1 else [[c for w in words for c in w]]
 
 
-def pack_line(fields: list[list[np.ndarray]]) -> np.ndarray:
-    """Crops side by side on white, top-aligned, scaled so a box is ``PACK_BOX_PX`` tall; a
-    small gap between characters and three box widths between fields.
+def _chunks(fields: list[list[np.ndarray]], max_boxes: int) -> list[list[list[np.ndarray]]]:
+    """Consecutive fields grouped so that a group has at most ``max_boxes`` boxes (or one field)."""
+    out: list[list[list[np.ndarray]]] = []
+    for f in fields:
+        if out and sum(map(len, out[-1])) + len(f) <= max_boxes:
+            out[-1].append(f)
+        else:
+            out.append([f])
+    return out
+
+
+def _split(words: list[Chars], chunk: list[list[np.ndarray]]) -> list[Chars]:
+    """A line's words given back to its fields, in order, each field taking the run of words
+    whose length best fits its boxes (Tesseract now and then splits a field in two words, or
+    drops one): the partition with the least total length error, by dynamic programming."""
+    sizes = [len(f) for f in chunk]
+    m, k = len(sizes), len(words)
+    inf = float("inf")
+    cost = [[inf] * (k + 1) for _ in range(m + 1)]
+    back = [[0] * (k + 1) for _ in range(m + 1)]
+    cost[0][0] = 0.0
+    for i in range(1, m + 1):
+        for j in range(k + 1):
+            for start in range(j + 1):  # field i takes words[start:j] (possibly none)
+                c = cost[i - 1][start] + abs(sum(map(len, words[start:j])) - sizes[i - 1])
+                if c < cost[i][j]:
+                    cost[i][j], back[i][j] = c, start
+    out, j = [], k
+    for i in range(m, 0, -1):
+        start = back[i][j]
+        out.append([c for w in words[start:j] for c in w])
+        j = start
+    return out[::-1]
+
+
+def pack_line(fields: list[list[np.ndarray]], *, box_px: int = 32) -> np.ndarray:
+    """Crops side by side on white, top-aligned, scaled so a box is ``box_px`` tall; a small gap
+    between characters and three box widths between fields.
 
     Measured on rendered forms (148 fields): 32-px boxes and 0.15-box gaps read 61 % of fields
     exactly, against 39 % for boxes at 300 dpi size a box width apart.
     """
     crops = [c for f in fields for c in f]
-    k = PACK_BOX_PX / float(np.median([c.shape[0] for c in crops]))
+    k = box_px / float(np.median([c.shape[0] for c in crops]))
     small = [
         [cv2.resize(c, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) for c in f] for f in fields
     ]

@@ -98,4 +98,4 @@ class TestTesseractGlyphs:
         ]
         got = TesseractGlyphs().classify([c for c in crops if c is not None], "digits")
         assert "".join(c[0][0] for c in got) == "20261028"
-        assert all(c[0][1] == TesseractGlyphs.MATCHED for c in got)
+        assert all(c[0][1] == TesseractGlyphs.AGREE for c in got)
