@@ -82,13 +82,13 @@ def assign_scenarios(rng: random.Random, count: int) -> list[tuple[str, ...]]:
 
 def _random_scenarios(rng: random.Random) -> tuple[str, ...]:
     r = rng.random()
-    if r < 0.30:
+    if r < 0.35:
         return ()
-    if r < 0.34:
+    if r < 0.39:
         return ("duplicate_packet",)
-    if r < 0.37:
+    if r < 0.42:
         return ("unreadable_file",)
-    k = 1 if r < 0.75 else 2
+    k = 1 if r < 0.8 else 2
     while True:
         pick = tuple(sorted(rng.sample(_SINGLE, k), key=scenarios.SCENARIOS.index))
         if scenarios.compatible(pick):
