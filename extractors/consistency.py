@@ -59,15 +59,35 @@ def _needs(pk: CheckInputs, person: Person, required: RequiredDocuments) -> list
     return needs
 
 
+def _unsure(pk: CheckInputs) -> set[str]:
+    """People whose name on the form could not be read with confidence: documents cannot be
+    matched to them reliably."""
+    return {
+        p.id
+        for p in pk.people
+        if any(
+            (f := pk.fields.get(field_prefix(p.id) + s)) is not None
+            and f.status is FieldStatus.UNREADABLE
+            for s in ("family_name", "given_names")
+        )
+    }
+
+
 def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
     """Requirements no document satisfies; a document counts when one of its pages is
-    legible."""
+    legible. A person whose name could not be read may own a document nobody matched."""
     required = required_documents(pk.cfg.rules.required_documents_file)
-    held = held_documents(pk)
+    held, unsure = held_documents(pk), _unsure(pk)
+    spare = [d for d in pk.documents if d.person is None and pk.legible(d)]
     for person in pk.people:
         for req in _needs(pk, person, required):
-            if not any((person.id, t) in held for t in req.any_of):
-                yield person, req
+            if any((person.id, t) in held for t in req.any_of):
+                continue
+            stand_in = next((d for d in spare if d.doc_type in req.any_of), None)
+            if person.id in unsure and stand_in is not None:
+                spare.remove(stand_in)
+                continue
+            yield person, req
 
 
 def held_documents(pk: CheckInputs) -> set[tuple[str | None, DocType]]:
@@ -77,8 +97,10 @@ def held_documents(pk: CheckInputs) -> set[tuple[str | None, DocType]]:
     held = {(d.person, d.doc_type) for d in legible}
     spouse = next((p for p in pk.people if p.relationship == SPOUSE), None)
     for d in legible:
-        if spouse and d.doc_type is DocType.RESIDENCE_PROOF and any(
-            name_score(m, spouse) >= pk.threshold for m in d.mentions
+        if (
+            spouse
+            and d.doc_type is DocType.RESIDENCE_PROOF
+            and any(name_score(m, spouse) >= pk.threshold for m in d.mentions)
         ):
             held.add((spouse.id, DocType.UNION_PROOF))
     return held
@@ -117,8 +139,8 @@ def unmatched_documents(pk: CheckInputs) -> Iterator[Flag]:
     required = required_documents(pk.cfg.rules.required_documents_file)
     wanted = {t for r in (*required.principal, *required.member) for t in r.any_of}
     wanted |= {t for c in required.member_when for r in c.documents for t in r.any_of}
-    if not pk.has_names:
-        return  # No name on the form to match anything against.
+    if not pk.has_names or _unsure(pk):
+        return  # No name on the form, or one unread: nothing to say a document names nobody.
     for doc in pk.documents:
         if doc.person is None and doc.doc_type in wanted and pk.first_legible(doc):
             m = doc.mentions[0] if doc.mentions else None

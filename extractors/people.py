@@ -55,11 +55,16 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get((value or "").lower())
 
 
+def _confident(fields: Mapping[str, FieldRead], *names: str) -> bool:
+    return all(fields.get(n) is None or fields[n].status is FieldStatus.READ for n in names)
+
+
 def _principal(fields: Mapping[str, FieldRead]) -> Person:
     family, given = _value(fields, "family_name"), _value(fields, "given_names")
     preprinted = _value(fields, "preprinted_name")
-    if not (family or given) and preprinted:
-        # The ministry printed "FAMILY NAME, Given names" on every page.
+    if preprinted and not (family and given and _confident(fields, "family_name", "given_names")):
+        # The ministry printed "FAMILY NAME, Given names" on every page: better than a name
+        # the applicant wrote but that could not be read with confidence.
         family, _, given = (part.strip() or None for part in preprinted.partition(","))
     return Person(
         id="principal", family_name=family, given_names=given,
@@ -238,8 +243,18 @@ def _choose(
     return None, max(s[0] for s in scored)
 
 
-def _spouse(people: Sequence[Person]) -> Person | None:
-    return next((p for p in people if p.relationship == SPOUSE), None)
+def _spouse(
+    people: Sequence[Person], mentions: Sequence[PersonMention], cfg: RulesConfig
+) -> Person | None:
+    """The member declared as spouse; when no relationship code could be read, the member the
+    couple document names best (if nearly well enough)."""
+    declared = next((p for p in people if p.relationship == SPOUSE), None)
+    if declared is not None or any(p.relationship == SPOUSE for p in people):
+        return declared
+    unknown = [p for p in people if p.id != "principal" and p.relationship is None]
+    scored = [(_scores(mentions, p)[0], p) for p in unknown]
+    best = max(scored, key=lambda s: s[0], default=None)
+    return best[1] if best and best[0] >= cfg.name_match_min - NEAR_MISS else None
 
 
 def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> DocumentFacts:
@@ -250,8 +265,8 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
         person, score = _choose([mrz_mention(doc.mrz)], people, cfg, doc.doc_type)
     if person is None:
         person, score = _choose(mentions, people, cfg, doc.doc_type)
-    spouse = _spouse(people)
-    if doc.doc_type in _COUPLE_DOCS and spouse is not None:
+    spouse = _spouse(people, mentions, cfg) if doc.doc_type in _COUPLE_DOCS else None
+    if spouse is not None:
         # A marriage or union document names the couple: it is the spouse's required proof,
         # even when OCR garbled both names (a near match of either is enough).
         principal = next((p for p in people if p.id == "principal"), spouse)

@@ -492,6 +492,13 @@ class TestRequiredDocuments:
         unmatched = next(f for f in flags if f.code is F.UNMATCHED_DOCUMENT)
         assert unmatched.evidence[0].text_read == "Jean Roy"
 
+    def test_unread_name_on_the_form_makes_no_document_unmatched(self) -> None:
+        """GIVEN the principal's family name unreadable, so the birth certificate matched
+        nobody WHEN checked THEN only field_unreadable: the certificate may well be theirs."""
+        packet = Packet(unreadable={"family_name"})
+        packet.docs[1] = (T.BIRTH_CERTIFICATE, None, PersonMention(full_name="Marie-Eve Tremblay"))
+        assert subjects(packet.run()) == {S(F.FIELD_UNREADABLE, field="family_name")}
+
     def test_letter_naming_nobody_is_not_flagged(self) -> None:
         packet = Packet()
         packet.docs.append((T.SUPPORTING_LETTER, None, PersonMention(full_name="Jean Roy")))

@@ -125,6 +125,17 @@ class TestPeopleFromForm:
         principal = people_from_form(fields)[0]
         assert (principal.family_name, principal.given_names) == ("TREMBLAY", "Marie-Ève")
 
+    def test_preprinted_name_over_an_unreadable_one(self) -> None:
+        """GIVEN the principal's names unreadable and the ministry's printed name WHEN read
+        THEN the printed name is used to match documents."""
+        fields = {
+            "family_name": _field("family_name", "DIDP", status=FieldStatus.UNREADABLE),
+            "given_names": _field("given_names", "AWA"),
+            "preprinted_name": _field("preprinted_name", "DIOP, Awa"),
+        }
+        principal = people_from_form(fields)[0]
+        assert (principal.family_name, principal.given_names) == ("DIOP", "Awa")
+
     def test_no_form_still_has_a_principal(self) -> None:
         assert people_from_form({}) == (Person(id="principal", residence="quebec"),)
 
@@ -265,6 +276,19 @@ class TestAssignDocuments:
         doc = _doc(T.MARRIAGE_CERTIFICATE, PersonMention(full_name="Chldi 0kafar"))
         (out,) = assign_documents([doc], PEOPLE, cfg=RULES)
         assert out.person == "member1"
+
+    def test_marriage_when_the_relationship_code_was_unreadable(self) -> None:
+        """GIVEN a spouse whose relationship code could not be read WHEN a marriage certificate
+        names the principal and that member THEN it is that member's."""
+        unknown = SPOUSE.model_copy(update={"relationship": None})
+        doc = _doc(
+            T.MARRIAGE_CERTIFICATE,
+            PersonMention(full_name="Marie-Ève Tremblay"),
+            PersonMention(full_name="Chidi Okafor"),
+        )
+        assert assign_documents([doc], (PRINCIPAL, unknown, CHILD), cfg=RULES)[0].person == (
+            "member1"
+        )
 
     def test_birth_date_separates_namesakes(self) -> None:
         """GIVEN a mother and daughter both 'Marie Tremblay' WHEN a document gives the
