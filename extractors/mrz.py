@@ -52,6 +52,17 @@ def _verifies(field: str, digit: str) -> bool:
     return check_digit(field) == digit
 
 
+def _clean(line: str) -> str:
+    """One OCR line in the zone's alphabet: capitals, digits and fillers."""
+    # A lower-case l in a zone of capitals is an I (a 1 in numeric fields, mended there).
+    text = line.replace("l", "I").upper().translate(_FILLER_LOOKALIKES)
+    text = _NOT_MRZ.sub("", re.sub(r"\s+", "", text).replace("«", "<<"))
+    if text[1:3] == "<<" and text[:1].isalpha():
+        # Document code then issuer: "P<UTO"; a guillemet there stood for a single filler.
+        text = text[0] + text[2:]
+    return text
+
+
 def _fit(line: str, length: int) -> str:
     """Clean one OCR line and bring it to ``length``.
 
@@ -59,13 +70,7 @@ def _fit(line: str, length: int) -> str:
     ``«``), so a wrong length is mended in the longest run of fillers, which keeps the fixed
     positions of the fields that follow it.
     """
-    # A lower-case l in a zone of capitals is an I (a 1 in numeric fields, mended there).
-    text = line.replace("l", "I").upper().translate(_FILLER_LOOKALIKES)
-    text = re.sub(r"\s+", "", text).replace("«", "<<")
-    text = _NOT_MRZ.sub("", text)
-    if text[1:3] == "<<" and text[:1].isalpha():
-        # Document code then issuer: "P<UTO"; a guillemet there stood for a single filler.
-        text = text[0] + text[2:]
+    text = _clean(line)
     runs = list(re.finditer(r"<+", text))
     if len(text) == length or not runs:
         return text[:length].ljust(length, "<")
@@ -73,6 +78,19 @@ def _fit(line: str, length: int) -> str:
     size = max(1, len(run.group(0)) + length - len(text))
     text = text[: run.start()] + "<" * size + text[run.end() :]
     return text[:length].ljust(length, "<")
+
+
+def _fits(line: str, length: int) -> list[str]:
+    """Readings of a line one character too long or too short: the filler-run fit first, then
+    each single character dropped (OCR saw one too many) or filler added. The check digits
+    choose among them; a line of the right length is never second-guessed, so a zone that was
+    really altered still fails."""
+    text, first = _clean(line), _fit(line, length)
+    if len(text) == length + 1:
+        return [first] + [text[:i] + text[i + 1 :] for i in range(len(text))]
+    if len(text) == length - 1:
+        return [first] + [text[:i] + "<" + text[i:] for i in range(len(text) + 1)]
+    return [first]
 
 
 def _digits(line: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -134,7 +152,12 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
     if len(lines) != 2:
         raise ValueError(f"TD3 has 2 lines, got {len(lines)}")
     l1 = _fit(lines[0], TD3_LEN)
-    l2 = _digits(_fit(lines[1], TD3_LEN), ((9, 10), (13, 20), (21, 28), (42, 44)))
+    reads = [_td3(l1, l2) for l2 in _fits(lines[1], TD3_LEN)]
+    return min(reads, key=lambda r: len(r.failed_checks))
+
+
+def _td3(l1: str, line2: str) -> MrzRead:
+    l2 = _digits(line2, ((9, 10), (13, 20), (21, 28), (42, 44)))
     family, given = _names(l1[5:])
     failed = _failed((
         ("document_number", l2[0:9], l2[9]),
@@ -171,9 +194,15 @@ def parse_td1(lines: Sequence[str]) -> MrzRead:
     """
     if len(lines) != 3:
         raise ValueError(f"TD1 has 3 lines, got {len(lines)}")
-    l1 = _fit(lines[0], TD1_LEN)
-    l2 = _digits(_fit(lines[1], TD1_LEN), ((0, 7), (8, 15), (29, 30)))
     l3 = _fit(lines[2], TD1_LEN)
+    reads = [
+        _td1(l1, l2, l3) for l1 in _fits(lines[0], TD1_LEN) for l2 in _fits(lines[1], TD1_LEN)
+    ]
+    return min(reads, key=lambda r: len(r.failed_checks))
+
+
+def _td1(l1: str, line2: str, l3: str) -> MrzRead:
+    l2 = _digits(line2, ((0, 7), (8, 15), (29, 30)))
     if l1[14] != "<":
         l1 = _digits(l1, ((14, 15),))
     number, digit = _td1_number(l1)

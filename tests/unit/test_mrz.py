@@ -108,6 +108,10 @@ class TestParseTd3:
         mrz = parse_td3(("P<UT0ER1KSS0N<<ANNA<MAR1A<<<<<<<<<<<<<<<<<<<", TD3[1]))
         assert (mrz.family_name, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
 
+    def test_a_character_ocr_inserted_in_line_2_is_dropped(self) -> None:
+        noisy = (TD3[0], "L898902C36UTO74081222F1204159ZE184226B<<<<<10")
+        assert parse_td3(noisy).checks_ok
+
     def test_wrong_line_count_is_refused(self) -> None:
         with pytest.raises(ValueError):
             parse_td3(TD3[:1])
@@ -136,6 +140,13 @@ class TestParseTd1:
         lines = list(TD1)
         lines[line] = _replace(lines[line], pos, ch)
         assert set(parse_td1(lines).failed_checks) == failed
+
+    def test_a_character_ocr_inserted_is_dropped(self) -> None:
+        """GIVEN line 1 read with an extra 'S' inside the document number (31 characters)
+        WHEN parsed THEN the reading whose check digits hold is kept."""
+        noisy = ("I<UTOD23S1458907<<<<<<<<<<<<<<<", TD1[1], TD1[2])
+        mrz = parse_td1(noisy)
+        assert mrz.checks_ok and mrz.document_number == "D23145890"
 
     def test_long_document_number_runs_into_optional_data(self) -> None:
         """GIVEN a 12-character number (ICAO note j: '<' at 15, rest and check digit in the
