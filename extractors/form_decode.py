@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 from dataclasses import dataclass
 
@@ -102,11 +103,12 @@ def _best(cands: list[tuple[str, float]], allowed: str, fix: dict[str, str]) -> 
 
 
 def _confidence(picks: list[tuple[str, float]], boxes: list[Candidates]) -> float:
-    """The weakest character's probability, times ``CORRECTION_COST`` per character that is
-    not its box's top candidate: each correction is a guess the field had to make."""
+    """The product of the characters' probabilities (all must be right for the field to be),
+    times ``CORRECTION_COST`` per character that is not its box's top candidate: each
+    correction is a guess the field had to make."""
     tops = [b[0][0] if b else "?" for b in boxes if b is not None]
     fixes = sum(ch != top for (ch, _), top in zip(picks, tops, strict=False))
-    return min((p for _, p in picks), default=0.0) * CORRECTION_COST**fixes
+    return math.prod(p for _, p in picks) * CORRECTION_COST**fixes if picks else 0.0
 
 
 def _join(chars: list[str | None]) -> str:
@@ -193,12 +195,12 @@ def decode_date(boxes: list[Candidates]) -> Decoded:
         if _plausible_date(digits) is None:
             continue
         fixes = sum(fixed for _, _, fixed in combo)
-        p = min(q for _, q, _ in combo) * CORRECTION_COST**fixes
+        p = math.prod(q for _, q, _ in combo) * CORRECTION_COST**fixes
         if best is None or p > best[0]:
             best = (p, digits)
     if best is None:
         top = "".join(o[0][0] for o in per_box)
-        conf = min(o[0][1] for o in per_box) * SYNTAX_FAIL
+        conf = math.prod(o[0][1] for o in per_box) * SYNTAX_FAIL
         return Decoded(f"{top[:4]}-{top[4:6]}-{top[6:]}", conf, raw, valid=False)
     p, d = best
     return Decoded(f"{d[:4]}-{d[4:6]}-{d[6:]}", p, raw)
