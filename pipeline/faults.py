@@ -232,7 +232,7 @@ def flood_drill(root: Path, *, fast: bool, count: int) -> Tally:
 
 def _prefect_for_real_mode(root: Path):
     """The real pipeline records flow runs: one Prefect server for every service run."""
-    from pipeline.deploy import start_prefect_server
+    from pipeline.prefect_server import start_prefect_server
 
     os.environ.setdefault("PREFECT_HOME", str(root / "prefect-home"))
     server = start_prefect_server(log_file=root / "prefect-server.log")

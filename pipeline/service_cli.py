@@ -32,6 +32,9 @@ ConfigOpt = Annotated[
 ]
 InboxArg = Annotated[Path, typer.Argument(help="The folder scanners drop envelopes into.")]
 SettleOpt = Annotated[float, typer.Option("--settle", help="Seconds an entry must stay unchanged.")]
+BrokenOpt = Annotated[
+    float, typer.Option(help="Seconds after which a stable file that never opens is taken.")
+]
 PollOpt = Annotated[
     bool, typer.Option("--poll", help="Poll instead of file events (network shares).")
 ]
@@ -49,9 +52,7 @@ def watch(
         Path | None, typer.Option(help="Work area (same file system as the inbox).")
     ] = None,
     settle: SettleOpt = 10.0,
-    broken_after: Annotated[
-        float, typer.Option(help="Take a stable file that never opens after this.")
-    ] = 120.0,
+    broken_after: BrokenOpt = 120.0,
     poll: PollOpt = False,
     poll_interval: Annotated[float, typer.Option(help="Seconds between looks when polling.")] = 2.0,
     lease: Annotated[
@@ -118,6 +119,7 @@ def serve(
         str, typer.Option(help="Schedule of the inbox sweep (cron, server time).")
     ] = "0 1 * * *",
     settle: SettleOpt = 10.0,
+    broken_after: BrokenOpt = 120.0,
     poll: PollOpt = False,
     work_pool: Annotated[
         str | None, typer.Option(help="Only register the sweep with this Prefect work pool.")
@@ -129,34 +131,23 @@ def serve(
     from pipeline.workdir import restrict_umask
 
     restrict_umask()
-    setup_logging(json_mode=log_json or None, with_prefect=True)
-    from pipeline.deploy import deploy_to_work_pool, serve_all
+    setup_logging(json_mode=log_json or None)
+    common = ["--settle", str(settle), "--broken-after", str(broken_after)]
+    common += ["--config", str(config.resolve())] if config else []
+    if work_pool:  # PREFECT_API_URL must name the shared server
+        from pipeline.sweep import main as sweep_main
 
-    if work_pool:
-        deploy_to_work_pool(
-            work_pool=work_pool,
-            inbox=inbox.resolve(),
-            data_dir=data.resolve(),
-            config_path=config,
-            cron=cron,
-            settle_s=settle,
-        )
+        sweep_main([str(inbox), str(data), "--cron", cron, "--work-pool", work_pool, *common])
         return
-    watch_args = [
-        "--settle",
-        str(settle),
-        *(["--poll"] if poll else []),
-        *(["--config", str(config)] if config else []),
-        *(["--log-json"] if log_json else []),
-    ]
+    from pipeline.deploy import serve_all
+
     serve_all(
         inbox=inbox.resolve(),
         data_dir=data.resolve(),
-        config_path=config,
         cron=cron,
         port=port,
-        settle_s=settle,
-        watch_args=watch_args,
+        common_args=common,
+        watch_args=["--poll"] if poll else [],
     )
 
 
@@ -281,7 +272,7 @@ def _own_prefect_server(data: Path):
     and it dies with this process (a temporary server of Prefect's own would outlive a kill)."""
     if os.environ.get("PREFECT_API_URL"):
         return None
-    from pipeline.deploy import start_prefect_server
+    from pipeline.prefect_server import start_prefect_server
     from pipeline.workdir import ensure_dir
 
     server = start_prefect_server(log_file=ensure_dir(data / "logs") / "prefect-server.log")

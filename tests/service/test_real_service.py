@@ -1,8 +1,9 @@
-"""The real service on the real pipeline: bad input, duplicates, privacy of logs, permissions.
+"""The real service on the real pipeline: ``intake serve`` end to end.
 
-One run of ``python -m pipeline.service_cli watch --once`` (its own Prefect server, JSON logs)
-over an inbox holding ~30 malformed or hostile entries, the real problem scans, envelopes
-whose names and pages carry canary personal data, and the same scan dropped twice.
+One run of ``python -m pipeline.service_cli serve`` (Prefect server, watcher, sweep deployment;
+JSON logs at DEBUG) over an inbox holding ~30 malformed or hostile entries, real problem scans,
+envelopes whose names and pages carry canary personal data, and the same scan dropped twice.
+A run of the sweep deployment is started while the watcher works: both claim from one inbox.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
@@ -24,6 +28,7 @@ from pipeline.archive import is_private
 from pipeline.claim import payload_digest
 from pipeline.drill_kit import page_image
 from pipeline.intake_state import State, open_envelopes
+from pipeline.prefect_server import free_port
 from pipeline.workdir import DataDir
 from tests.service.bad_inputs import build_bad_inputs, copy_problem_files
 
@@ -49,6 +54,9 @@ class RealRun:
     returncode: int
     log: str
     opened_outside: list[str]
+    deployment: dict
+    sweep_run: dict
+    children_left: list
     seconds: float
 
     def rows(self):
@@ -112,51 +120,131 @@ def real_run(tmp_path_factory, real_scans: Path) -> RealRun:
     observer = Observer()
     observer.schedule(opens, str(outside), recursive=True)
     observer.start()
-    env = {**os.environ, "PREFECT_HOME": str(root / "prefect-home"), "INTAKE_LOG_LEVEL": "DEBUG"}
-    env.pop("PREFECT_API_URL", None)
     started = time.monotonic()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.service_cli",
-            "watch",
-            str(inbox),
-            "--data",
-            str(data),
-            "--settle",
-            "1",
-            "--broken-after",
-            "3",
-            "--once",
-            "--log-json",
-            "--timeout",
-            "300",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    seconds = time.monotonic() - started
-    observer.stop()
-    observer.join()
+    try:
+        run = _serve_until_done(root, inbox, data, expected)
+    finally:
+        observer.stop()
+        observer.join()
     return RealRun(
         root,
         inbox,
         data,
         expected,
-        proc.returncode,
-        proc.stdout + proc.stderr,
-        opens.events,
-        seconds,
+        opened_outside=opens.events,
+        seconds=time.monotonic() - started,
+        **run,
     )
 
 
+def _serve_until_done(root: Path, inbox: Path, data: Path, expected: dict[str, str]) -> dict:
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(root / "prefect-home"), "INTAKE_LOG_LEVEL": "DEBUG"}
+    env.pop("PREFECT_API_URL", None)
+    log_path = root / "serve.log"
+    with log_path.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline.service_cli",
+                "serve",
+                str(inbox),
+                "--data",
+                str(data),
+                "--port",
+                str(port),
+                "--cron",
+                "15 2 * * *",
+                "--settle",
+                "1",
+                "--broken-after",
+                "3",
+                "--log-json",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        [dep] = _until(lambda: _api(f"{api}/deployments/filter", {}), 300, "the deployment")
+        children = psutil.Process(proc.pid).children(recursive=True)
+        created = _until(
+            lambda: _api(f"{api}/deployments/{dep['id']}/create_flow_run", {}), 60, "a sweep run"
+        )
+        sweep = _until(lambda: _finished_run(api, created["id"]), 600, "the sweep run")
+        _until(lambda: _all_done(data, expected), 900, "every envelope")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    left = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    return {
+        "returncode": proc.returncode,
+        "log": log_path.read_text(encoding="utf-8", errors="replace"),
+        "deployment": dep,
+        "sweep_run": sweep,
+        "children_left": left,
+    }
+
+
+def _finished_run(api: str, run_id: str) -> dict | None:
+    run = _api(f"{api}/flow_runs/{run_id}")
+    return run if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+
+
+def _all_done(data: Path, expected: dict[str, str]) -> bool:
+    wanted = {n for n, o in expected.items() if o != "ignored"}
+    if not (data / "intake.sqlite").exists():
+        return False
+    rows = open_envelopes(DataDir(data).db_url).list()
+    finished = {r.original_name for r in rows if r.state in (State.DONE, State.QUARANTINED)}
+    return wanted <= finished
+
+
+def _api(url: str, body: dict | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url,
+        data=data,
+        headers={"content-type": "application/json"},
+        method="POST" if data is not None else "GET",
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def _until(check, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            got = check()
+        except OSError:  # the server is still starting (refused, 503)
+            got = None
+        if got:
+            return got
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 class TestRealService:
-    def test_the_service_finishes_cleanly(self, real_run: RealRun) -> None:
+    def test_serve_stops_cleanly_and_leaves_no_process(self, real_run: RealRun) -> None:
         assert real_run.returncode == 0, real_run.log[-3000:]
-        assert "step" not in real_run.log or "failed; going on" not in real_run.log
+        assert "failed; going on" not in real_run.log
+        assert real_run.children_left == []
+
+    def test_the_sweep_is_deployed_on_its_schedule_and_runs(self, real_run: RealRun) -> None:
+        dep = real_run.deployment
+        assert dep["name"] == "nightly-sweep"
+        assert dep["entrypoint"] == "pipeline.sweep.sweep_inbox"
+        assert [s["schedule"]["cron"] for s in dep["schedules"]] == ["15 2 * * *"]
+        assert dep["global_concurrency_limit"]["limit"] == 1
+        assert dep["parameters"]["inbox"] == str(real_run.inbox.resolve())
+        assert real_run.sweep_run["state"]["type"] == "COMPLETED", real_run.sweep_run["state"]
 
     def test_every_entry_ends_unreadable_or_processed_with_a_reason(
         self, real_run: RealRun
@@ -194,7 +282,7 @@ class TestRealService:
             if p.is_file() and not p.is_symlink():
                 assert p.read_bytes() != outside_png, f"{p} holds the outside file"
         top = {p.name for p in real_run.root.iterdir()}
-        assert top <= {"inbox", "data", "staging", "outside", "prefect-home"}
+        assert top <= {"inbox", "data", "staging", "outside", "prefect-home", "serve.log"}
 
     def test_archived_names_are_sanitised(self, real_run: RealRun) -> None:
         archive = real_run.data / "archive"
