@@ -26,10 +26,10 @@ from extractors.consistency import (
     identity_mismatches,
     invalid_zones,
     missing_documents,
-    readable,
+    reference_dob,
     unmatched_documents,
 )
-from extractors.people import name_score
+from extractors.dossier import dossier_mismatches
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
 from schemas.extraction import (
@@ -37,13 +37,12 @@ from schemas.extraction import (
     DocumentFacts,
     FieldRead,
     FormPageRead,
-    PersonMention,
 )
 from schemas.flags import Evidence, Flag
 from schemas.form import FormLayout, load_form_layout
 from schemas.people import Person
 from schemas.quality import PageQuality
-from schemas.registry import Registry, normalise_dossier
+from schemas.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +146,8 @@ def _date_signed(pk: CheckInputs) -> Iterator[Flag]:
             field_evidence(f, expected=f"on or before {pk.received.isoformat()}"),
         )
     principal = pk.person("principal")
-    age = principal.age_on(signed) if principal and pk.read("date_of_birth") else None
+    born = reference_dob(pk, principal) if principal else None
+    age = Person(id="principal", date_of_birth=born).age_on(signed)
     if age is not None and age < pk.cfg.rules.signing_min_age:
         yield pk.flag(
             F.DATE_SIGNED_INVALID,
@@ -167,11 +167,9 @@ def _iso(value: str | None) -> dt.date | None:
 
 
 def _row_used(pk: CheckInputs, row: str) -> bool:
-    return any(
-        f.status is not FieldStatus.EMPTY
-        for name, f in pk.fields.items()
-        if name.startswith(f"{row}_")
-    )
+    """A page-2 row names someone. A stray mark in a tick box alone does not make it used."""
+    names = (pk.fields.get(f"{row}_{s}") for s in ("family_name", "given_names"))
+    return any(f is not None and f.status is not FieldStatus.EMPTY for f in names)
 
 
 def _required_field(pk: CheckInputs, name: str, required: bool) -> bool:
@@ -234,77 +232,6 @@ def _enclosed(pk: CheckInputs) -> Iterator[Flag]:
                 field_evidence(f, note="ticked"),
                 document=types[0].value,
             )
-
-
-# --- file numbers -----------------------------------------------------------------------------
-
-
-def _dossier(text: str | None) -> str | None:
-    m = _DOSSIER.search(normalise_dossier(text or ""))
-    return f"PCH-{m.group(1).translate(_DIGITS)}-{m.group(2).translate(_DIGITS)}" if m else None
-
-
-def _numbers(pk: CheckInputs) -> list[tuple[str, int, str]]:
-    """(number, page, where) of every file number read: printed and in the QR code."""
-    out = []
-    for fp in pk.form_pages:
-        qr = (fp.qr_text or "").split("|")
-        for number, where in (
-            (fp.dossier_number, "printed"),
-            (qr[1] if len(qr) > 1 else None, "QR code"),
-        ):
-            clean = _dossier(number)
-            if clean:
-                out.append((clean, fp.page_no, where))
-    return out
-
-
-def dossier_mismatches(pk: CheckInputs) -> Iterator[Flag]:
-    numbers = _numbers(pk)
-    distinct = Counter(n for n, _, _ in numbers)
-    if len(distinct) > 1:
-        yield pk.flag(
-            F.DOSSIER_MISMATCH,
-            "The file number differs between the form's pages or their QR codes.",
-            *(Evidence(page=p, text_read=n, note=w) for n, p, w in numbers[:6]),
-        )
-    if pk.registry is None or not distinct:
-        return
-    qr = Counter(n for n, _, w in numbers if w == "QR code")
-    number = (qr or distinct).most_common(1)[0][0]
-    entry = pk.registry.find(number)
-    if entry is None:
-        yield pk.flag(
-            F.DOSSIER_MISMATCH,
-            f"File number {number} is not in the list of invited files.",
-            Evidence(page=numbers[0][1], text_read=number),
-        )
-        return
-    yield from _registry_name(pk, number, entry.family_name, entry.given_names)
-
-
-def _registry_name(pk: CheckInputs, number: str, family: str, given: str) -> Iterator[Flag]:
-    printed = next((fp for fp in pk.form_pages if fp.preprinted_name), None)
-    principal = pk.person("principal")
-    if printed is not None:
-        fam, _, giv = (printed.preprinted_name or "").partition(",")
-        shown, page = Person(id="principal", family_name=fam, given_names=giv), printed.page_no
-    elif principal is not None and readable(pk, "principal", "family_name", "given_names"):
-        shown, page = principal, None
-    else:
-        return
-    score = name_score(PersonMention(family_name=family, given_names=given), shown)
-    if score < pk.threshold:
-        yield pk.flag(
-            F.DOSSIER_MISMATCH,
-            f"File number {number} was issued to someone else.",
-            Evidence(
-                page=page,
-                text_read=shown.display_name,
-                expected=f"{given} {family}".strip(),
-                note=f"registry name match {score:.0f}",
-            ),
-        )
 
 
 # --- all rules --------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ WEAK = "weak evidence"
 MRZ_CUE = "machine-readable zone"
 FORM_CUE = "form page read: "
 _CONTINUATION_KEY = "cue|continuation"
-_TIERS = ("strong", "medium", "weak", "negative")
+_TIERS = ("decisive", "strong", "medium", "weak", "negative")
 _PAGE_OF = re.compile(r"\b(?:page|p\.)\s*(\d{1,2})\s*(?:/|de|of|sur)\s*(\d{1,2})\b")
 _WORD = re.compile(r"[a-z0-9]+")
 _DIGIT_AS_LETTER = str.maketrans("015", "ols")
@@ -179,7 +179,7 @@ def _read(text: str, m: DocTypeMatcher) -> _Reading:
             continue
         phrase = m.phrases[key]
         weight = phrase.weight
-        if phrase.tier == "strong" and doc[start].idx < title_end:
+        if phrase.tier in ("decisive", "strong") and doc[start].idx < title_end:
             weight *= m.title_factor
             reading.titles.add(phrase.doc_type)
         # Each phrase counts once, however often a page repeats it.
@@ -278,7 +278,12 @@ def classify_page(
             reading.scores.get(DocType.IDENTITY_DOCUMENT, 0.0) + matcher.mrz_weight
         )
         cues.append(MRZ_CUE)
-    doc_type, confidence, why = _decide(reading.scores, cfg)
+    decisive = {matcher.phrases[k].doc_type for k in reading.found
+                if matcher.phrases[k].tier == "decisive"}
+    if len(decisive) == 1:
+        doc_type, confidence, why = decisive.pop(), 0.9, ""
+    else:
+        doc_type, confidence, why = _decide(reading.scores, cfg)
     if why:
         cues.append(why)
     if doc_type is DocType.OTHER and reading.scores and why == WEAK:

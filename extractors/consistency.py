@@ -17,6 +17,7 @@ from extractors.check_inputs import (
     field_prefix,
     required_documents,
 )
+from extractors.dossier import printed_names, registry_entry
 from extractors.people import NEAR_MISS, mrz_mention, name_score, tokens
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import RequiredDocuments, Requirement
@@ -236,11 +237,10 @@ def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:
 
 
 def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
-    """The family name on the form, and for the principal the one the ministry printed."""
+    """The family name on the form, and for the principal the ones the ministry printed."""
     refs = [tokens(person.family_name)]
-    printed = next((fp.preprinted_name for fp in pk.form_pages if fp.preprinted_name), None)
-    if person.id == "principal" and printed:
-        refs.append(tokens(printed.partition(",")[0]))
+    if person.id == "principal":
+        refs += [tokens(p.family_name) for p, _ in printed_names(pk)]
     return [r for r in refs if r]
 
 
@@ -286,50 +286,54 @@ def _doc_dob(
     return best.date_of_birth, Evidence(bbox=best.bbox, note=best.text)
 
 
+def reference_dob(pk: CheckInputs, person: Person) -> dt.date | None:
+    """The birth date to hold documents to: the form's when read with confidence, else for
+    the principal the one in the ministry's list of invited files."""
+    if person.date_of_birth is not None and readable(pk, person.id, "date_of_birth"):
+        return person.date_of_birth
+    entry = registry_entry(pk) if person.id == "principal" else None
+    return entry.date_of_birth if entry is not None else None
+
+
 def _dob_agrees(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
-    if person.date_of_birth is None or not readable(pk, person.id, "date_of_birth"):
+    expected = reference_dob(pk, person)
+    if expected is None:
         return
     found = _doc_dob(pk, doc, person)
-    if found is not None and found[0] != person.date_of_birth:
-        yield _mismatch(
-            pk,
-            doc,
-            person,
-            "date_of_birth",
-            found[1].model_copy(
-                update={
-                    "text_read": found[0].isoformat(),
-                    "expected": person.date_of_birth.isoformat(),
-                }
-            ),
+    if found is not None and found[0] != expected:
+        ev = found[1].model_copy(
+            update={"text_read": found[0].isoformat(), "expected": expected.isoformat()}
         )
+        yield _mismatch(pk, doc, person, "date_of_birth", ev)
 
 
 def _preprinted(pk: CheckInputs) -> Iterator[Flag]:
-    """The name the ministry printed on the form against the name the applicant wrote."""
-    principal = pk.person("principal")
-    printed = next((fp for fp in pk.form_pages if fp.preprinted_name), None)
+    """The name the applicant wrote against the name the ministry printed (its best reading
+    over the form pages: one page's print may be badly read)."""
+    principal, printed = pk.person("principal"), printed_names(pk)
     if (
-        principal is None
-        or printed is None
+        not printed
+        or principal is None
         or not readable(pk, "principal", "family_name", "given_names")
     ):
         return
-    family, _, given = (printed.preprinted_name or "").partition(",")
-    score = name_score(PersonMention(family_name=family, given_names=given), principal)
+    written = PersonMention(family_name=principal.family_name, given_names=principal.given_names)
+    score, shown, page = max(
+        ((name_score(written, p), p, n) for p, n in printed), key=lambda s: s[0]
+    )
     if score < pk.threshold:
         yield pk.flag(
             F.IDENTITY_MISMATCH,
             "The name written on the form differs from the name printed on it by the ministry.",
             Evidence(
-                page=printed.page_no,
-                text_read=printed.preprinted_name,
+                page=page,
+                text_read=shown.display_name,
                 expected=principal.display_name,
                 note=f"name match {score:.0f}",
             ),
             person="principal",
             field="name",
-            page=printed.page_no,
+            page=page,
         )
 
 

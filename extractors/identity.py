@@ -21,8 +21,9 @@ import spacy
 from extractors.dates import find_dates
 from extractors.page_lines import (
     Line,
-    addressee,
+    addressee_mentions,
     fold_keep_length,
+    honorific_mentions,
     line_offsets,
     name_value,
     page_lines,
@@ -59,7 +60,9 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("full", rf"nom\s+(?:et|&)\s+prenoms?(?:\(s\))?|nom\s+complet|full\s+name|"
              rf"(?:nom|name)\s+{_OF}(?:{_SUBJECT})|(?:{_SUBJECT})(?:'s)?\s+(?:full\s+)?name|"
              rf"nom\s+{_OF}(?:{_SUBJECT})"),
-    ("family", r"nom\s+de\s+famille|family\s+name|surname|last\s+name|nom\s+de\s+naissance"),
+    # "sumame" and "non de famille": how OCR often reads them.
+    ("family", r"no[mn]:?\s+de\s+famille|family\s+name|surname|sumame|last\s+name|"
+               r"nom\s+de\s+naissance"),
     ("given", r"prenoms?(?:\s*\(s\))?|given\s+names?(?:\s*\(s\))?|first\s+names?|forenames?"),
     ("full", rf"{_SUBJECT}"),
     ("skip", r"lieu\s+de\s+naissance|place\s+of\s+birth|nationalite|nationality|sexe|sex|"
@@ -93,10 +96,22 @@ _BORN = re.compile(
     r"(?:n[ée]e?\s*(?:\(e\))?\s+le|born(?:\s+on)?)\s+(?=((?:\S+\s*){1,4}))"
 )
 _SPLIT_PEOPLE = re.compile(r"\s+(?:et|and|&)\s+|;", re.IGNORECASE)
-_HONORIFIC = re.compile(
-    r"\b(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss)\s+"
-    r"((?:[A-ZÀ-Ý][\w'’\-]*\.?\s?){1,4})"
-)
+#: Label words by length: a word OCR misread by one letter ("familie") is mended before labels
+#: are looked for (same length, so every position still maps back to the line).
+_VOCAB: dict[int, frozenset[str]] = {}
+for _w in {w for _, p in _LABELS for w in re.findall(r"[a-z]{6,}", p)}:
+    _VOCAB[len(_w)] = _VOCAB.get(len(_w), frozenset()) | {_w}
+
+
+def _mend_labels(folded: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        vocab = _VOCAB.get(len(word), frozenset())
+        near = [v for v in vocab if sum(a != b for a, b in zip(word, v, strict=True)) == 1]
+        return near[0] if len(near) == 1 and word not in vocab else word
+    return re.sub(r"[a-z]{6,}", fix, folded)
+
+
 _ENDINGS = re.compile(r"\((?:e|s|es|ne|le)\)")
 # Prose naming someone: "a boy, named Serhii SHEVCHENKO", "l'enfant prénommé Luc".
 _NAMED = re.compile(
@@ -112,7 +127,6 @@ _MAX_CAPITALS = 12
 _HONORIFIC_ONLY = re.compile(
     r"^(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?)\s+"
 )
-_POSTAL = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 _PROSE_TYPES = frozenset({
     DocType.SUPPORTING_LETTER, DocType.MEDICAL_CERTIFICATE, DocType.FINANCIAL_DEPENDENCY_PROOF,
     DocType.UNION_PROOF, DocType.MARRIAGE_CERTIFICATE, DocType.RESIDENCE_PROOF, DocType.OTHER,
@@ -143,6 +157,7 @@ def _labels(line: Line) -> list[tuple[str, int, int]]:
     """(kind, start, end) of every label on the line."""
     # "Patient(e)", "Prénom(s)": the inclusive endings are blanked, keeping every position.
     folded = _ENDINGS.sub(lambda m: " " * len(m.group(0)), fold_keep_length(line.text))
+    folded = _mend_labels(folded)
     found = list(_LABEL_RE.finditer(folded))
     if not found:
         # Without a separator, only a capitalised value makes it a label: "Patient stable" is not.
@@ -157,7 +172,7 @@ def _clean_value(raw: str) -> str:
     around it."""
     value = re.sub(r"^\s*\((?:e|s|es|ne|le)\)", "", raw, flags=re.IGNORECASE)
     for _ in range(3):
-        stripped = _LOOSE_RE.sub("", fold_keep_length(value), count=1)
+        stripped = _LOOSE_RE.sub("", _mend_labels(fold_keep_length(value)), count=1)
         value = value[len(value) - len(stripped):] if len(stripped) < len(value) else value
     return value.strip(" :/-.,\t")
 
@@ -277,31 +292,6 @@ def _note(b: _Builder, item: _Item) -> None:
         b.boxes.append(item.bbox)
 
 
-def _from_honorifics(lines: Sequence[Line]) -> list[PersonMention]:
-    """``Mme Sophie Leblanc``, ``Mr. John Baker``: a courtesy title then capitalised words."""
-    out = []
-    for line in lines:
-        for m in _HONORIFIC.finditer(line.text):
-            name = name_value(m.group(1))
-            if name:
-                out.append(PersonMention(full_name=name, source="heading", text=line.text,
-                                         bbox=line.box(m.start(1), m.end(1))))
-    return out
-
-
-def _address_heading(lines: Sequence[Line]) -> list[PersonMention]:
-    """The addressee of a bill or statement: just above an address (a postal code within the
-    two lines below)."""
-    out = []
-    for i, line in enumerate(lines[:-1]):
-        name = addressee(line)
-        below = " ".join(ln.text for ln in lines[i + 1 : i + 3]).upper()
-        if name and plausible_name(name) and _POSTAL.search(below):
-            out.append(PersonMention(full_name=name, source="heading", text=line.text,
-                                     bbox=line.box(0, len(name))))
-    return out
-
-
 def _from_born(lines: Sequence[Line]) -> list[PersonMention]:
     """Names followed by their birth date in running text, across line breaks."""
     text, offsets = " ".join(ln.text for ln in lines), line_offsets(lines)
@@ -380,7 +370,7 @@ def extract_mentions(
     lines = page_lines(ocr)
     mentions = _from_labels(_items(lines)) + _from_born(lines)
     if doc_type in _PROSE_TYPES:
-        mentions += _from_honorifics(lines) + _address_heading(lines)
+        mentions += honorific_mentions(lines) + addressee_mentions(lines)
         if nlp is not None and "ner" in nlp.pipe_names:
             mentions += _from_entities(lines, nlp)
         if not any(m.source != "ner" for m in mentions):

@@ -108,11 +108,11 @@ def _alpha(text: str) -> str:
 def _names(field: str) -> tuple[str, str]:
     """Family and given names of the name field.
 
-    The names end where only fillers remain; OCR often reads fillers there as K or X, so a
-    tail of ``<``, K and X that starts with a filler is dropped whole.
+    The names end where only fillers remain; OCR often reads fillers there as K, X, L or C,
+    so a tail of those that starts with a filler is dropped whole.
     """
     field = _alpha(field)
-    tail = re.search(r"<[<KX]*$", field)
+    tail = re.search(r"<[<KXLC]*$", field)
     if tail is not None:
         field = field[: tail.start()]
     family, _, given = field.partition("<<")
@@ -260,16 +260,23 @@ def _union(words: Sequence[OcrWord]) -> PixelBox | None:
     )
 
 
+def _near(text: str, length: int, *, names: bool = False) -> bool:
+    """A line of about the right length; a names line may carry any tail of fillers or junk,
+    its check digits being elsewhere."""
+    n = _length(text)
+    return length - 4 <= n <= (length + 16 if names else length + 4)
+
+
 def _candidates(lines: Sequence[_Line]) -> list[tuple[MrzRead, tuple[OcrWord, ...]]]:
     """Every run of MRZ-like lines of the right count and length, parsed."""
     out = []
     for i in range(len(lines)):
-        window3 = lines[i : i + 3]
-        if len(window3) >= 2 and all(abs(_length(t) - TD3_LEN) <= 4 for t, _ in window3[:2]):
-            out.append((parse_td3([t for t, _ in window3[:2]]), window3[0][1] + window3[1][1]))
-        if len(window3) == 3 and all(abs(_length(t) - TD1_LEN) <= 4 for t, _ in window3):
-            words = tuple(w for _, ws in window3 for w in ws)
-            out.append((parse_td1([t for t, _ in window3]), words))
+        w = lines[i : i + 3]
+        if len(w) >= 2 and _near(w[0][0], TD3_LEN, names=True) and _near(w[1][0], TD3_LEN):
+            out.append((parse_td3([w[0][0], w[1][0]]), w[0][1] + w[1][1]))
+        if (len(w) == 3 and _near(w[0][0], TD1_LEN) and _near(w[1][0], TD1_LEN)
+                and _near(w[2][0], TD1_LEN, names=True)):
+            out.append((parse_td1([t for t, _ in w]), tuple(x for _, ws in w for x in ws)))
     return out
 
 

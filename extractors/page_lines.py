@@ -1,4 +1,5 @@
-"""An OCR page as lines of words, and the small text helpers reading names from them need."""
+"""An OCR page as lines of words; text helpers for names; names shown outside any label
+(after a courtesy title, above an address)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from schemas.base import PixelBox
+from schemas.extraction import PersonMention
 from schemas.ocr import OcrWord, PageOcr
 
 _NAME_CHARS = re.compile(r"[^\w'’\- ]|\d|_")
+_HONORIFIC = re.compile(
+    r"\b(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss)\s+"
+    r"((?:[A-ZÀ-Ý][\w'’\-]*\.?\s?){1,4})"
+)
+_POSTAL = re.compile(r"\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 
 
 @dataclass(frozen=True)
@@ -120,3 +127,28 @@ def plausible_name(name: str) -> bool:
     """No word of the name is document or address vocabulary."""
     words = fold_keep_length(name).replace("-", " ").split()
     return not any(w.strip("'’.") in NOT_NAME_WORDS for w in words)
+
+
+def honorific_mentions(lines: Sequence[Line]) -> list[PersonMention]:
+    """``Mme Sophie Leblanc``, ``Mr. John Baker``: a courtesy title then capitalised words."""
+    out = []
+    for line in lines:
+        for m in _HONORIFIC.finditer(line.text):
+            name = name_value(m.group(1))
+            if name:
+                out.append(PersonMention(full_name=name, source="heading", text=line.text,
+                                         bbox=line.box(m.start(1), m.end(1))))
+    return out
+
+
+def addressee_mentions(lines: Sequence[Line]) -> list[PersonMention]:
+    """The addressee of a bill or statement: just above an address (a postal code within the
+    two lines below)."""
+    out = []
+    for i, line in enumerate(lines[:-1]):
+        name = addressee(line)
+        below = " ".join(ln.text for ln in lines[i + 1 : i + 3]).upper()
+        if name and plausible_name(name) and _POSTAL.search(below):
+            out.append(PersonMention(full_name=name, source="heading", text=line.text,
+                                     bbox=line.box(0, len(name))))
+    return out

@@ -143,7 +143,7 @@ def _mrz_skeleton(text: str) -> str:
 def _mrz_score(mention: PersonMention, person: Person) -> float:
     """The zone's letters against the person's, fillers (and the K and X OCR reads for them)
     ignored; a long name the zone truncated is compared on what fits."""
-    seen = _mrz_skeleton(mention.text or "")
+    seen = _mrz_skeleton(f"{mention.family_name or ''}{mention.given_names or ''}")
     declared = _mrz_skeleton(f"{person.family_name or ''}{person.given_names or ''}")
     if not seen or not declared:
         return 0.0

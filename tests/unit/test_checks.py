@@ -143,6 +143,7 @@ class Packet:
     printed: dict[int, str] = field(default_factory=dict)
     qr: dict[int, str] = field(default_factory=dict)
     preprinted_name: str = "TREMBLAY, Marie-Ève"
+    preprinted_by_page: dict[int, str] = field(default_factory=dict)
     registry: Registry | None = None
     received: dt.date = RECEIVED
 
@@ -164,7 +165,7 @@ class Packet:
                 alignment_quality=0.9,
                 dossier_number=self.printed.get(k, DOSSIER),
                 qr_text=f"PCH|{self.qr.get(k, DOSSIER)}|{k}/3",
-                preprinted_name=self.preprinted_name,
+                preprinted_name=self.preprinted_by_page.get(k, self.preprinted_name),
             )
             for k in self.form_pages
         ]
@@ -344,6 +345,29 @@ class TestForm:
         packet.form["date_signed"] = "2026-11-01"
         assert S(F.DATE_SIGNED_INVALID) not in subjects(packet.run())
 
+    def test_registry_birth_date_when_the_form_one_is_unreadable(self) -> None:
+        """GIVEN the form's birth date unreadable, a form signed at 17 by the registry's date of
+        birth, and a passport disagreeing with the registry WHEN checked THEN both are seen."""
+        packet = Packet(
+            unreadable={"date_of_birth"},
+            registry=Registry(
+                entries=(
+                    RegistryEntry(
+                        dossier_number=DOSSIER,
+                        family_name="TREMBLAY",
+                        given_names="MARIE-EVE",
+                        date_of_birth=D(2008, 11, 1),
+                    ),
+                )
+            ),
+        )
+        packet.form["date_signed"] = "2026-10-31"
+        assert subjects(packet.run()) >= {
+            S(F.FIELD_UNREADABLE, field="date_of_birth"),
+            S(F.DATE_SIGNED_INVALID),
+            S(F.IDENTITY_MISMATCH, page=4, person="principal", field="date_of_birth"),
+        }
+
     def test_address_outside_quebec(self) -> None:
         packet = Packet()
         packet.form["postal_code"] = "K1A0B1"
@@ -387,6 +411,11 @@ class TestFields:
         flags = subjects(packet.run())
         assert S(F.FIELD_MISSING, field="member2_relationship") in flags
         assert not any(dict(s).get("field", "").startswith("member3") for s in flags)
+
+    def test_a_stray_tick_does_not_make_a_row_used(self) -> None:
+        packet = Packet()
+        packet.form["member4_included"] = "no"
+        assert packet.run() == []
 
     def test_married_box_required_for_a_child_not_for_the_spouse(self) -> None:
         packet = Packet()
@@ -635,7 +664,7 @@ def _passport(dob: str) -> MrzRead:
 
 class TestDossier:
     def test_number_differs_between_pages(self) -> None:
-        flags = Packet(printed={2: "PCH-2026-004513"}).run()
+        flags = Packet(printed={2: "PCH-2025-118273"}).run()
         assert subjects(flags) == {S(F.DOSSIER_MISMATCH)}
         assert {e.page for e in flags[0].evidence} == {1, 2, 3}
 
@@ -643,7 +672,35 @@ class TestDossier:
         assert subjects(Packet(qr={3: "PCH-2025-000001"}).run()) == {S(F.DOSSIER_MISMATCH)}
 
     def test_ocr_confusions_in_the_printed_number_are_not_a_mismatch(self) -> None:
-        assert Packet(printed={1: "PCH-2026-0O45l2"}).run() == []
+        """GIVEN printed numbers misread by a digit or two (the QR codes agree) WHEN checked
+        THEN nothing: the QR codes are decoded exactly, the print only read."""
+        assert Packet(printed={1: "PCH-2026-0O45l2", 3: "PCH-2026-004519"}).run() == []
+
+    def test_printed_number_misread_still_found_in_the_registry(self) -> None:
+        packet = Packet(printed={1: "PCH-2026-004519"}, qr={1: "", 2: "", 3: ""})
+        packet.registry = Registry(
+            entries=(
+                RegistryEntry(
+                    dossier_number=DOSSIER, family_name="TREMBLAY", given_names="MARIE-EVE"
+                ),
+            )
+        )
+        assert packet.run() == []
+
+    def test_one_garbled_preprinted_reading_is_not_a_mismatch(self) -> None:
+        """GIVEN page 1's printed name OCR-garbled but pages 2-3 read WHEN checked with the
+        registry THEN nothing."""
+        packet = Packet(
+            registry=Registry(
+                entries=(
+                    RegistryEntry(
+                        dossier_number=DOSSIER, family_name="TREMBLAY", given_names="MARIE-EVE"
+                    ),
+                )
+            )
+        )
+        packet.preprinted_by_page = {1: "FEH Ste 5,540 HOIDIC,- Yivaust"}
+        assert packet.run() == []
 
     def test_registry(self) -> None:
         """GIVEN the list of invited files WHEN the number is there with the same name THEN

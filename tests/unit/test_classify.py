@@ -245,6 +245,16 @@ class TestClassifyPage:
         text = SAMPLES["letter_fr"][1] + "\nVous trouverez ci-joint son acte de naissance."
         assert _classify(text, matcher).doc_type is T.SUPPORTING_LETTER
 
+    def test_joint_lease_of_spouses_is_a_union_proof(self, matcher: DocTypeMatcher) -> None:
+        """GIVEN a lease whose tenants are 'locataires conjoints' WHEN classified THEN it is a
+        proof of union (a decisive phrase), though it has every word of a lease."""
+        text = (
+            "BAIL DE LOGEMENT\nLocataires conjoints, solidairement responsables\n"
+            "Entre le locateur : Gestion ABC\net les locataires : Daniel Ortiz, Rosa Lima\n"
+            "Loyer mensuel : 1 050 $\nDescription du logement : 4410 rue Fabre"
+        )
+        assert _classify(text, matcher).doc_type is T.UNION_PROOF
+
     def test_blank_page(self, matcher: DocTypeMatcher) -> None:
         page = classify_page(_ocr(". ,"), quality=_quality(blank=True), matcher=matcher, cfg=CFG)
         assert page.doc_type is T.BLANK

@@ -94,6 +94,15 @@ class TestLabels:
         (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
         assert m.date_of_birth == dt.date(1991, 3, 3)
 
+    def test_labels_misread_by_ocr(self) -> None:
+        """GIVEN 'Non: de familie', 'Sumame' and 'Lieu de narssance' as OCR read them WHEN read
+        THEN the labels are still recognised."""
+        text = "Non: de familie\nBOUZID\nLieu de narssance\nTizi Ouzou\nPrenoms\nYoussef"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names) == ("BOUZID", "Youssef")
+        (m,) = extract_mentions(_ocr("Nom / Sumame\nNDJOCK"), doc_type=T.OTHER, nlp=None)
+        assert m.family_name == "NDJOCK"
+
     def test_english_birth_certificate(self) -> None:
         text = (
             "Certificate of Birth\nName of child: Kwame Mensah\n"

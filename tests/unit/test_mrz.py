@@ -198,6 +198,13 @@ class TestFindMrz:
         )
         assert find_mrz(page) is None
 
+    def test_names_line_with_junk_around_it(self) -> None:
+        """GIVEN a names line with a stray '|' before it and fillers read as L and K after it
+        (50 characters) WHEN searched THEN the zone is found and the names are clean."""
+        mrz = find_mrz(_page(["| P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<L<<K<L<LL<<<<", TD3[1]]))
+        assert mrz is not None and mrz.checks_ok
+        assert (mrz.family_name, mrz.given_names) == ("ERIKSSON", "ANNA MARIA")
+
     def test_text_layer_page(self) -> None:
         page = PageOcr(page_no=2, source="text_layer", text_layer="Passport\n" + "\n".join(TD3))
         mrz = find_mrz(page)
