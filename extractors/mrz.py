@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from schemas.base import PixelBox
 from schemas.extraction import MrzRead
@@ -93,6 +93,22 @@ def _fits(line: str, length: int) -> list[str]:
     return [first]
 
 
+#: Letters OCR reads for digits.
+_LETTER_FOR_DIGIT = {"S": "5", "O": "0", "I": "1", "B": "8", "Z": "2", "G": "6", "D": "0",
+                     "Q": "0"}  # fmt: skip
+
+
+def _confusions(line: str, start: int, end: int) -> Iterator[str]:
+    """The line with one letter of ``start:end`` that sits between two digits read as the
+    digit it resembles ("9S6" → "956"). Used only when the document number fails its check,
+    and kept only if every check then holds; a letter among letters, or a digit, is never
+    changed, so a number really altered still fails."""
+    for i in range(start + 1, end - 1):
+        digit = _LETTER_FOR_DIGIT.get(line[i])
+        if digit and line[i - 1].isdigit() and line[i + 1].isdigit():
+            yield line[:i] + digit + line[i + 1 :]
+
+
 def _digits(line: str, spans: Sequence[tuple[int, int]]) -> str:
     """Letters read for digits inside the purely numeric spans of a line."""
     chars = list(line)
@@ -153,7 +169,11 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
         raise ValueError(f"TD3 has 2 lines, got {len(lines)}")
     l1 = _fit(lines[0], TD3_LEN)
     reads = [_td3(l1, l2) for l2 in _fits(lines[1], TD3_LEN)]
-    return min(reads, key=lambda r: len(r.failed_checks))
+    best = min(reads, key=lambda r: len(r.failed_checks))
+    if "document_number" in best.failed_checks:
+        mended = (_td3(l1, v) for v in _confusions(best.lines[1], 0, 9))
+        best = next((r for r in mended if r.checks_ok), best)
+    return best
 
 
 def _td3(l1: str, line2: str) -> MrzRead:
@@ -198,7 +218,12 @@ def parse_td1(lines: Sequence[str]) -> MrzRead:
     reads = [
         _td1(l1, l2, l3) for l1 in _fits(lines[0], TD1_LEN) for l2 in _fits(lines[1], TD1_LEN)
     ]
-    return min(reads, key=lambda r: len(r.failed_checks))
+    best = min(reads, key=lambda r: len(r.failed_checks))
+    if "document_number" in best.failed_checks:
+        l1, l2, _ = best.lines
+        mended = (_td1(v, l2, l3) for v in _confusions(l1, 5, 14))
+        best = next((r for r in mended if r.checks_ok), best)
+    return best
 
 
 def _td1(l1: str, line2: str, l3: str) -> MrzRead:

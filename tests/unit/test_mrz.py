@@ -148,6 +148,13 @@ class TestParseTd1:
         mrz = parse_td1(noisy)
         assert mrz.checks_ok and mrz.document_number == "D23145890"
 
+    def test_a_digit_read_as_a_letter_in_the_number_is_mended(self) -> None:
+        """GIVEN the number's 5 read as S between digits WHEN parsed THEN the reading whose
+        checks all hold is kept; a letter among letters is never changed."""
+        assert parse_td1(("I<UTOD2314S8907<<<<<<<<<<<<<<<", TD1[1], TD1[2])).checks_ok
+        line1 = "I<UTOD231458907<<<<<<<<<<<<<<<".replace("D2", "S2")
+        assert not parse_td1((line1, TD1[1], TD1[2])).checks_ok
+
     def test_long_document_number_runs_into_optional_data(self) -> None:
         """GIVEN a 12-character number (ICAO note j: '<' at 15, rest and check digit in the
         optional data) WHEN parsed THEN the whole number is read and verified."""
