@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -101,6 +102,22 @@ class TestHappyPath:
         assert len({r.id for r in rows}) == 3 and all(r.state is State.DONE for r in rows)
         names = sorted(p.name for p in (data / "archive").rglob("*.png"))
         assert names == ["copie de scan.png", "scan.png"]  # identical bytes kept once per name
+
+    def test_every_real_problem_scan_is_taken_archived_and_verified(self, dirs, real_scans) -> None:
+        """GIVEN the real problem scans (corrupt, encrypted, huge, odd DPI …) WHEN they sit in
+        the inbox THEN each is judged complete or broken, claimed, archived and verified."""
+        inbox, data = dirs
+        names = sorted(
+            p.name for p in (real_scans / "problem-pdfs").iterdir() if p.suffix in {".pdf", ".png"}
+        )
+        for name in names:
+            shutil.copy(real_scans / "problem-pdfs" / name, inbox / name)
+        service = make_service(inbox, data, broken_after_s=1.0)
+        drain(service)
+        done = {e.original_name: e for e in service.store.list(State.DONE)}
+        assert sorted(done) == names
+        for env in done.values():
+            assert payload_digest(Path(env.archive_path)) == env.sha256
 
 
 class TestFailures:
