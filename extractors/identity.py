@@ -47,7 +47,8 @@ _NOT_SUBJECT = (
 )
 _SUBJECT = (
     r"titulaire|holder|locataires?|tenants?|lessees?|patiente?|epoux|epouse|spouse|husband|"
-    r"wife|conjointe?s?|partner|enfant|child|cliente?|customer|account\s+holder|beneficiaire|"
+    r"wife|conjointe?s?|partner|enfant(?:\s+a\s+charge)?|(?:dependent\s+)?child|cliente?|"
+    r"customer|account\s+holder|beneficiaire|"
     r"abonnee?|subscriber|requerante?|applicant|declarante?s?|declarant"
 )
 #: (kind, pattern) in priority order: at one position the first that matches wins.
