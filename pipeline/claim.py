@@ -191,7 +191,15 @@ def claim(
     try:
         before = entry.lstat()
         sha = payload_digest(entry)
-    except OSError:
+    except FileNotFoundError:
+        return None  # taken by another worker meanwhile
+    except OSError as e:
+        # Left in the inbox and tried again; named by a token, never by its (personal) name.
+        log.warning(
+            "inbox entry %s cannot be read (%s); left in the inbox",
+            name_token(entry.name),
+            type(e).__name__,
+        )
         return None
     eid, arrival = new_envelope_id(sha)
     target_dir = ensure_dir(work_root / sha / eid)
@@ -250,6 +258,11 @@ def find_payload(envelope_dir: Path) -> Path | None:
         if p.name == PAYLOAD or p.name.startswith(PAYLOAD + "."):
             return p
     return None
+
+
+def name_token(name: str) -> str:
+    """A stable pseudonym of a file name for logs: the start of its sha-256."""
+    return "name-" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
 def _give_back(payload: Path, entry: Path) -> None:

@@ -160,6 +160,22 @@ class TestFailures:
         assert not (data / "quarantine" / env.id).exists()
         assert not any((data / "work" / "retry").iterdir())
 
+    def test_status_lists_counts_and_quarantined_envelopes(self, dirs) -> None:
+        inbox, data = dirs
+        _png(inbox, "a.png")
+        service = make_service(inbox, data, FlakyProcessor(data, error="value"))
+        drain(service)
+        result = subprocess.run(
+            [sys.executable, "-m", "pipeline.service_cli", "status", "--json", "--data", str(data)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        got = json.loads(result.stdout)
+        assert got["counts"]["quarantined"] == 1 and got["counts"]["done"] == 0
+        [env] = got["envelopes"]
+        assert env["state"] == "quarantined" and "ValueError" in env["reason"]
+
     def test_retry_needs_an_id_or_all_and_refuses_other_states(self, dirs) -> None:
         inbox, data = dirs
         _png(inbox, "a.png")
