@@ -196,9 +196,24 @@ def _items(lines: Sequence[Line]) -> list[_Item]:
         shared = _shared_values(found, values)
         pending = [lab for j, lab in enumerate(found)
                    if lab[0] != "skip" and not values[j] and j not in shared]
-        if pending and i + 1 < len(lines) and not labels[i + 1]:
-            out += _next_line_items(line, lines[i + 1], pending)
+        box = line.box(pending[0][1], pending[-1][2]) if pending else None
+        below = _below(lines, labels, i, box) if pending else None
+        if below is not None:
+            out += _next_line_items(line, below, pending)
     return out
+
+
+def _below(lines: Sequence[Line], labels: Sequence[list], i: int, box: PixelBox | None
+           ) -> Line | None:
+    """The value of labels standing alone: the first line below them in the same column (two
+    columns of labels interleave when lines are ordered by height), or just the next line."""
+    for j in range(i + 1, min(i + 4, len(lines))):
+        cand = lines[j].box()
+        if box is None or cand is None:
+            return lines[j] if j == i + 1 and not labels[j] else None
+        if cand[0] < box[2] and box[0] < cand[2]:
+            return None if labels[j] else lines[j]
+    return None
 
 
 def _shared_values(found: Sequence[tuple[str, int, int]], values: Sequence[str]) -> dict[int, str]:

@@ -61,6 +61,19 @@ class TestLabels:
             dt.date(1985, 7, 21),
         )
 
+    def test_two_columns_of_labels_interleaved_by_height(self) -> None:
+        """GIVEN 'Nom' in the left column and 'Prénoms' in the right one, each value under its
+        label, so that lines ordered by height interleave WHEN read THEN each value is the one
+        under its own label."""
+        words = (
+            OcrWord(text="Nom", conf=90, bbox=(100, 100, 160, 130), block=1, line=1),
+            OcrWord(text="Prénoms", conf=90, bbox=(600, 102, 720, 132), block=2, line=1),
+            OcrWord(text="AMINATA", conf=90, bbox=(600, 150, 740, 180), block=2, line=2),
+            OcrWord(text="DIOP", conf=90, bbox=(100, 152, 180, 182), block=1, line=2),
+        )
+        (m,) = extract_mentions(PageOcr(page_no=1, words=words), doc_type=T.OTHER, nlp=None)
+        assert (m.family_name, m.given_names) == ("DIOP", "AMINATA")
+
     def test_labels_heading_columns(self) -> None:
         """GIVEN a row of labels with the values in the row below WHEN read THEN each value is
         the one under its label."""
