@@ -9,6 +9,10 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "extractors,pipeline")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# Prefect's temporary server may take longer than its 20 s default to start on a busy machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+if os.environ.get("PREFECT_HOME"):
+    os.makedirs(os.environ["PREFECT_HOME"], mode=0o750, exist_ok=True)
 
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
