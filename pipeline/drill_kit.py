@@ -27,6 +27,7 @@ from pipeline.claim import payload_digest
 from pipeline.intake_state import State, open_envelopes
 from pipeline.processing import Job, Outcome
 from pipeline.workdir import DataDir, write_private
+from pipeline.worker import kill_me_with_parent
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
@@ -73,27 +74,35 @@ def _tree_size(root: Path) -> int:
 
 
 def page_image(
-    label: str, *, size: tuple[int, int] = (240, 120), lines: tuple[str, ...] = ()
+    label: str,
+    *,
+    size: tuple[int, int] = (240, 120),
+    lines: tuple[str, ...] = (),
+    font_px: int | None = None,
 ) -> Image.Image:
     """A small white page with a label (unique content, so a unique sha-256)."""
     img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(str(FONT), max(12, size[1] // 12)) if FONT.exists() else None
+    px = font_px or max(12, size[1] // 12)
+    font = ImageFont.truetype(str(FONT), px) if FONT.exists() else None
     y = 10
     for text in (label, *lines):
         draw.text((10, y), text, fill=0, font=font)
-        y += max(16, size[1] // 9)
+        y += int(px * 1.4)
     return img
 
 
 def envelope_bytes(i: int, *, real: bool, tag: str = "") -> bytes:
-    """A one-page envelope: tiny for the fast drills, an A4 page at 100 dpi for the real ones."""
-    label = f"ENVELOPPE {tag}{i:04d} {random.randrange(10**9):09d}"
-    img = (
-        page_image(label, size=(827, 1169), lines=("DEMANDE PCH", "PAGE 1"))
-        if real
-        else page_image(label)
-    )
+    """A one-page envelope: tiny for the fast drills, an A4 page at 100 dpi for the real ones.
+
+    Every call gives different bytes (a random number is printed), as two letters would.
+    """
+    number = f"{tag}{i:04d} {random.randrange(10**9):09d}"
+    if real:
+        lines = ("DEMANDE PCH", f"DOSSIER {number}", "PAGE 1")
+        img = page_image("ENVELOPPE", size=(827, 1169), lines=lines, font_px=40)
+    else:
+        img = page_image(f"E {number}", font_px=14)
     buf = io.BytesIO()
     img.save(buf, format="PNG", dpi=(100, 100))
     return buf.getvalue()
@@ -157,6 +166,7 @@ class ServiceRun:
         out = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             cmd,
+            preexec_fn=kill_me_with_parent,  # a drill stopped half-way leaves no service behind
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -249,13 +259,17 @@ def tally(data: Path, dropped: dict[str, str], *, inbox: Path) -> Tally:
     t.unfinished = sum(e.state not in (State.DONE, State.QUARANTINED) for e in rows)
     events = store.events()
     t.retried = len({ev.envelope_id for ev in events if ev.event in ("retry_later", "requeued")})
+    drops: dict[str, list[str]] = {}
     for name, sha in dropped.items():
+        drops.setdefault(sha, []).append(name)
+    for sha, names in drops.items():
         envs = by_sha.get(sha, [])
-        if len(envs) > 1:
-            t.processed_twice += 1
-            t.notes.append(f"{sha[:12]} registered {len(envs)} times")
-        if not any(_kept(e) for e in envs) and not (inbox / name).exists():
-            t.lost += 1
+        if len(envs) > len(names):  # one arrival registered as two envelopes
+            t.processed_twice += len(envs) - len(names)
+            t.notes.append(f"{sha[:12]} dropped {len(names)}x, registered {len(envs)}x")
+        kept = sum(_kept(e) for e in envs) + sum((inbox / n).exists() for n in names)
+        if kept < len(names):
+            t.lost += len(names) - kept
             t.notes.append(f"{sha[:12]} lost")
     t.processed_twice += _double_completions(data)
     t.not_private = sum(not is_private(p) for p in data.rglob("*") if not p.is_symlink())

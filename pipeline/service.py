@@ -202,7 +202,8 @@ class IntakeService:
         if not payload.exists():
             self._payload_missing(env)
             return
-        env = self.store.start(env, owner=self.owner, lease_s=self.s.lease_s, runner_pid=None)
+        pid = self.runner.start()  # recorded with the start: a take-over checks it is gone
+        env = self.store.start(env, owner=self.owner, lease_s=self.s.lease_s, runner_pid=pid)
         if env is None:
             return
         self._held = env

@@ -79,7 +79,7 @@ def _child_main(conn: Connection, process: Processor, parent_pid: int, needs_pre
             return
         add_secrets(job.secrets)
         try:
-            conn.send(("ok", process(job)))
+            conn.send(("ok", job.envelope_id, process(job)))
         except Exception as e:  # the one place an envelope's failure becomes data
             log.warning(
                 "envelope %s failed: %s",
@@ -87,7 +87,7 @@ def _child_main(conn: Connection, process: Processor, parent_pid: int, needs_pre
                 describe(e, secrets=job.secrets),
                 extra={"envelope": job.envelope_id, "sha256": job.sha256},
             )
-            conn.send(("error", describe(e, secrets=job.secrets), is_transient(e)))
+            conn.send(("error", job.envelope_id, describe(e, secrets=job.secrets), is_transient(e)))
 
 
 class IsolatedRunner:
@@ -142,30 +142,45 @@ class IsolatedRunner:
         except (BrokenPipeError, OSError) as e:
             self.kill()
             raise WorkerCrashed("processing process is gone") from e
+        try:
+            return self._wait(job, timeout_s=timeout_s, tick=tick, tick_s=tick_s)
+        except JobFailed:
+            raise  # the child answered and is ready for the next job
+        except BaseException:
+            # Whatever stops the wait, the child must not go on with this job: its late answer
+            # would be taken for the next job's.
+            self.kill()
+            raise
+
+    def _wait(
+        self, job: Job, *, timeout_s: float, tick: Callable[[], bool], tick_s: float
+    ) -> Outcome:
         deadline = time.monotonic() + timeout_s
         while True:
             if self._conn.poll(tick_s):
-                return self._receive()
+                return self._receive(job)
             if not self._proc.is_alive():
-                code = self._proc.exitcode
-                self.kill()
-                raise WorkerCrashed(f"processing process died (exit code {code})")
+                raise WorkerCrashed(f"processing process died (exit code {self._proc.exitcode})")
             if time.monotonic() > deadline:
-                self.kill()
                 raise JobTimeout(f"over the {timeout_s:.0f} s time limit")
-            if not tick():
-                self.kill()
+            try:
+                renewed = tick()
+            except Exception:  # a busy database: the lease still runs, try at the next tick
+                log.exception("lease renewal failed; trying again")
+                renewed = True
+            if not renewed:
                 raise LeaseLost(job.envelope_id)
 
-    def _receive(self) -> Outcome:
+    def _receive(self, job: Job) -> Outcome:
         try:
             msg = self._conn.recv()
         except (EOFError, OSError) as e:
-            self.kill()
             raise WorkerCrashed("processing process died while answering") from e
+        if msg[1] != job.envelope_id:
+            raise WorkerCrashed("processing process answered for another envelope")
         if msg[0] == "ok":
-            return msg[1]
-        raise JobFailed(msg[1], transient=msg[2])
+            return msg[2]
+        raise JobFailed(msg[2], transient=msg[3])
 
     def kill(self) -> None:
         if self._proc is not None:
@@ -198,6 +213,9 @@ class InlineRunner:
     def __init__(self, process: Processor) -> None:
         self.process = process
         self.pid = os.getpid()
+
+    def start(self) -> int:
+        return self.pid
 
     def run(
         self, job: Job, *, timeout_s: float, tick: Callable[[], bool], tick_s: float = 2.0
