@@ -80,6 +80,9 @@ def watch(
     from pipeline.workdir import restrict_umask
     from schemas.config import load_config
 
+    if not inbox.is_dir():
+        console.print(f"[red]Not a folder:[/] {inbox}")
+        raise typer.Exit(2)
     restrict_umask()
     setup_logging(json_mode=log_json or None)
     proc = _processor(processor, data.resolve(), config, lang)
@@ -98,8 +101,14 @@ def watch(
         isolate=isolate,
         limits=load_config(config).limits,
     )
+    try:
+        service = IntakeService(settings, proc)
+    except ValueError as e:  # the work area on another file system than the inbox
+        console.print(f"[red]{e}[/]")
+        raise typer.Exit(2) from e
+    # Before the processing process starts (lazily, with the first envelope): it must inherit
+    # PREFECT_API_URL.
     server = _own_prefect_server(data.resolve()) if getattr(proc, "needs_prefect", False) else None
-    service = IntakeService(settings, proc)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: service.stopping.set())
     try:
@@ -130,6 +139,9 @@ def serve(
     from pipeline.logs import setup_logging
     from pipeline.workdir import restrict_umask
 
+    if not inbox.is_dir():
+        console.print(f"[red]Not a folder:[/] {inbox}")
+        raise typer.Exit(2)
     restrict_umask()
     setup_logging(json_mode=log_json or None)
     common = ["--settle", str(settle), "--broken-after", str(broken_after)]
