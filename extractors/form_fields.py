@@ -177,7 +177,11 @@ def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int) -> CombCut:
     clean[: max(0, top - round(0.25 * box_h))] = 0
     clean[bottom + round(0.3 * box_h) :] = 0
     owners = _assign_components(
-        drop_specks(clean, dpi=dpi), edges=edges, top=top, bottom=bottom, gap=round(2.5 * s)
+        drop_specks(clean, dpi=dpi),
+        edges=edges,
+        top=top,
+        bottom=bottom,
+        gap=(round(2.5 * s), round(1.8 * s)),
     )
     crops, ink, marked = [], [], []
     for i in range(group.boxes):
@@ -237,35 +241,39 @@ def _is_line_remnant(
 
 
 def _assign_components(
-    mask: np.ndarray, *, edges: np.ndarray, top: int, bottom: int, gap: int
+    mask: np.ndarray, *, edges: np.ndarray, top: int, bottom: int, gap: tuple[int, int]
 ) -> np.ndarray:
     """Label image where each stroke carries 1 + the index of the box it belongs to.
 
     A character that crossed a box line was cut in pieces when the line was erased; pieces
-    closer than ``gap`` are grouped again and the group goes to the box holding its centre.
-    A group wider than 1.3 boxes is two characters touching: its pieces go their own ways.
-    Strokes that never reach between the comb's top and bottom lines, and remnants of the
-    lines themselves, are dropped (label 0).
+    closer than ``gap`` (x, y) are grouped again and the group goes to the box holding its
+    centre. A group wider than 1.3 boxes is two characters touching: its pieces go their own
+    ways. Pieces outside the comb (a tail below the bottom line, an accent over the top one)
+    are kept only when grouped with a stroke inside it: alone they are the label printed
+    above, or dirt. Remnants of the lines themselves are dropped.
     """
     n, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
     box_w, box_h = float(edges[1] - edges[0]), float(bottom - top)
+    inside = np.zeros(n, bool)
     keep = np.zeros(n, bool)
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
-        inside = y + h > top + 1 and y < bottom - 1
-        keep[i] = inside and not _is_line_remnant(
+        inside[i] = y + h > top + 1 and y < bottom - 1
+        keep[i] = not _is_line_remnant(
             x, y, w, h, top=top, bottom=bottom, edges=edges, box_w=box_w, box_h=box_h
         )
     kept = np.where(keep[labels], 255, 0).astype(np.uint8)
-    bridge = np.ones((gap | 1, gap | 1), np.uint8)  # odd: an even kernel shifts the result
-    m, groups, gstats, gcents = cv2.connectedComponentsWithStats(
+    bridge = np.ones((gap[1] | 1, gap[0] | 1), np.uint8)  # odd: an even kernel shifts the result
+    _, groups, gstats, gcents = cv2.connectedComponentsWithStats(
         cv2.morphologyEx(kept, cv2.MORPH_CLOSE, bridge), connectivity=8
     )
     group_of = np.zeros(n, np.int32)
     fg = kept > 0
     np.maximum.at(group_of, labels[fg], groups[fg])
+    anchored = np.zeros(len(gstats), bool)
+    anchored[group_of[keep & inside]] = True
     owner = np.zeros(n, np.int32)
-    for i in np.nonzero(keep)[0]:
+    for i in np.nonzero(keep & anchored[group_of])[0]:
         g = group_of[i]
         x = gcents[g][0] if gstats[g][cv2.CC_STAT_WIDTH] <= 1.3 * box_w else cents[i][0]
         k = int(np.searchsorted(edges, x)) - 1

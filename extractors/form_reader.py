@@ -216,8 +216,20 @@ def _recognise(
         results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
         for (k, inked, _), cands in zip(items, results, strict=True):
             for i, c in zip(inked, cands, strict=True):
-                boxes[k][i] = c if marked[k][i] else drop_unseen_accents(c)
+                boxes[k][i] = _adjust(c, marked=marked[k][i])
     return boxes
+
+
+def _adjust(cands: list[tuple[str, float]], *, marked: bool) -> Candidates:
+    """A reader's candidates for an inked box, checked against what the ink shows.
+
+    A reader that finds the box blank (the glyph CNN answers ``" "`` for ink it does not take
+    for a character) leaves it empty; accents are kept only where a mark sits above the letter.
+    """
+    if cands and cands[0][0] == " " and cands[0][1] >= 0.5:
+        return None
+    cands = [(ch, p) for ch, p in cands if ch != " "]
+    return cands if marked else drop_unseen_accents(cands)
 
 
 def _charset(spec: FieldSpec) -> str:

@@ -138,6 +138,13 @@ class TestReadFormPage:
         assert unsure["family_name"].status is FieldStatus.UNREADABLE
         assert unsure["family_name"].value == "A" * len("TREMBLAY")
 
+    def test_box_the_reader_finds_blank_stays_empty(self) -> None:
+        """GIVEN a reader that sees no character in any box (the CNN's " ")
+        WHEN page 1 is read THEN its combs are empty, not misread."""
+        f = by_name(read(filled_pages()[0], glyphs=FixedGlyphs(" ", 1.0))[0])
+        assert f["family_name"].status is FieldStatus.EMPTY and f["family_name"].value is None
+        assert f["date_of_birth"].status is FieldStatus.EMPTY
+
     def test_page_that_is_not_the_form_is_refused_quickly(self) -> None:
         page = np.asarray(Image.open(REAL / "phototest.tif").convert("L"))
         start = time.perf_counter()
