@@ -154,24 +154,32 @@ class EnvelopeStore:
             return list(s.execute(q).scalars())
 
     def candidates(self, *, now: float | None = None, limit: int = 20) -> list[Envelope]:
-        """Envelopes a worker may try to take: waiting ones now due, and possibly stale leases."""
+        """Envelopes a worker may try to take: stale leases first (what a crash interrupted),
+        then waiting ones now due, oldest first."""
         now = time.time() if now is None else now
+        leased = [st.value for st in LEASED]
+        # Only an expired lease, or one held on this machine (its owner may be dead), can be stale.
+        maybe_stale = EnvelopeRow.state.in_(leased) & or_(
+            EnvelopeRow.lease_until < now, EnvelopeRow.owner.like(f"{socket.gethostname()}:%")
+        )
+        due = (EnvelopeRow.state == State.RECEIVED.value) & (EnvelopeRow.not_before <= now)
         with self.session() as s:
-            q = (
-                select(EnvelopeRow)
-                .where(
-                    or_(
-                        (EnvelopeRow.state == State.RECEIVED.value)
-                        & (EnvelopeRow.not_before <= now),
-                        EnvelopeRow.state.in_([st.value for st in LEASED]),
-                    )
-                )
-                .order_by(EnvelopeRow.not_before, EnvelopeRow.created_at)
-                .limit(limit * 4)
-            )
-            rows = [snapshot(r) for r in s.execute(q).scalars()]
-        takeable = [e for e in rows if e.state is State.RECEIVED or _stale(e, now)]
-        return takeable[:limit]
+            stale = [
+                snapshot(r)
+                for r in s.execute(
+                    select(EnvelopeRow).where(maybe_stale).order_by(EnvelopeRow.created_at)
+                ).scalars()
+            ]
+            waiting = [
+                snapshot(r)
+                for r in s.execute(
+                    select(EnvelopeRow)
+                    .where(due)
+                    .order_by(EnvelopeRow.not_before, EnvelopeRow.created_at)
+                    .limit(limit)
+                ).scalars()
+            ]
+        return ([e for e in stale if _stale(e, now)] + waiting)[:limit]
 
     # --- steps --------------------------------------------------------------------------------
 
