@@ -27,6 +27,7 @@ from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 from spacy.matcher import PhraseMatcher
 
+from extractors.page_lines import page_lines
 from schemas.codes import DocType
 from schemas.config import ClassifyConfig
 from schemas.extraction import ClassifiedPage
@@ -262,7 +263,10 @@ def classify_page(
         is_form_page: The form page number when the form reader recognised the page.
         has_mrz: A machine-readable zone was found on the page.
     """
-    language = detect_language(ocr.text)
+    # Lines top to bottom, whatever order OCR found its blocks in: a title printed at the top
+    # in a box of its own must come first.
+    text = "\n".join(line.text for line in page_lines(ocr))
+    language = detect_language(text)
     page = {"page_no": ocr.page_no, "language": language}
     if is_form_page is not None:
         return ClassifiedPage(
@@ -271,7 +275,7 @@ def classify_page(
         )
     if quality.blank:
         return ClassifiedPage(**page, doc_type=DocType.BLANK, confidence=1.0, evidence=("blank",))
-    reading = _read(_prepare(ocr.text, matcher), matcher)
+    reading = _read(_prepare(text, matcher), matcher)
     cues: list[str] = []
     if has_mrz:
         reading.scores[DocType.IDENTITY_DOCUMENT] = (

@@ -245,7 +245,14 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
 
 
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
-    readings = [m for m in doc.mentions if m.family_name or m.given_names or m.full_name]
+    # Readings of this person (not of the officer or a parent) that carry a family name: a
+    # given name alone cannot disagree on it.
+    readings = [
+        m
+        for m in doc.mentions
+        if (m.family_name or len(tokens(m.full_name)) > 1)
+        and name_score(m, person) >= pk.threshold - NEAR_MISS
+    ]
     readings += [mrz_mention(doc.mrz)] if doc.mrz is not None else []
     references = _references(pk, person)
     if not readings or not references:

@@ -28,6 +28,7 @@ from extractors.page_lines import (
     name_value,
     page_lines,
     plausible_name,
+    stacked_mentions,
     title_case,
     union_box,
 )
@@ -339,7 +340,7 @@ def _from_capitals(lines: Sequence[Line]) -> list[PersonMention]:
     text, offsets = "\n".join(ln.text for ln in lines), line_offsets(lines)
     found = [(m.start(1), m.group(1)) for m in _NAMED.finditer(text)]
     found += [(m.start(1), m.group(1)) for m in _CAPITALS.finditer(text)]
-    return _spans(lines, offsets, found, "ner", _MAX_CAPITALS)
+    return stacked_mentions(lines) + _spans(lines, offsets, found, "ner", _MAX_CAPITALS)
 
 
 def _spans(lines: Sequence[Line], offsets: Sequence[int], found: Sequence[tuple[int, str]],

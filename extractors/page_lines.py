@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.dates import find_dates
 from schemas.base import PixelBox
 from schemas.extraction import PersonMention
 from schemas.ocr import OcrWord, PageOcr
@@ -151,4 +152,22 @@ def addressee_mentions(lines: Sequence[Line]) -> list[PersonMention]:
         if name and plausible_name(name) and _POSTAL.search(below):
             out.append(PersonMention(full_name=name, source="heading", text=line.text,
                                      bbox=line.box(0, len(name))))
+    return out
+
+
+def stacked_mentions(lines: Sequence[Line]) -> list[PersonMention]:
+    """A family name and given names on two lines of capitals, as in a table whose label
+    column OCR lost ("ÉTIENNE" / "JEAN-ROBERT" / "4 janvier 1965")."""
+    caps = [all(w.isalpha() or "-" in w for w in ln.text.split()) and ln.text.isupper()
+            and 1 <= len(ln.text.split()) <= 3 and plausible_name(ln.text) for ln in lines]
+    out = []
+    for i in range(len(lines) - 1):
+        if caps[i] and caps[i + 1] and not (i and caps[i - 1]):
+            dates = find_dates(lines[i + 2].text) if i + 2 < len(lines) else []
+            out.append(PersonMention(family_name=lines[i].text.strip(),
+                                     given_names=lines[i + 1].text.strip(), source="ner",
+                                     date_of_birth=dates[0][0] if dates else None,
+                                     text=f"{lines[i].text}\n{lines[i + 1].text}",
+                                     bbox=union_box([b for b in (lines[i].box(), lines[i + 1].box())
+                                                     if b])))
     return out

@@ -240,7 +240,24 @@ def _choose(
     if near:
         score, _, person, _ = max(near, key=lambda s: s[0])
         return person.id, score
+    owner = _given_name_owner(mentions, people)
+    if owner is not None:
+        return owner.id, cfg.name_match_min
     return None, max(s[0] for s in scored)
+
+
+def _given_name_owner(mentions: Sequence[PersonMention], people: Sequence[Person]
+                      ) -> Person | None:
+    """The one person whose given names a mention giving only given names spells exactly: in a
+    family, siblings share a family name, rarely a given name."""
+    for m in mentions:
+        if m.family_name or m.full_name or not m.given_names:
+            continue
+        seen = tokens(m.given_names)
+        owners = [p for p in people if tokens(p.given_names) == seen]
+        if len(owners) == 1:
+            return owners[0]
+    return None
 
 
 def _spouse(

@@ -601,6 +601,32 @@ class TestIdentity:
         assert subjects(flags) == {S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")}
         assert flags[0].evidence[0].text_read == "Marie-Ève Tremmblay"
 
+    def test_given_names_alone_cannot_disagree_on_the_family_name(self) -> None:
+        """GIVEN a child's certificate where only the given name and the officer's name could
+        be read WHEN checked THEN no name mismatch: the officer is not the subject."""
+        packet = Packet()
+        packet.docs[7] = (T.BIRTH_CERTIFICATE, "member2", PersonMention(given_names="LUC"))
+        packet.docs.append((T.BIRTH_CERTIFICATE, "member2", PersonMention(given_names="LUC")))
+        documents = packet.documents()
+        documents[-1] = documents[-1].model_copy(
+            update={
+                "mentions": (PersonMention(given_names="LUC"), PersonMention(full_name="Nadia Roy"))
+            }
+        )
+        fields = packet.fields()
+        flags = run_checks(
+            people=people_from_form(fields),
+            fields=fields,
+            form_pages=packet.read_pages(),
+            documents=documents,
+            pages=packet.classified(),
+            quality=packet.quality(),
+            received_date=RECEIVED,
+            registry=None,
+            cfg=CFG,
+        )
+        assert flags == []
+
     def test_zone_agreeing_outweighs_a_misread_label(self) -> None:
         """GIVEN a passport whose label was misread 'TREMBIAY' but whose zone reads TREMBLAY
         WHEN checked THEN nothing."""

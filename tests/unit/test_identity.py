@@ -211,6 +211,17 @@ class TestProse:
         mentions = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
         assert [m.full_name for m in mentions] == ["Serhii SHEVCHENKO"]
 
+    def test_names_stacked_in_capitals_without_labels(self) -> None:
+        """GIVEN a certificate whose label column OCR lost: family name, given names and birth
+        date on three lines WHEN read THEN one person with the date."""
+        text = "COPIE D'ACTE DE NAISSANCE\nÉTIENNE\nJEAN-ROBERT\n4 janvier 1965\nFait à Jacmel"
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "ÉTIENNE",
+            "JEAN-ROBERT",
+            dt.date(1965, 1, 4),
+        )
+
     def test_courtesy_title(self) -> None:
         text = "Je connais Mme Sophie Leblanc depuis six ans."
         mentions = extract_mentions(_ocr(text), doc_type=T.SUPPORTING_LETTER, nlp=None)

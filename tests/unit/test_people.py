@@ -290,6 +290,14 @@ class TestAssignDocuments:
             "member1"
         )
 
+    def test_given_names_alone_when_only_one_person_has_them(self) -> None:
+        """GIVEN a certificate where only 'Prénoms LUC' could be read WHEN assigned THEN it is
+        Luc's: no one else in the family is called Luc (a family name alone never decides)."""
+        doc = _doc(T.BIRTH_CERTIFICATE, PersonMention(given_names="Luc"))
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member2"
+        doc = _doc(T.BIRTH_CERTIFICATE, PersonMention(family_name="Tremblay"))
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person is None
+
     def test_birth_date_separates_namesakes(self) -> None:
         """GIVEN a mother and daughter both 'Marie Tremblay' WHEN a document gives the
         daughter's birth date THEN it is the daughter's."""
