@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+PLAIN_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(process)d] %(message)s"
 #: ``extra=`` keys copied into JSON records.
 EXTRA_KEYS = ("envelope", "sha256", "event", "state", "attempt", "worker")
 
@@ -131,7 +132,6 @@ def setup_logging(
     With ``with_prefect``, Prefect is imported first and its console handlers get the same
     format, so a JSON log stays one JSON object per line.
     """
-    global _installed
     json_mode = json_wanted() if json_mode is None else json_mode
     if json_mode:
         os.environ["INTAKE_LOG_JSON"] = "1"  # inherited by the processing process
@@ -140,17 +140,8 @@ def setup_logging(
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "extractors,pipeline")
     # Our loggers also log outside flow runs (the service loop): nothing to send to the API then.
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
-    if not _installed:
-        logging.setLogRecordFactory(_scrubbing_factory)
-        _installed = True
-        for entry in filter(None, os.environ.get(PRIVATE_ENV, "").split(os.pathsep)):
-            folder, _, sub = entry.partition("|")
-            add_private_folder(Path(folder), except_sub=sub or None)
-    formatter = (
-        JsonFormatter()
-        if json_mode
-        else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s [%(process)d] %(message)s")
-    )
+    _install_scrubbing()
+    formatter = JsonFormatter() if json_mode else logging.Formatter(PLAIN_FORMAT)
     root = logging.getLogger()
     for h in list(root.handlers):
         if isinstance(h, ServiceLogHandler):
@@ -158,18 +149,34 @@ def setup_logging(
     handler = ServiceLogHandler(sys.stderr)
     handler.setFormatter(formatter)
     root.addHandler(handler)
-    root.setLevel(level)
+    _set_levels(level)
+    logging.captureWarnings(True)
+    if with_prefect:
+        import prefect  # noqa: F401  (its logging set-up runs at import)
+
+        _restyle_prefect_handlers(root, handler, formatter)
+
+
+def _install_scrubbing() -> None:
+    """The record factory, once per process, with the private folders of the parent process."""
+    global _installed
+    if _installed:
+        return
+    logging.setLogRecordFactory(_scrubbing_factory)
+    _installed = True
+    for entry in filter(None, os.environ.get(PRIVATE_ENV, "").split(os.pathsep)):
+        folder, _, sub = entry.partition("|")
+        add_private_folder(Path(folder), except_sub=sub or None)
+
+
+def _set_levels(level: str) -> None:
+    logging.getLogger().setLevel(level)
     for name in ("pipeline", "extractors"):
         logging.getLogger(name).setLevel(level)
     for name in ("httpx", "httpcore"):  # one line per API request is noise, not a record
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # watchdog's debug lines name every file of the inbox (original names: personal data).
     logging.getLogger("watchdog").setLevel(max(logging.INFO, logging.getLevelName(level)))
-    logging.captureWarnings(True)
-    if with_prefect:
-        import prefect  # noqa: F401  (its logging set-up runs at import)
-
-        _restyle_prefect_handlers(root, handler, formatter)
 
 
 def _restyle_prefect_handlers(
