@@ -237,6 +237,9 @@ def status(
         )
         return
     console.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if not stuck:
+        console.print("Nothing in flight, nothing quarantined.")
+        return
     table = Table(title="Not done")
     for col in ("envelope", "state", "attempts", "reason", "where"):
         table.add_column(col)
