@@ -244,6 +244,28 @@ def _form_page(cues: Sequence[str]) -> int | None:
     return None
 
 
+def _typed(
+    reading: _Reading, matcher: DocTypeMatcher, cfg: ClassifyConfig, *, has_mrz: bool
+) -> tuple[DocType, float, list[str]]:
+    """The page's type, its confidence and the cues that decided it."""
+    cues: list[str] = []
+    if has_mrz:
+        ident = DocType.IDENTITY_DOCUMENT
+        reading.scores[ident] = reading.scores.get(ident, 0.0) + matcher.mrz_weight
+        cues.append(MRZ_CUE)
+    decisive = {matcher.phrases[k].doc_type for k in reading.found
+                if matcher.phrases[k].tier == "decisive"}
+    if len(decisive) == 1:
+        return decisive.pop(), 0.9, cues
+    doc_type, confidence, why = _decide(reading.scores, cfg)
+    if why:
+        cues.append(why)
+    if doc_type is DocType.OTHER and reading.scores and why == WEAK:
+        best = max(reading.scores, key=lambda t: reading.scores[t])
+        cues.append(f"{BEST_GUESS}{best.value}")
+    return doc_type, confidence, cues
+
+
 def classify_page(
     ocr: PageOcr,
     *,
@@ -276,23 +298,7 @@ def classify_page(
     if quality.blank:
         return ClassifiedPage(**page, doc_type=DocType.BLANK, confidence=1.0, evidence=("blank",))
     reading = _read(_prepare(text, matcher), matcher)
-    cues: list[str] = []
-    if has_mrz:
-        reading.scores[DocType.IDENTITY_DOCUMENT] = (
-            reading.scores.get(DocType.IDENTITY_DOCUMENT, 0.0) + matcher.mrz_weight
-        )
-        cues.append(MRZ_CUE)
-    decisive = {matcher.phrases[k].doc_type for k in reading.found
-                if matcher.phrases[k].tier == "decisive"}
-    if len(decisive) == 1:
-        doc_type, confidence, why = decisive.pop(), 0.9, ""
-    else:
-        doc_type, confidence, why = _decide(reading.scores, cfg)
-    if why:
-        cues.append(why)
-    if doc_type is DocType.OTHER and reading.scores and why == WEAK:
-        best = max(reading.scores, key=lambda t: reading.scores[t])
-        cues.append(f"{BEST_GUESS}{best.value}")
+    doc_type, confidence, cues = _typed(reading, matcher, cfg, has_mrz=has_mrz)
     evidence = tuple(cues + _evidence(reading, matcher))
     form_page = _form_page(reading.cues) if doc_type is DocType.APPLICATION_FORM else None
     log.debug("page %d: %s (%.2f)", ocr.page_no, doc_type.value, confidence)
