@@ -25,9 +25,9 @@ OUTSIDE = 255
 _BORDER_DPI = 75
 _SKEW_DPI = 150
 _OSD_DPI = 200
-#: OSD confidence above which its answer needs no second opinion (sparse pages score 0.3-2.7,
-#: often wrongly; text pages and the form 6-30).
-_OSD_SURE = 5.0
+#: OSD confidence above which "upright" needs no second opinion. Text pages score 9-30; the
+#: form 4-10; passport pages up to 8.6 for the wrong answer. Proposed turns are always checked.
+_OSD_SURE = 10.0
 #: Reading check: confidence-weighted real words needed, and the lead over the other turn.
 _READ_MIN_WORDS = 3.0
 _READ_MARGIN = 2.0
@@ -153,15 +153,20 @@ def _reading_score(gray: np.ndarray, turn: int, *, dpi: int, ocr_cfg: OcrConfig,
     return sum(w.conf / 100 for w in page.words if len(w.text) >= 3 and is_real_word(w.text))
 
 
-def _orientation_by_reading(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig,
-                            page_no: int) -> int | None:
-    """The turn under which the page reads as words, for pages too sparse for OSD (an
-    identity card on a sheet): the text axis from projection profiles, then one OCR pass per
-    candidate turn on a 200-dpi copy. ``None`` when neither reading clearly wins."""
+def _orientation_by_reading(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig, page_no: int,
+                            axis_turn: int | None) -> int | None:
+    """The turn under which the page reads as words, one OCR pass per candidate on a 200-dpi
+    copy. Candidates are the two turns on OSD's axis (``axis_turn``: OSD tells upright from
+    sideways well even where it mistakes upside down), else on the axis the projection
+    profiles show. ``None`` when neither reading clearly wins."""
     small, scale = _scaled(gray, dpi, _OSD_DPI)
     if _ink_points(small, dpi=round(dpi * scale)) is None:
         return None
-    pair = (90, 270) if _sideways(small, dpi=dpi * scale) else (0, 180)
+    if axis_turn is None:
+        sideways = _sideways(small, dpi=dpi * scale)
+    else:
+        sideways = axis_turn in (90, 270)
+    pair = (90, 270) if sideways else (0, 180)
     scores = {t: _reading_score(small, t, dpi=round(dpi * scale), ocr_cfg=ocr_cfg,
                                 page_no=page_no) for t in pair}
     best, other = sorted(pair, key=scores.__getitem__, reverse=True)
@@ -174,19 +179,23 @@ def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
                  ocr_cfg: OcrConfig, page_no: int) -> int:
     """Counter-clockwise turn to upright.
 
-    A sure OSD answer is taken as is. Below ``_OSD_SURE`` OSD is often wrong on sparse pages
-    (identity cards gave 180 degrees at confidence 2.7), so the page is read both ways and the
-    reading decides; failing that, OSD is trusted from ``cfg.osd_min_confidence``, else 0.
+    A sure "already upright" from OSD is taken as is. Any turn OSD proposes, and any unsure
+    answer, is checked by reading: OSD turned passport pages 180 degrees at confidence up to
+    8.6 and called an upside-down one upright at 5.5. If the reading is inconclusive, OSD is
+    trusted from ``cfg.osd_min_confidence``, else the page is left as it is.
     """
     turn, conf = _osd(gray, dpi=dpi, ocr_cfg=ocr_cfg)
-    if conf >= max(_OSD_SURE, cfg.osd_min_confidence):
-        return turn
-    read = _orientation_by_reading(gray, dpi=dpi, ocr_cfg=ocr_cfg, page_no=page_no)
+    trusted = conf >= cfg.osd_min_confidence
+    if turn == 0 and trusted and conf >= _OSD_SURE:
+        return 0
+    read = _orientation_by_reading(gray, dpi=dpi, ocr_cfg=ocr_cfg, page_no=page_no,
+                                   axis_turn=turn if trusted else None)
     if read is not None:
-        log.info("page %d: orientation %d by reading (OSD %d, conf %.2f)", page_no, read,
-                 turn, conf)
+        if read != turn:
+            log.info("page %d: turned %d by reading, not %d (OSD conf %.2f)", page_no, read,
+                     turn, conf)
         return read
-    if conf >= cfg.osd_min_confidence:
+    if trusted:
         return turn
     log.info("page %d: orientation unknown (OSD %d, conf %.2f); kept as is", page_no, turn, conf)
     return 0

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 OUTSIDE = 255  # same contract as preprocess.OUTSIDE (not imported: quality must not need OCR)
 _WORK_DPI = 150
+#: More "outside" than this means the image was not cleaned and its white paper is 255.
+_MAX_OUTSIDE_SHARE = 0.7
 #: Ink is this much darker than the paper at least (0–255), whatever Otsu says on a pale page.
 _MIN_INK_DROP = 45
 #: Dark blobs smaller than this (square inches) are dust, not ink. A printed period is ~4e-4.
@@ -45,6 +47,8 @@ _NEAR_EDGE_GAP = 0.018
 _CUT_CANDIDATES = 12
 #: Distance between the form's registration marks, across and down (fields.json), inches.
 _MARKS_APART_IN = (554 / 72, 734 / 72)
+#: Legibility kept (times the image score) when Tesseract read no words on an inked page.
+_NO_WORDS_FACTOR = 0.4
 #: Blank paper varies less than this in large-scale tone (std, 0–255) once noise is blurred.
 _BLANK_MAX_SHADING = 4.2
 _SIDES = ("top", "right", "bottom", "left")
@@ -97,6 +101,8 @@ class _Page:
 
 def _working_copy(image: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, float]:
     outside = image == OUTSIDE
+    if outside.mean() > _MAX_OUTSIDE_SHARE:
+        outside[:] = False  # white paper that was never cleaned (a born-digital render)
     scale = min(1.0, _WORK_DPI / max(dpi, 1))
     if scale == 1.0:
         return image, outside, float(dpi)
@@ -149,7 +155,7 @@ def _image_signals(page: _Page, dpi: int) -> dict[str, float]:
     ink = page.ink.astype(bool)
     if ink.sum() < 20:
         return {"contrast": 0.0, "sharpness": 0.0, "laplacian_var": 0.0, "noise": 0.0,
-                "dpi": float(dpi)}
+                "stroke_in": 0.0, "dpi": float(dpi)}
     ink_level = float(np.median(page.gray[ink]))
     contrast = max(1.0, page.paper_level - ink_level)
     gray = page.gray.astype(np.float32)
@@ -157,13 +163,26 @@ def _image_signals(page: _Page, dpi: int) -> dict[str, float]:
     edge = ink & ~cv2.erode(page.ink, np.ones((3, 3), np.uint8)).astype(bool)
     # A crisp step gives Sobel 4x the step height next to it; a blur spreads it out.
     sharpness = float(np.percentile(np.hypot(gx, gy)[edge], 75)) / (4.0 * contrast)
+    stroke = _stroke_width(page, edge)
     lap = cv2.Laplacian(gray, cv2.CV_32F)
     near_ink = cv2.dilate(page.ink, np.ones((5, 5), np.uint8)).astype(bool)
     paper = ~near_ink & ~page.outside
     noise = float(np.std(gray[paper])) if paper.any() else 0.0
     return {"contrast": contrast / 255.0, "sharpness": sharpness,
             "laplacian_var": float(np.var(lap[near_ink])) / contrast**2, "noise": noise,
-            "dpi": float(dpi)}
+            "stroke_in": stroke, "dpi": float(dpi)}
+
+
+def _stroke_width(page: _Page, edge: np.ndarray) -> float:
+    """Typical stroke width in inches: the median over ink pieces of 2 x area / outline.
+    Print and handwriting stay near 0.01-0.03 in; a smear leaves blobs several times wider
+    (a photo or a QR code is one piece among hundreds and does not move the median)."""
+    outline = np.bincount(page.labels[edge], minlength=len(page.stats)).astype(np.float64)
+    area = page.stats[:, cv2.CC_STAT_AREA].astype(np.float64)
+    keep = (area >= _MIN_PIECE_SQIN * page.dpi**2) & (outline > 0)
+    if not keep.any():
+        return 0.0
+    return float(np.median(2.0 * area[keep] / outline[keep])) / page.dpi
 
 
 def _ocr_signals(ocr: PageOcr) -> dict[str, float]:
@@ -186,9 +205,11 @@ def _legibility(sig: dict[str, float], cfg: QualityConfig) -> float:
     resolution = _ramp(sig["dpi"], 90.0, 200.0)
     # A page that is not blank (it has shading) yet holds almost no crisp ink is a smear.
     presence = _ramp(sig["ink_ratio"], 0.2 * cfg.blank_max_ink_ratio, cfg.blank_max_ink_ratio)
-    image = presence * (0.7 * min(contrast, sharp) + 0.3 * (noise + resolution) / 2)
+    strokes = _ramp(sig["stroke_in"], 0.07, 0.04)
+    image = presence * (0.7 * min(contrast, sharp, strokes) + 0.3 * (noise + resolution) / 2)
     if sig.get("words", 0.0) < cfg.min_text_words:
-        return image
+        # OCR that ran on an inked page and read nothing is evidence in itself.
+        return image * (_NO_WORDS_FACTOR if sig.get("ocr_ran") else 1.0)
     ocr = (0.5 * _ramp(sig["mean_conf"], 40.0, 85.0)
            + 0.3 * _ramp(sig["real_word_share"], 0.35, 0.8)
            + 0.2 * _ramp(sig["low_conf_share"], 0.6, 0.1))
@@ -339,7 +360,7 @@ def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig
     paper_px = max(1, int((~page.outside).sum()))
     ink_ratio = float(page.ink.sum()) / paper_px
     signals = {"ink_ratio": ink_ratio, "paper_level": page.paper_level}
-    signals |= _ocr_signals(ocr)
+    signals |= _ocr_signals(ocr) | {"ocr_ran": float(ocr.source == "tesseract")}
     signals["shading"] = _shading(page)
     real_words = real_word_count(ocr.text) if ocr.text else 0
     # A smeared or faded page can have no ink left yet is not blank: it has shading.
