@@ -39,6 +39,10 @@ _FIT = 40  # longest side of the shape channel; a 4 px margin keeps strokes off 
 _SPECK_SHARE = 0.02
 # A box with less kept ink than this share of its area is empty; a full stop is about 1 %.
 _BLANK_SHARE = 0.002
+# Ink is at least this many gray levels darker than the paper somewhere. The anti-aliased rims
+# of printed lines and labels left by template subtraction are 45-55 levels; ballpoint on a
+# photocopy is over 90.
+_MIN_CONTRAST = 60
 # Box-line remnants that survive line removal hug one edge: a component lying wholly inside
 # this band along an edge, and long along it, is dropped.
 _EDGE_BAND = 0.12
@@ -50,6 +54,7 @@ CHARSETS: dict[str, str] = {
     "alpha": LETTERS + ACCENTED + " -'",
     "alnum": LETTERS + DIGITS + ACCENTED + " -",
     "digits": DIGITS,
+    "letters": LETTERS,  # the letter positions of a postal code
     "email": LETTERS + DIGITS + "@.-_",
     "text": LETTERS + DIGITS + ACCENTED + " -',.#/",
 }
@@ -77,6 +82,13 @@ def ink_map(crop: np.ndarray) -> np.ndarray:
     dark = float(np.percentile(gray, 1))
     span = max(paper - dark, 40.0)
     return np.clip((paper - gray) / span, 0.0, 1.0)
+
+
+def _contrast(crop: np.ndarray) -> float:
+    """Gray levels between the paper and the darkest ink, ignoring single-pixel noise."""
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    smooth = cv2.GaussianBlur(gray.astype(np.float32), (3, 3), 0)
+    return float(np.percentile(gray, 90)) - float(smooth.min())
 
 
 def _is_edge_remnant(x: int, y: int, w: int, h: int, shape: tuple[int, int]) -> bool:
@@ -129,7 +141,7 @@ def normalise_glyph(crop: np.ndarray) -> NormalisedGlyph:
         crop: grayscale uint8 box interior, dark ink on light paper, any size.
     """
     ink = clean_ink(ink_map(crop))
-    if float((ink > 0.4).sum()) < max(2.0, _BLANK_SHARE * ink.size):
+    if _contrast(crop) < _MIN_CONTRAST or (ink > 0.4).sum() < max(2.0, _BLANK_SHARE * ink.size):
         return NormalisedGlyph(np.zeros((2, GLYPH_SIZE, GLYPH_SIZE), np.float32), blank=True)
     context = cv2.resize(ink, (GLYPH_SIZE, GLYPH_SIZE), interpolation=cv2.INTER_AREA)
     tensor = np.stack([_fit_shape(ink), context]).astype(np.float32)
@@ -153,9 +165,13 @@ class GlyphReader:
         self._index = {c: i for i, c in enumerate(classes)}
 
     def charset_mask(self, charset: str) -> np.ndarray:
-        """Boolean mask over the classes a charset allows (``postal`` is asked per position)."""
+        """Boolean mask over the classes a charset allows.
+
+        A postal code (A9A 9A9) is read per position, with ``letters`` or ``digits``.
+        """
         if charset not in CHARSETS:
-            raise ValueError(f"unknown charset {charset!r}")
+            hint = " (ask per position: 'letters' or 'digits')" if charset == "postal" else ""
+            raise ValueError(f"unknown charset {charset!r}{hint}")
         allowed = set(CHARSETS[charset])
         return np.array([c in allowed for c in self.classes], dtype=bool)
 

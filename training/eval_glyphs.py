@@ -94,6 +94,7 @@ def report_accuracy(crops: list[EvalCrop], columns: dict[str, list[str]]) -> Non
         "real hand, digits": lambda c: c.source == "hand" and c.label in DIGITS,
         "real hand, letters": lambda c: c.source == "hand" and c.label not in DIGITS,
         "real hand, all 0-9 A-Z": lambda c: c.source == "hand",
+        "real hand, rough scans": lambda c: c.source == "hand-rough",
         "accents on real letters": lambda c: c.source == "hand-accent",
         "held-out font (Humor Sans)": lambda c: c.source == "font",
     }
@@ -153,13 +154,14 @@ def main() -> None:
         write_test_data(crops, args.write_test_data)
         print(f"wrote {len(crops)} crops to {args.write_test_data}")
         return
+    crops += held_out_hand_crops(seed=13, rough=True)
     reader = load_glyph_reader(args.model)
     by_field, anyclass = read_reader(reader, crops)
     columns = {"CNN field cs": by_field, "CNN all classes": anyclass}
     if not args.no_tesseract:
         columns["Tesseract field"] = read_tesseract(crops, reader)
     report_accuracy(crops, columns)
-    plain = [i for i, c in enumerate(crops) if c.source != "hand-accent"]
+    plain = [i for i, c in enumerate(crops) if c.source in ("hand", "font")]
     report_confusions([crops[i] for i in plain], [anyclass[i] for i in plain])
     report_speed(reader, crops, args.model)
     sys.stdout.flush()

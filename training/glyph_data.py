@@ -188,16 +188,21 @@ class EvalCrop:
     source: str  # "hand" (real held-out writer), "hand-accent" (composed on one), or "font"
 
 
-def held_out_hand_crops(seed: int = 7) -> list[EvalCrop]:
-    """Every real sample of the held-out writers, once, in a clean-ish box (no jitter)."""
+def held_out_hand_crops(seed: int = 7, *, rough: bool = False) -> list[EvalCrop]:
+    """Every real sample of the held-out writers, once, in a clean-ish box (no jitter).
+
+    With ``rough``, only the real samples, aged as hard as training ages them (source
+    ``hand-rough``): a stress test rather than the expected scan.
+    """
     rng = np.random.default_rng(seed)
     pool = _pool(held_out=True)
     out = []
     for label in DIGITS + LETTERS:
         for sample in pool.hand.get(label, []):
             glyph = render_hand(sample, pen_ratio=rng.uniform(0.06, 0.12), rng=rng, jitter=False)
-            out.append(EvalCrop(render_box(glyph, rng, hard=False), label, "hand"))
-    for label in ACCENTED:
+            crop = render_box(glyph, rng, hard=rough)
+            out.append(EvalCrop(crop, label, "hand-rough" if rough else "hand"))
+    for label in ACCENTED if not rough else "":
         for _ in range(20):
             glyph = _hand_char(pool, label, rng)
             out.append(EvalCrop(render_box(glyph, rng, hard=False), label, "hand-accent"))

@@ -108,6 +108,10 @@ class TestCharsetMasking:
             assert probs == sorted(probs, reverse=True)
             assert sum(probs) <= 1.0 + 1e-6
 
+    def test_postal_code_is_read_per_position(self, reader):
+        with pytest.raises(ValueError, match="per position"):
+            reader.classify([_drawn("A")], "postal")
+
     def test_unknown_charset_is_refused(self, reader):
         with pytest.raises(ValueError, match="charset"):
             reader.classify([_drawn("A")], "klingon")
@@ -118,6 +122,18 @@ class TestBlankAndBatch:
         noisy = _blank()
         noisy[10, 10] = 120  # one speck of dust is not a character
         assert reader.classify([_blank(), noisy], "alpha") == [[(" ", 1.0)], [(" ", 1.0)]]
+
+    def test_faint_residue_of_printed_lines_reads_as_space(self, reader):
+        """GIVEN the pale rim of a label left by template subtraction (50 levels below paper)
+        WHEN it is read
+        THEN it is not taken for an apostrophe or any other mark."""
+        residue = np.full((70, 56), 255, np.uint8)
+        cv2.putText(residue, "ab", (4, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.5, 205, 1, cv2.LINE_AA)
+        inked = residue.copy()
+        cv2.line(inked, (28, 20), (28, 60), 60, 4)
+        blank, stroke = reader.classify([residue, inked], "text")
+        assert blank == [(" ", 1.0)]
+        assert stroke[0][0] != " "
 
     def test_batch_matches_one_at_a_time(self, reader, held_out):
         crops = [c for c, _, _ in held_out[:12]]
