@@ -15,7 +15,7 @@ from extractors.classify import DocTypeMatcher, classify_page, group_documents
 from extractors.identity import extract_mentions
 from extractors.people import assign_documents, people_from_form
 from extractors.status import deadline, decide_status, missing_documents
-from schemas.codes import DocType, FlagCode
+from schemas.codes import DocType, FieldKind, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
 from schemas.extraction import ClassifiedPage, DocumentFacts, FieldRead, FormPageRead
 from schemas.flags import Flag
@@ -33,7 +33,18 @@ def merge_form_fields(form_pages: Sequence[FormPageRead]) -> dict[str, FieldRead
     for fp in form_pages:
         if fp.form_page not in best or fp.alignment_quality > best[fp.form_page].alignment_quality:
             best[fp.form_page] = fp
-    return {f.name: f for fp in sorted(best.values(), key=lambda p: p.form_page) for f in fp.fields}
+    ordered = sorted(best.values(), key=lambda p: p.form_page)
+    fields = {f.name: f for fp in ordered for f in fp.fields}
+    named = [fp for fp in ordered if fp.preprinted_name]
+    if named:
+        # The ministry's typed name stands in when the hand-printed one cannot be read.
+        fp = named[0]
+        fields["preprinted_name"] = FieldRead(
+            name="preprinted_name", kind=FieldKind.PREPRINTED, form_page=fp.form_page,
+            page_no=fp.page_no, value=fp.preprinted_name, confidence=fp.alignment_quality,
+            status=FieldStatus.READ,
+        )
+    return fields
 
 
 def build_documents(
