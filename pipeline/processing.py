@@ -87,6 +87,10 @@ def is_transient(exc: BaseException) -> bool:
             return True
         if isinstance(cur, OSError) and cur.errno in TRANSIENT_ERRNOS:
             return True
+        if type(cur) is OSError and cur.errno is None:
+            # A write that failed without saying why (OpenCV's imwrite returns False on a
+            # full disk): another try may succeed.
+            return True
         if isinstance(cur, SAOperationalError | sqlite3.OperationalError) and any(
             w in str(cur).lower() for w in _TRANSIENT_DB
         ):

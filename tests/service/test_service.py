@@ -277,3 +277,24 @@ class TestCrashWindows:
         assert (
             json.loads((data / "reports" / b.id / "report.json").read_text())["packet_id"] == b.id
         )
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (OSError(28, "No space left on device"), True),
+        (OSError("could not write page image page-001.jpg"), True),
+        (OSError(5, "Input/output error"), True),
+        (FileNotFoundError(2, "No such file or directory"), False),
+        (PermissionError(13, "Permission denied"), False),
+        (ValueError("bad envelope"), False),
+        (RuntimeError("wrapped"), False),
+    ],
+)
+def test_which_errors_are_worth_another_try(error: Exception, transient: bool) -> None:
+    from pipeline.processing import is_transient
+
+    assert is_transient(error) is transient
+    wrapped = RuntimeError("flow failed")
+    wrapped.__cause__ = error
+    assert is_transient(wrapped) is transient
