@@ -118,7 +118,15 @@ def _join(chars: list[str | None]) -> str:
 
 
 def decode_text(boxes: list[Candidates], *, allowed: str) -> Decoded:
-    """A free-text comb (names, street, place): top candidates, joined."""
+    """A free-text comb (names, street, place, email): top candidates, joined.
+
+    Where letters and digits mix (street, email), O and 0 are one glyph in block capitals: the
+    word decides (``M0NTEE`` is MONTEE, ``1O2`` is 102), with the two readings' probabilities
+    summed, and that is no correction.
+    """
+    raw = raw_text(boxes)
+    if any(c in DIGITS for c in allowed):
+        boxes = _zero_or_o(boxes)
     chars: list[str | None] = []
     picks: list[tuple[str, float]] = []
     for b in boxes:
@@ -130,9 +138,27 @@ def decode_text(boxes: list[Candidates], *, allowed: str) -> Decoded:
         picks.append((ch, p))
     value = _join(chars)
     if not value:
-        return Decoded(None, 1.0, raw_text(boxes))
-    conf = _confidence(picks, boxes)
-    return Decoded(value, conf, raw_text(boxes), valid="?" not in value)
+        return Decoded(None, 1.0, raw)
+    return Decoded(value, _confidence(picks, boxes), raw, valid="?" not in value)
+
+
+def _zero_or_o(boxes: list[Candidates]) -> list[Candidates]:
+    """Boxes read O or 0 given the kind of their word (words end at blanks and . @ - / , ')."""
+    tops = [b[0][0] if b else None for b in boxes]
+    out = list(boxes)
+    word: list[int] = []
+    for i, c in enumerate([*tops, None]):
+        if c is not None and c not in ".@-/,' ":
+            word.append(i)
+            continue
+        letters = sum(1 for j in word if tops[j] in LETTERS and tops[j] != "O")
+        digits = sum(1 for j in word if tops[j] in DIGITS and tops[j] != "0")
+        for j in word:
+            if tops[j] in ("O", "0") and letters != digits:
+                round_p = sum(p for ch, p in boxes[j] or [] if ch in ("O", "0"))
+                out[j] = [("O" if letters > digits else "0", min(1.0, round_p))]
+        word = []
+    return out
 
 
 def decode_digits(boxes: list[Candidates], *, name: str) -> Decoded:

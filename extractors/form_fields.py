@@ -113,7 +113,9 @@ def _comb_geometry(
         shifts,
         key=lambda d: sum(lower[int(np.clip(round(e + d), 0, len(lower) - 1))] for e in edges),
     )
-    return top, bottom, edges + best
+    # Then each edge on its own, a point either way: copiers stretch a page unevenly.
+    near = max(1, round(s))
+    return top, bottom, np.array([_peak_near(lower, e + best, near) for e in edges], float)
 
 
 def _long_runs(mask: np.ndarray, *, length: int, horizontal: bool, bridge: int) -> np.ndarray:
@@ -143,16 +145,20 @@ def _remove_lines(
     s: float,
 ) -> np.ndarray:
     """Erase the comb's printed lines: long horizontal runs at its top and bottom, and vertical
-    runs at its box edges (the outer sides and the short separator ticks)."""
+    runs on its box edges: full height at its two ends, the lower half between boxes (the
+    separator ticks are 45 % of the box), so a stroke over a tick keeps its upper part."""
     band, bridge = max(2, round(1.6 * s)), max(3, round(2 * s))
     lines = np.zeros_like(mask)
     horiz = _long_runs(mask, length=round(box_w * 1.2), horizontal=True, bridge=bridge)
     for y in (top, bottom):
         lines[max(0, y - band) : y + band + 1] |= horiz[max(0, y - band) : y + band + 1]
     vert = _long_runs(mask, length=max(3, round(box_h * 0.22)), horizontal=False, bridge=bridge)
-    for x in edges:
-        x = round(x)
-        lines[:, max(0, x - band) : x + band + 1] |= vert[:, max(0, x - band) : x + band + 1]
+    # The edges were located to a pixel: the band is the line's width (0.7 pt) and a pixel more.
+    half = max(2, round(0.5 * s))
+    for k, x in enumerate(np.round(edges).astype(int)):
+        y0 = 0 if k in (0, len(edges) - 1) else bottom - round(0.5 * box_h)
+        cols = slice(max(0, x - half), x + half + 1)
+        lines[y0:, cols] |= vert[y0:, cols]
     return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
 
 

@@ -97,3 +97,21 @@ class TestDecodeDigits:
         d = decode_digits(boxes(text), name=name)
         assert d.valid is valid
         assert (d.confidence >= 0.9) is valid  # 0.99 ** 10 > 0.9
+
+
+class TestZeroOrO:
+    @pytest.mark.parametrize(
+        ("seen", "value"),
+        [
+            ("443_M0NTEE", "443 MONTEE"),
+            ("1O2_RUE_OAK", "102 RUE OAK"),
+            ("0LENA.TKACHENK094@MAIL.C0M", "OLENA.TKACHENKO94@MAIL.COM"),
+        ],
+    )
+    def test_the_word_decides_and_costs_nothing(self, seen: str, value: str) -> None:
+        d = decode_text(boxes(seen), allowed=CHARSETS["email" if "@" in seen else "text"])
+        assert (d.value, d.raw) == (value, seen)
+        assert d.confidence == pytest.approx(0.99 ** len(seen.replace("_", "")))
+
+    def test_names_are_left_alone(self) -> None:
+        assert decode_text(boxes("R0Y"), allowed=CHARSETS["alpha"]).value == "R?Y"
