@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=6)
     parser.add_argument("--up", type=float, default=0.3)
     parser.add_argument("--down", type=float, default=0.15)
+    parser.add_argument("--typed", action="store_true", help="forms filled on a typewriter")
     args = parser.parse_args()
     reader, layout = load_glyph_reader(), form_layout()
     blank = blank_pages(DPI)[0]
@@ -63,7 +64,7 @@ def main() -> None:
         rng = random.Random(seed)
         pages = render_form_pages(
             VALUES, dossier_number="PCH-2025-000123", preprinted_name="X, Y", rng=rng,
-            style=pick_hand_style(rng),
+            style=pick_hand_style(rng), typed=args.typed,
         )  # fmt: skip
         page = _strip_template(np.asarray(pages[0]), blank)
         for name, value in VALUES.items():
