@@ -154,7 +154,7 @@ def _remove_lines(
         lines[max(0, y - band) : y + band + 1] |= horiz[max(0, y - band) : y + band + 1]
     vert = _long_runs(mask, length=max(3, round(box_h * 0.22)), horizontal=False, bridge=bridge)
     # The edges were located to a pixel: the band is the line's width (0.7 pt) and a pixel more.
-    half = max(2, round(0.5 * s))
+    half = max(2, round(0.7 * s))
     for k, x in enumerate(np.round(edges).astype(int)):
         y0 = 0 if k in (0, len(edges) - 1) else bottom - round(0.5 * box_h)
         cols = slice(max(0, x - half), x + half + 1)
@@ -242,8 +242,12 @@ def _is_line_remnant(
     )
     if near_h and h < 0.12 * box_h and w > 2 * h:
         return True
-    near_v = float(np.min(np.abs(edges - (x + w / 2)))) < 0.12 * box_w
-    return near_v and w < 0.12 * box_w and h > 2 * w and h < 0.5 * box_h
+    # Vertical: a thin upright piece on an edge's column: anywhere on the comb's two ends
+    # (full-height lines), only in the lower half between boxes (where the ticks are).
+    on = np.nonzero((edges >= x - 2) & (edges <= x + w + 1))[0]
+    outer = bool(np.isin(on, (0, len(edges) - 1)).any())
+    in_ticks = y >= bottom - 0.55 * box_h
+    return len(on) > 0 and (outer or in_ticks) and w < 0.12 * box_w and h > 2 * w
 
 
 def _assign_components(
