@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"
 ACCENTED = "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒ"
-#: What each comb charset of the field map may hold (``postal`` is A9A9A9, decoded by position).
+#: What each comb charset of the field map may hold; ``postal`` (A9A9A9) is asked of a glyph
+#: reader box by box as ``letters`` or ``digits``.
 CHARSETS: dict[str, str] = {
+    "letters": UPPER,
     "alpha": UPPER + ACCENTED + "-'",
     "alnum": UPPER + DIGITS,
     "digits": DIGITS,
@@ -35,8 +37,6 @@ CHARSETS: dict[str, str] = {
     "email": UPPER + DIGITS + "@.-_+",
     "text": UPPER + DIGITS + ACCENTED + "-',.#/",
 }
-#: The charset a glyph reader is asked for: it knows no ``postal`` (decoded by position later).
-READER_CHARSET = {"postal": "alnum"}
 
 _LINE_PT = 0.7  # printed box line width
 _SPECK_PX_AT_300 = 14  # components smaller than this (px at 300 dpi) are scanner dust
@@ -46,8 +46,9 @@ class GlyphReader(Protocol):
     """Recognises hand-printed characters, one crop per comb box.
 
     ``classify`` returns, per crop, the top candidates with probabilities, best first, within
-    ``charset`` (a key of ``CHARSETS``, never ``postal``). A crop with no ink may come back
-    as ``[(" ", 1.0)]``.
+    ``charset`` (a key of ``CHARSETS``; ``postal`` boxes are asked as ``letters``/``digits``).
+    Crops are box interiors, dark ink on white, grown where a stroke overflows the box. A crop
+    the reader finds blank may come back as ``[(" ", 1.0)]``: the box is then left empty.
     """
 
     def classify(self, crops: list[np.ndarray], charset: str) -> list[list[tuple[str, float]]]: ...

@@ -28,7 +28,6 @@ from extractors.form_decode import (
 )
 from extractors.form_fields import (
     CHARSETS,
-    READER_CHARSET,
     GlyphReader,
     classify_fields,
     cut_comb,
@@ -209,15 +208,23 @@ def _recognise(
         marked.append([m for cut in cuts for m in cut.marked])
         boxes.append([None] * len(crops))
         inked = [i for i, c in enumerate(crops) if c is not None]
-        if inked:
-            charset = READER_CHARSET.get(_charset(spec), _charset(spec))
-            batches[charset].append((k, inked, [crops[i] for i in inked]))
+        for charset, idx in _reader_charsets(_charset(spec), inked):
+            batches[charset].append((k, idx, [crops[i] for i in idx]))
     for charset, items in batches.items():
         results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
         for (k, inked, _), cands in zip(items, results, strict=True):
             for i, c in zip(inked, cands, strict=True):
                 boxes[k][i] = _adjust(c, marked=marked[k][i])
     return boxes
+
+
+def _reader_charsets(charset: str, inked: list[int]) -> list[tuple[str, list[int]]]:
+    """What to ask the reader for each inked box: a postal code's boxes alternate letters and
+    digits (A9A9A9), so each box is asked for its own kind."""
+    if charset != "postal":
+        return [(charset, inked)] if inked else []
+    parts = (("letters", [i for i in inked if i % 2 == 0]), ("digits", [i for i in inked if i % 2]))
+    return [(c, idx) for c, idx in parts if idx]
 
 
 def _adjust(cands: list[tuple[str, float]], *, marked: bool) -> Candidates:
