@@ -1,0 +1,118 @@
+"""Exact match per field kind on forms filled and scanned the way the sample corpus is.
+
+Each form is a sample family's answers (``sample_scans.family``) hand-printed by one writer,
+photocopied (clean, normal or heavy, 20/70/10), scanned gray at 200-240 dpi or black-and-white
+at 200-300 dpi, sometimes turned. Run more forms and see the table with::
+
+    FORM_BENCH_FORMS=10 .venv/bin/python -m pytest tests/unit/test_form_reader_accuracy.py -s
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import time
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from extractors.form_reader import read_form_page
+from extractors.form_tesseract import TesseractGlyphs
+from extractors.glyphs import load_glyph_reader
+from sample_scans import degrade, family, scanfiles
+from sample_scans.render_form import render_form_pages
+from schemas.codes import FieldStatus
+from schemas.config import FormConfig
+from schemas.extraction import FieldRead
+from schemas.form import load_form_layout
+
+LAYOUT = load_form_layout()
+CFG = FormConfig()
+FORMS = int(os.environ.get("FORM_BENCH_FORMS", "3"))
+RECEIVED = dt.date(2026, 11, 2)
+
+
+def scanned_form(seed: int) -> tuple[dict[str, str], str, list[tuple[np.ndarray, int]]]:
+    """A family's form: its true values, file number and three scanned pages with their dpi."""
+    rng = random.Random(seed)
+    fam = family.make_family(rng, received=RECEIVED)
+    docs = family.required_documents(fam, received=RECEIVED) + family.optional_documents(fam, rng)
+    signed = RECEIVED - dt.timedelta(days=rng.randint(3, 30))
+    values = family.form_values(fam, docs, signed=signed, rng=rng)
+    number = f"PCH-2026-{rng.randint(0, 999999):06d}"
+    pages = render_form_pages(
+        values,
+        dossier_number=number,
+        rng=rng,
+        preprinted_name=family.preprinted_name(fam.principal),
+    )
+    setup = scanfiles.choose_setup(rng, day=RECEIVED)
+    scans = []
+    for img in pages:
+        level = rng.choices(degrade.LEVELS, weights=(20, 70, 10))[0]
+        out = degrade.photocopy(img, rng=rng, level=level, dpi=300, out_dpi=setup.dpi)
+        if rng.random() < 0.12:
+            out = degrade.turn(out, rng.choice((180, 180, 90, 270)))
+        if setup.bilevel:
+            out = degrade.to_bilevel(out)
+        scans.append((np.asarray(out.convert("L")), setup.dpi))
+    return values, number, scans
+
+
+def kind_of(f: FieldRead) -> str:
+    spec = LAYOUT.field(f.name, f.form_page)
+    return f"comb:{spec.charset}" if spec.charset else f.kind.value
+
+
+def bench(glyphs) -> tuple[dict[str, list[int]], list[float]]:
+    """Per kind [right, total] over filled fields (plus "read": READ fields right), page times."""
+    score: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    times = []
+    for k in range(FORMS):
+        values, number, scans = scanned_form(9000 + k)
+        for form_page, (image, dpi) in enumerate(scans, 1):
+            start = time.perf_counter()
+            out = read_form_page(
+                image, page_no=form_page, dpi=dpi, layout=LAYOUT, cfg=CFG, glyphs=glyphs
+            )
+            times.append(time.perf_counter() - start)
+            assert out is not None and out[0].aligned and out[0].form_page == form_page
+            assert out[0].dossier_number == number
+            for f in out[0].fields:
+                truth = values.get(f.name, "false" if f.name == "signature" else None)
+                if truth is None or (f.name == "signature" and truth == "false"):
+                    continue
+                for key in (kind_of(f), "all") + (
+                    ("read",) if f.status is FieldStatus.READ else ()
+                ):
+                    score[key][0] += f.value == truth
+                    score[key][1] += 1
+    print(
+        "\n"
+        + "\n".join(f"  {k:14s} {r:4d}/{n:<4d} {r / n:.2f}" for k, (r, n) in sorted(score.items()))
+    )
+    print(f"  seconds per page: mean {np.mean(times):.2f}, max {max(times):.2f}")
+    return score, times
+
+
+def share(score: dict[str, list[int]], *keys: str) -> float:
+    right = sum(score[k][0] for k in keys if k in score)
+    total = sum(score[k][1] for k in keys if k in score)
+    return right / total if total else 1.0
+
+
+@pytest.mark.slow
+class TestFormReaderAccuracy:
+    def test_with_the_glyph_cnn(self) -> None:
+        score, _ = bench(load_glyph_reader())
+        assert share(score, "checkbox") >= 0.97 and share(score, "signature") == 1.0
+        assert share(score, "date", "comb:digits", "comb:postal") >= 0.8
+        assert share(score, "comb:alpha") >= 0.5
+        assert share(score, "read") >= 0.9  # what the reader calls READ, it got right
+
+    def test_with_tesseract(self) -> None:
+        score, _ = bench(TesseractGlyphs())
+        assert share(score, "checkbox") >= 0.97 and share(score, "signature") == 1.0
+        assert share(score, "read") >= 0.85  # weak reader, honest confidence
