@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 #: Fields are read at this resolution at most: more only costs time.
 WORK_DPI = 300
 DOSSIER_RE = re.compile(r"PCH-\d{4}-\d{6}")
+#: Edits between a printed number as read and the QR's within which it is the same number.
+OCR_SLACK = 2
 HEADER_WHITELIST = (
     "0123456789"
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸàâäçéèêëîïôöùûüÿ ,-'"
@@ -321,17 +323,19 @@ def _read_preprinted(
 
 
 def _fix_dossier(text: str, qr_number: str | None) -> str | None:
-    """The printed number if it reads as ``PCH-YYYY-NNNNNN``; else the QR's, if close to it."""
+    """The printed file number, checked against its pattern and the page's QR code.
+
+    A reading a character or two from the QR's number is that number misread (OCR slack, as
+    ``extractors.dossier`` allows); a number printed differently is several characters off and
+    is kept as read, so that the mismatch is seen.
+    """
     t = re.sub(r"\s", "", text).upper()
     if len(t) == 15:
-        t = (
-            "PCH-"
-            + "".join(TO_DIGIT.get(c, c) for c in t[4:8])
-            + "-"
-            + "".join(TO_DIGIT.get(c, c) for c in t[9:])
-        )
-    if DOSSIER_RE.fullmatch(t):
-        return t
-    if qr_number and t and Levenshtein.distance(t, qr_number) <= 3:
+        t = f"PCH-{_digits(t[4:8])}-{_digits(t[9:])}"
+    if qr_number and t and Levenshtein.distance(t, qr_number) <= OCR_SLACK:
         return qr_number
-    return None
+    return t if DOSSIER_RE.fullmatch(t) else None
+
+
+def _digits(text: str) -> str:
+    return "".join(TO_DIGIT.get(c, c) for c in text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image
 
 from extractors.form_reader import read_form_page
+from sample_scans.render_form import render_form_pages
 from schemas.codes import FieldKind, FieldStatus
 from schemas.config import FormConfig
 from schemas.extraction import FormPageRead
@@ -118,6 +120,20 @@ class TestReadFormPage:
             assert f[name].status is FieldStatus.UNREADABLE
             assert f[name].confidence < CFG.field_min_confidence
         assert f["french_level"].status is FieldStatus.READ
+
+    def test_printed_number_other_than_the_qr_is_kept_as_read(self) -> None:
+        """GIVEN page 3 printed with one file number and a QR code holding another
+        WHEN read THEN each is reported as it is, so the mismatch can be flagged."""
+        pages = render_form_pages(
+            {},
+            dossier_number=DOSSIER,
+            preprinted_name=NAME,
+            rng=random.Random(1),
+            qr_dossier_numbers=["PCH-2026-987654"] * 3,
+        )
+        page, _ = read(np.asarray(pages[2]), glyphs=FixedGlyphs("A", 0.99))
+        assert page.dossier_number == DOSSIER
+        assert page.qr_text == "PCH|PCH-2026-987654|3/3"
 
     def test_unsigned_form_says_false(self) -> None:
         page, _ = read(filled_pages(signature="")[2], glyphs=FixedGlyphs("A", 0.99))
