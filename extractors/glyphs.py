@@ -52,7 +52,7 @@ DIGITS = "0123456789"
 ACCENTED = "ÉÈÊËÀÂÇÔÎÏÙÛŒ"
 CHARSETS: dict[str, str] = {
     "alpha": LETTERS + ACCENTED + " -'",
-    "alnum": LETTERS + DIGITS + ACCENTED + " -",
+    "alnum": LETTERS + DIGITS,  # apartment numbers: 12B
     "digits": DIGITS,
     "letters": LETTERS,  # the letter positions of a postal code
     "email": LETTERS + DIGITS + "@.-_",
