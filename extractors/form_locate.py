@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -57,13 +57,13 @@ class QrRead:
 class PageFrame:
     """Where a form page is: the turn making the scan upright and the map to the template.
 
-    ``homography`` maps upright-scan pixels to template pixels at the page's dpi; it is None
-    when the page is a form page (QR read) that could not be aligned.
+    ``homography`` maps upright-scan pixels to template pixels at the page's dpi; ``quality``
+    (0–1) is how well the template's box lines then fall on the scan's ink.
     """
 
     form_page: int
     turn_ccw: int
-    homography: np.ndarray | None
+    homography: np.ndarray
     quality: float
     method: str
     qr: QrRead | None = None
@@ -244,8 +244,8 @@ def locate_form_page(gray: np.ndarray, *, dpi: int, layout: FormLayout) -> PageF
     """Tell whether ``gray`` is a form page and, if so, which one and how to align it.
 
     Returns None for a page that is not the form: no ministry QR code and no registration
-    marks whose alignment fits a template page. A page whose QR names it but which cannot be
-    aligned comes back with ``homography=None``.
+    marks whose alignment fits a template page. A page the QR names is always returned; its
+    ``quality`` says whether it could be aligned.
     """
     qr = read_qr(gray, dpi=dpi)
     parsed = qr.parsed if qr else None
@@ -253,60 +253,40 @@ def locate_form_page(gray: np.ndarray, *, dpi: int, layout: FormLayout) -> PageF
     marks_low = find_marks(scan.low, dpi=LOW_DPI, layout=layout)
     if parsed is None and sum(m is not None for m in marks_low) < 3:
         return None
-    if parsed:
+    if qr is not None and parsed is not None:
         turns, pages = [qr_turn(qr)], [parsed[1]]
     else:
         turns = [0, 180] if gray.shape[0] >= gray.shape[1] else [90, 270]
         pages = list(range(1, layout.pages + 1))
     best = _best_by_marks(scan, marks_low=marks_low, turns=turns, pages=pages, layout=layout)
-    if parsed and (best is None or best.quality < MIN_PAGE_QUALITY):
-        fallback = _frame_from_qr(scan, qr=qr, turn=turns[0], layout=layout, page=pages[0])
-        best = fallback if best is None or fallback.quality > best.quality else best
-    if best is None or (parsed is None and best.quality < MIN_PAGE_QUALITY):
+    if qr is not None and parsed is not None:
+        if best is None or best.quality < MIN_PAGE_QUALITY:
+            fallback = _frame_from_qr(scan, qr=qr, turn=turns[0], layout=layout, page=pages[0])
+            best = fallback if best is None or fallback.quality > best.quality else best
+        best = replace(best, qr=qr)
+    elif best is None or best.quality < MIN_PAGE_QUALITY:
         return None
-    if parsed is None:
+    else:
         best = _with_qr_in_place(scan, best, layout=layout)
-    log.debug(
-        "form page %d turn=%d method=%s quality=%.2f",
-        best.form_page,
-        best.turn_ccw,
-        best.method,
-        best.quality,
-    )
-    return (
-        best
-        if parsed is None
-        else PageFrame(
-            form_page=best.form_page,
-            turn_ccw=best.turn_ccw,
-            homography=best.homography,
-            quality=best.quality,
-            method=best.method,
-            qr=qr,
-        )
-    )
+    log.debug("form page %d turn=%d method=%s quality=%.2f", best.form_page, best.turn_ccw,
+              best.method, best.quality)  # fmt: skip
+    return best
 
 
 def _with_qr_in_place(scan: Scan, frame: PageFrame, *, layout: FormLayout) -> PageFrame:
-    """Read the QR where the aligned page has it; a readable one names the page."""
-    assert frame.homography is not None
+    """Read the QR where the aligned page has it; a readable one names the page.
+
+    The QR found this way keeps no corners (they are not needed once the page is aligned).
+    """
     up = turn_image(scan.gray, frame.turn_ccw)
-    text = read_qr_in_place(
-        up, h=frame.homography, dpi=scan.dpi, layout=layout, page=frame.form_page
-    )
+    text = read_qr_in_place(up, h=frame.homography, dpi=scan.dpi, layout=layout,
+                            page=frame.form_page)  # fmt: skip
     qr = QrRead(text=text, corners=np.zeros((4, 2))) if text else None
     parsed = qr.parsed if qr else None
-    page, quality = frame.form_page, frame.quality
-    if parsed and parsed[1] != page:
-        page = parsed[1]
-        quality = score_page(
-            scan, h_full=frame.homography, turn=frame.turn_ccw, layout=layout, page=page
-        )
-    return PageFrame(
-        form_page=page,
-        turn_ccw=frame.turn_ccw,
-        homography=frame.homography,
-        quality=quality,
-        method=frame.method,
-        qr=qr if parsed else None,
-    )
+    if parsed is None:
+        return frame
+    quality = frame.quality
+    if parsed[1] != frame.form_page:
+        quality = score_page(scan, h_full=frame.homography, turn=frame.turn_ccw, layout=layout,
+                             page=parsed[1])  # fmt: skip
+    return replace(frame, form_page=parsed[1], quality=quality, qr=qr)

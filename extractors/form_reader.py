@@ -46,6 +46,7 @@ from schemas.form import FieldSpec, FormLayout
 
 log = logging.getLogger(__name__)
 
+_NOT_ANSWERS = (FieldKind.QR, FieldKind.PREPRINTED)
 #: Fields are read at this resolution at most: more only costs time.
 WORK_DPI = 300
 DOSSIER_RE = re.compile(r"PCH-\d{4}-\d{6}")
@@ -92,59 +93,34 @@ def read_form_page(
     if frame is None:
         return None
     upright = turn_image(image, frame.turn_ccw)
-    qr_text = frame.qr.text if frame.qr else None
-    specs = [
-        f
-        for f in layout.on_page(frame.form_page)
-        if f.kind not in (FieldKind.QR, FieldKind.PREPRINTED)
-    ]
-    if frame.homography is None or frame.quality < cfg.min_alignment_quality:
-        log.info(
-            "page %d: form page %d not aligned (quality %.2f)",
-            page_no,
-            frame.form_page,
-            frame.quality,
-        )
-        fields = tuple(_unreadable(f, page_no=page_no) for f in specs)
-        return FormPageRead(
-            page_no=page_no,
-            form_page=frame.form_page,
-            aligned=False,
-            alignment_quality=round(frame.quality, 3),
-            qr_text=qr_text,
-            fields=fields,
-        ), upright
+    specs = [f for f in layout.on_page(frame.form_page) if f.kind not in _NOT_ANSWERS]
+    page = FormPageRead(
+        page_no=page_no,
+        form_page=frame.form_page,
+        aligned=False,
+        alignment_quality=round(frame.quality, 3),
+        qr_text=frame.qr.text if frame.qr else None,
+        fields=tuple(_unreadable(f, page_no=page_no) for f in specs),
+    )
+    if frame.quality < cfg.min_alignment_quality:
+        log.info("page %d: form page %d not aligned (quality %.2f)", page_no, frame.form_page,
+                 frame.quality)  # fmt: skip
+        return page, upright
     wdpi = min(dpi, WORK_DPI)
     h_work = np.diag([wdpi / dpi, wdpi / dpi, 1.0]) @ frame.homography
     warped = warp_to_template(upright, h_work, dpi=wdpi, size_pt=layout.page_size)
-    reads = _read_fields(warped, specs=specs, dpi=wdpi, cfg=cfg, glyphs=glyphs or TesseractGlyphs())
+    reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs())
     to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
     fields = tuple(
         _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
         for spec in specs
     )
-    dossier, name = _read_preprinted(
-        warped, layout=layout, page=frame.form_page, dpi=wdpi, qr=frame
-    )
-    log.info(
-        "page %d: form page %d via %s, quality %.2f, %d fields",
-        page_no,
-        frame.form_page,
-        frame.method,
-        frame.quality,
-        len(fields),
-    )
-    read = FormPageRead(
-        page_no=page_no,
-        form_page=frame.form_page,
-        aligned=True,
-        alignment_quality=round(frame.quality, 3),
-        qr_text=qr_text,
-        dossier_number=dossier,
-        preprinted_name=name,
-        fields=fields,
-    )
-    return read, upright
+    dossier, name = _read_preprinted(warped, layout=layout, page=frame.form_page, dpi=wdpi,
+                                     qr=frame)  # fmt: skip
+    log.info("page %d: form page %d via %s, quality %.2f, %d fields", page_no, frame.form_page,
+             frame.method, frame.quality, len(fields))  # fmt: skip
+    update = {"aligned": True, "dossier_number": dossier, "preprinted_name": name, "fields": fields}
+    return page.model_copy(update=update), upright
 
 
 def _unreadable(spec: FieldSpec, *, page_no: int) -> FieldRead:
@@ -160,7 +136,6 @@ def _unreadable(spec: FieldSpec, *, page_no: int) -> FieldRead:
 
 def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
     """Template box (points) → bounding box in pixels of the upright page."""
-    assert frame.homography is not None
     inv = np.linalg.inv(frame.homography)
     s = dpi / 72
     h, w = shape[:2]
@@ -180,7 +155,7 @@ def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
 
 
 def _read_fields(
-    warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, cfg: FormConfig, glyphs: GlyphReader
+    warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, glyphs: GlyphReader
 ) -> dict[str, Decoded]:
     """Every field of the page decoded."""
     out: dict[str, Decoded] = {}
