@@ -47,9 +47,9 @@ class FastProcessor:
     def __call__(self, job: Job) -> Outcome:
         report_dir = self.data_dir / "reports" / job.envelope_id
         report = report_dir / "report.json"
-        if report.exists():
-            return Outcome(status="needs_review", report_dir=str(report_dir))
         digest = payload_digest(job.path)  # read every byte, as the pipeline would
+        if report.exists() and json.loads(report.read_text())["sha256"] == digest:
+            return Outcome(status="needs_review", report_dir=str(report_dir))
         time.sleep(self.work_s)
         report_dir.mkdir(parents=True, exist_ok=True, mode=0o750)
         quota = int(os.environ.get("INTAKE_DRILL_REPORT_QUOTA", "0"))

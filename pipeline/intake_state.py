@@ -304,16 +304,23 @@ class EnvelopeStore:
             lease_until=0.0,
         )
 
-    def requeue(self, env: Envelope, *, work_path: str, by: str) -> Envelope | None:
-        """A clerk's ``intake retry``: a quarantined envelope gets a fresh set of attempts."""
+    def requeue(
+        self, env: Envelope, *, work_path: str, by: str, sha256: str | None = None
+    ) -> Envelope | None:
+        """A clerk's ``intake retry``: a quarantined envelope gets a fresh set of attempts.
+
+        ``sha256``: the bytes as they are now, when they changed after the claim.
+        """
         if env.state is not State.QUARANTINED:
             return None
         return self._step(
             env,
             owner=None,
             event="requeued",
+            detail=f"sha256 now {sha256}" if sha256 and sha256 != env.sha256 else None,
             state=State.RECEIVED,
             work_path=work_path,
+            sha256=sha256 or env.sha256,
             attempts=0,
             retries=env.retries + 1,
             not_before=0.0,

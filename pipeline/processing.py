@@ -118,7 +118,7 @@ class FlowProcessor:
     needs_prefect: bool = True
 
     def __call__(self, job: Job) -> Outcome:
-        stored = stored_outcome(self.data_dir, job.envelope_id)
+        stored = stored_outcome(self.data_dir, job)
         if stored is not None:
             return stored  # finished before a crash: never processed twice
         from pipeline.flows import intake_packet
@@ -137,18 +137,27 @@ class FlowProcessor:
         )
 
 
-def stored_outcome(data_dir: Path, envelope_id: str) -> Outcome | None:
-    """The outcome of a run that completed (packet stored, report written), if any."""
+def stored_outcome(data_dir: Path, job: Job) -> Outcome | None:
+    """The outcome of a run that completed (packet stored, report written) on these very bytes.
+
+    A report of other bytes (the file changed after a first run) does not count: run again.
+    """
+    from extractors.envelope import envelope_files
+    from extractors.preflight import sha256_file
     from pipeline.store import open_store
     from pipeline.workdir import DataDir
 
-    summary = open_store(DataDir(data_dir).db_url).get(envelope_id)
+    summary = open_store(DataDir(data_dir).db_url).get(job.envelope_id)
     if summary is None:
         return None
     report_json = Path(summary.report_dir) / "report.json"
     if not report_json.exists():
         return None
-    return outcome_of(json.loads(report_json.read_text(encoding="utf-8")), Path(summary.report_dir))
+    report = json.loads(report_json.read_text(encoding="utf-8"))
+    reported = sorted(f.get("sha256", "") for f in report.get("files", ()))
+    if reported != sorted(sha256_file(p) for p in envelope_files(job.path)):
+        return None
+    return outcome_of(report, Path(summary.report_dir))
 
 
 def outcome_of(report: dict, report_dir: Path) -> Outcome:

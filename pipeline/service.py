@@ -23,8 +23,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.archive import archive_original, discard_work, quarantine_original, reason_text
-from pipeline.claim import claim
+from pipeline.archive import (
+    ChecksumMismatchError,
+    archive_original,
+    discard_work,
+    quarantine_original,
+    reason_text,
+)
+from pipeline.claim import claim, payload_digest
 from pipeline.intake_state import (
     Envelope,
     EnvelopeStore,
@@ -296,14 +302,7 @@ class IntakeService:
         env = self._held
         payload = Path(env.work_path)
         try:
-            path = quarantine_original(
-                payload,
-                data_dir=self.s.data_dir,
-                envelope_id=env.id,
-                sha256=env.sha256,
-                original_name=env.original_name,
-                reason=reason_text(env, reason),
-            )
+            path = self._quarantine_copy(env, payload, reason)
         except OSError as e:  # cannot even quarantine (the data disk is full): keep it here
             delay = self.s.retry_delay_s * 4
             self.store.retry_later(
@@ -317,6 +316,24 @@ class IntakeService:
         if self.store.quarantine(env, owner=self.owner, reason=reason, path=str(path)):
             _log(logging.WARNING, "quarantined: %s", env, reason)
             discard_work(payload.parent)
+
+    def _quarantine_copy(self, env: Envelope, payload: Path, reason: str) -> Path:
+        def copy(sha256: str, why: str) -> Path:
+            return quarantine_original(
+                payload,
+                data_dir=self.s.data_dir,
+                envelope_id=env.id,
+                sha256=sha256,
+                original_name=env.original_name,
+                reason=reason_text(env, why),
+            )
+
+        try:
+            return copy(env.sha256, reason)
+        except ChecksumMismatchError:
+            # The work copy changed after the claim (a writer resumed into the same open file):
+            # keep it as it is now, and say so.
+            return copy(payload_digest(payload), f"{reason}; the file changed after it was taken")
 
     def _payload_missing(self, env: Envelope) -> None:
         """Only a retry cut short leaves this: the payload is still in the quarantine folder."""

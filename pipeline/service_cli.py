@@ -172,6 +172,7 @@ def retry(
 ) -> None:
     """Put quarantined envelopes back in the queue; the running service processes them."""
     from pipeline.archive import restore_from_quarantine
+    from pipeline.claim import payload_digest
     from pipeline.intake_state import State, current_owner, open_envelopes
     from pipeline.workdir import DataDir
 
@@ -197,7 +198,8 @@ def retry(
                 f"[red]{env.id}: original not found in the quarantine ({type(e).__name__})[/]"
             )
             continue
-        if store.requeue(env, work_path=str(payload), by=f"retry:{current_owner()}"):
+        sha = payload_digest(payload)  # as it is now (it may have changed after the claim)
+        if store.requeue(env, work_path=str(payload), by=f"retry:{current_owner()}", sha256=sha):
             done += 1
             console.print(f"re-queued {env.id}")
     console.print(f"{done} envelope(s) re-queued; `intake watch` (or serve) processes them.")

@@ -212,6 +212,29 @@ class TestFailures:
         else:
             assert bad.state is State.QUARANTINED and "timed out" in bad.reason
 
+    def test_a_file_changed_after_its_claim_is_quarantined_as_it_is_then_replayed(
+        self, dirs
+    ) -> None:
+        """GIVEN a writer that resumed into the file after the claim WHEN the archive copy no
+        longer matches the claimed sha-256 THEN the envelope is quarantined as it is now, with
+        the reason, and `intake retry` processes the new bytes."""
+        inbox, data = dirs
+        _png(inbox, "a.png")
+        service = make_service(inbox, data, max_attempts=2)
+        [claimed] = _claim_all(service)
+        with claimed.work_path.open("ab") as fh:
+            fh.write(b"late bytes")
+        drain(service)
+        env = service.store.get(claimed.envelope_id)
+        assert env.state is State.QUARANTINED
+        reason = (data / "quarantine" / env.id / REASON_FILE).read_text(encoding="utf-8")
+        assert "changed after it was taken" in reason
+        assert _retry_cli(data, env.id).returncode == 0
+        drain(service)
+        env = service.store.get(env.id)
+        assert env.state is State.DONE
+        assert payload_digest(Path(env.archive_path)) == env.sha256 != claimed.sha256
+
 
 class TestCrashWindows:
     """Each step a crash can interrupt, replayed deterministically."""
