@@ -59,7 +59,7 @@ class TestFaultDrills:
         args = service_args(settle_s=0.3, fast=True)
         runs = [
             ServiceRun(
-                inbox, data, args, tmp_path / f"w{n}.log", env={"INTAKE_DRILL_WORK_S": "0.05"}
+                inbox, data, args, tmp_path / f"w{n}.log", env={"INTAKE_DRILL_WORK_S": "0.1"}
             ).start()
             for n in range(2)
         ]
