@@ -183,3 +183,13 @@ def _print_scores(s: dict) -> None:
         fields.add_row(k, str(v), str(s["field_counts"][k]))
     console.print(fields)
     console.print("Status (truth->report): " + ", ".join(f"{k}={v}" for k, v in s["status_confusion"].items()))
+
+
+def _register_service_commands() -> None:
+    """watch, serve, retry, status and faults: the mailroom service (pipeline/service_cli.py)."""
+    from pipeline.service_cli import register
+
+    register(app)
+
+
+_register_service_commands()
