@@ -1,6 +1,6 @@
 """The page chain: one page from its file to a ``PageResult``, images never leaving it.
 
-Render → clean → (form page? register and read its fields) → OCR → quality → MRZ.
+Render → form page? (register and read its fields) : (clean → OCR) → quality → MRZ.
 A recognised form page is read field by field and never OCRed as a whole page: its type is
 known, and a full-page OCR would cost more than reading every field.
 """
@@ -44,18 +44,26 @@ def process_page(
     raster = render_page(scan, source.index_in_file, cfg=cfg.raster)
     if raster.text_layer and raster.text_layer.strip():
         return _born_digital(raster, source, image_dir=image_dir, cfg=cfg)
-    image, info = clean_page(
-        raster.image, page_no=source.page_no, dpi=raster.dpi, cfg=cfg.preprocess, ocr_cfg=cfg.ocr
-    )
+    # The form reader finds its own orientation (QR code) and registers the page to the
+    # template, skew and scale included: a form page needs no cleaning, which is the costly
+    # part (orientation detection) of every other page.
     form_read = read_form_page(
-        image, page_no=source.page_no, dpi=info.dpi, layout=layout, cfg=cfg.form, glyphs=glyphs
+        raster.image, page_no=source.page_no, dpi=raster.dpi, layout=layout, cfg=cfg.form,
+        glyphs=glyphs,
     )
     if form_read is not None:
         form, image = form_read
-        info = info.model_copy(update={"height_px": image.shape[0], "width_px": image.shape[1]})
+        info = CleanInfo(
+            page_no=source.page_no, dpi=raster.dpi,
+            width_px=image.shape[1], height_px=image.shape[0],
+        )
         ocr = PageOcr(page_no=source.page_no, source="none")
     else:
         form = None
+        image, info = clean_page(
+            raster.image, page_no=source.page_no, dpi=raster.dpi, cfg=cfg.preprocess,
+            ocr_cfg=cfg.ocr,
+        )
         ocr = read_words(image, page_no=source.page_no, cfg=cfg.ocr)
     quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality)
     mrz = find_mrz(ocr) if form is None else None
