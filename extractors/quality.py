@@ -288,7 +288,8 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> bool
     for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
         if area[far > line + 1].sum() > 0.01 * area.sum():
             return False  # real content lies beyond: this is not where the content ends
-        on = np.abs(far - line) <= 1
+        # Dashes and rules lying along the line (a card's dotted outline) are not cut glyphs.
+        on = (np.abs(far - line) <= 1) & (a1 - a0 < 3 * size)
         if on.sum() < _CUT_MIN_PIECES or (a1[on].max() - a0[on].min()) < 0.25 * along:
             continue
         gap = (extent - line) / extent
