@@ -110,7 +110,7 @@ def analyse_packet(
         status=status,
         received_date=received_date,
         report_date=report_date,
-        deadline=deadline(status, report_date, cfg),
+        deadline=deadline(flags, report_date, cfg),
         files=tuple(files),
         pages=_page_reports(pages, classified, documents),
         fields=_report_fields(fields, form_pages),

@@ -35,10 +35,13 @@ def decide_status(
     return status
 
 
-def deadline(status: IntakeStatus, notice_date: dt.date, cfg: PipelineConfig) -> dt.date | None:
-    """When what is missing must arrive: the notice date plus the configured days (60), for an
-    incomplete packet only."""
-    if status is not IntakeStatus.INCOMPLETE:
+def deadline(flags: Sequence[Flag], notice_date: dt.date, cfg: PipelineConfig) -> dt.date | None:
+    """When what is missing must arrive: the notice date plus the configured days (60).
+
+    Given whenever the applicant has something to send (a flag whose outcome is incomplete),
+    even when a worse flag makes the packet need review: the reviewer still sends the notice.
+    """
+    if not any(cfg.policy(f.code).outcome is IntakeStatus.INCOMPLETE for f in flags):
         return None
     return notice_date + dt.timedelta(days=cfg.rules.deadline_days)
 

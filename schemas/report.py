@@ -67,7 +67,7 @@ class IntakeReport(Frozen):
     status: IntakeStatus
     received_date: dt.date
     report_date: dt.date
-    deadline: dt.date | None = Field(None, description="Notice date + 60 days, when incomplete.")
+    deadline: dt.date | None = Field(None, description="Notice date + 60 days, when something is missing.")
     files: tuple[FileReport, ...] = ()
     pages: tuple[PageReport, ...] = ()
     fields: dict[str, FieldReport] = Field(default_factory=dict)

@@ -52,12 +52,19 @@ class TestDecideStatus:
 
 
 class TestDeadline:
-    def test_sixty_days_after_the_notice_when_incomplete(self) -> None:
-        assert deadline(S.INCOMPLETE, dt.date(2026, 11, 2), CFG) == dt.date(2027, 1, 1)
+    def test_sixty_days_after_the_notice_when_something_is_missing(self) -> None:
+        flags = [_flag(F.MISSING_DOCUMENT)]
+        assert deadline(flags, dt.date(2026, 11, 2), CFG) == dt.date(2027, 1, 1)
 
-    @pytest.mark.parametrize("status", [S.COMPLETE, S.NEEDS_REVIEW, S.UNREADABLE])
-    def test_no_deadline_otherwise(self, status: IntakeStatus) -> None:
-        assert deadline(status, dt.date(2026, 11, 2), CFG) is None
+    def test_kept_when_a_worse_flag_needs_review(self) -> None:
+        """GIVEN a missing form page and an illegible page THEN the notice still has its date."""
+        flags = [_flag(F.FORM_PAGE_MISSING), _flag(F.ILLEGIBLE_PAGE)]
+        assert decide_status(flags, [], CFG) is S.NEEDS_REVIEW
+        assert deadline(flags, dt.date(2026, 11, 2), CFG) == dt.date(2027, 1, 1)
+
+    @pytest.mark.parametrize("code", [F.BLANK_PAGE, F.ILLEGIBLE_PAGE, F.UNREADABLE_FILE])
+    def test_no_deadline_when_nothing_is_missing(self, code: F) -> None:
+        assert deadline([_flag(code)], dt.date(2026, 11, 2), CFG) is None
 
 
 class TestMissingDocuments:
