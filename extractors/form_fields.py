@@ -243,6 +243,11 @@ def _is_line_remnant(
     )
     if near_h and h < 0.12 * box_h and w > 2 * h:
         return True
+    # Dots of a line a faint black-and-white copy broke up: small, wholly on the line's rows.
+    band = 0.09 * box_h
+    on_line = any(y >= ln - band and y + h <= ln + band for ln in (top, bottom))
+    if on_line and w < 0.25 * box_w:
+        return True
     # Vertical: a thin upright piece on an edge's column: anywhere on the comb's two ends
     # (full-height lines), only in the lower half between boxes (where the ticks are).
     on = np.nonzero((edges >= x - 2) & (edges <= x + w + 1))[0]
@@ -379,22 +384,3 @@ def read_header(
         line[: c.shape[0], x : x + c.shape[1]] = c
         x += c.shape[1] + gap
     return read_line(line, whitelist=whitelist, psm=7, lang="fra")[0]
-
-
-def classify_fields(
-    reader: GlyphReader, fields: list[list[np.ndarray]], charset: str
-) -> list[list[list[tuple[str, float]]]]:
-    """Candidates for the boxes of several fields sharing a charset, in one call if possible.
-
-    A reader with its own ``classify_fields`` (Tesseract, which reads whole lines) is given the
-    fields apart; any other reader gets all crops as one batch.
-    """
-    batch = getattr(reader, "classify_fields", None)
-    if callable(batch):
-        return batch(fields, charset)
-    flat = reader.classify([c for f in fields for c in f], charset)
-    out, i = [], 0
-    for f in fields:
-        out.append(flat[i : i + len(f)])
-        i += len(f)
-    return out

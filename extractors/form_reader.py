@@ -29,7 +29,6 @@ from extractors.form_decode import (
 from extractors.form_fields import (
     CHARSETS,
     GlyphReader,
-    classify_fields,
     cut_comb,
     read_header,
     signature_ink,
@@ -98,13 +97,13 @@ def read_form_page(
         page_no=page_no,
         form_page=frame.form_page,
         aligned=False,
-        alignment_quality=round(frame.quality, 3),
+        alignment_quality=round(frame.overall, 3),
         qr_text=frame.qr.text if frame.qr else None,
         fields=tuple(_unreadable(f, page_no=page_no) for f in specs),
     )
-    if frame.quality < cfg.min_alignment_quality:
+    if frame.overall < cfg.min_alignment_quality:
         log.info("page %d: form page %d not aligned (quality %.2f)", page_no, frame.form_page,
-                 frame.quality)  # fmt: skip
+                 frame.overall)  # fmt: skip
         return page, upright
     wdpi = min(dpi, WORK_DPI)
     h_work = np.diag([wdpi / dpi, wdpi / dpi, 1.0]) @ frame.homography
@@ -118,7 +117,7 @@ def read_form_page(
     dossier, name = _read_preprinted(warped, layout=layout, page=frame.form_page, dpi=wdpi,
                                      qr=frame)  # fmt: skip
     log.info("page %d: form page %d via %s, quality %.2f, %d fields", page_no, frame.form_page,
-             frame.method, frame.quality, len(fields))  # fmt: skip
+             frame.method, frame.overall, len(fields))  # fmt: skip
     update = {"aligned": True, "dossier_number": dossier, "preprinted_name": name, "fields": fields}
     return page.model_copy(update=update), upright
 
@@ -314,3 +313,22 @@ def _fix_dossier(text: str, qr_number: str | None) -> str | None:
 
 def _digits(text: str) -> str:
     return "".join(TO_DIGIT.get(c, c) for c in text)
+
+
+def classify_fields(
+    reader: GlyphReader, fields: list[list[np.ndarray]], charset: str
+) -> list[list[list[tuple[str, float]]]]:
+    """Candidates for the boxes of several fields sharing a charset, in one call if possible.
+
+    A reader with its own ``classify_fields`` (Tesseract, which reads whole lines) is given the
+    fields apart; any other reader gets all crops as one batch.
+    """
+    batch = getattr(reader, "classify_fields", None)
+    if callable(batch):
+        return batch(fields, charset)
+    flat = reader.classify([c for f in fields for c in f], charset)
+    out, i = [], 0
+    for f in fields:
+        out.append(flat[i : i + len(f)])
+        i += len(f)
+    return out

@@ -11,8 +11,13 @@ import pytest
 import segno
 from PIL import Image
 
-from extractors.form_align import turn_image, turn_points
-from extractors.form_locate import locate_form_page, mark_centres_pt, read_qr
+from extractors.form_align import line_rects, turn_image, turn_points
+from extractors.form_locate import (
+    locate_form_page,
+    mark_centres_pt,
+    marks_agreement,
+    read_qr,
+)
 from schemas.form import load_form_layout
 from tests.unit.form_fixture import DOSSIER, DPI, blank_page, filled_pages, photocopy
 
@@ -84,6 +89,19 @@ class TestLocateFormPage:
         assert frame.method == "qr+lines"
         assert frame.form_page == 1 and frame.quality > 0.8
 
+    def test_faint_copy_whose_lines_broke_up_is_aligned_by_its_marks(self) -> None:
+        """GIVEN a copy so faint that the box lines are gone but the solid marks are not
+        WHEN located THEN the lines score low, the marks' geometry vouches for the alignment."""
+        page = filled_pages()[0].copy()
+        s = DPI / 72
+        for x0, y0, x1, y1 in line_rects(LAYOUT, 1):
+            cv2.rectangle(page, (round(x0 * s), round(y0 * s)), (round(x1 * s), round(y1 * s)),
+                          255, 7)  # fmt: skip
+        frame = locate_form_page(photocopy(page, angle_deg=1.0, scale=0.97), dpi=DPI,
+                                 layout=LAYOUT)  # fmt: skip
+        assert frame is not None and frame.form_page == 1
+        assert frame.quality < 0.3 and frame.marks_quality > 0.9 and frame.overall > 0.9
+
     def test_page_that_is_not_the_form_is_refused_quickly(self) -> None:
         """GIVEN a real scanned text page WHEN located THEN None, in well under a second."""
         page = np.asarray(Image.open(REAL / "phototest.tif").convert("L"))
@@ -99,6 +117,16 @@ class TestLocateFormPage:
         page[300 : 300 + tile.shape[0], 1800 : 1800 + tile.shape[1]] = tile
         assert read_qr(page, dpi=DPI) is not None
         assert locate_form_page(page, dpi=DPI, layout=LAYOUT) is None
+
+
+class TestMarksAgreement:
+    def test_marks_in_true_geometry_agree_and_a_stray_one_does_not(self) -> None:
+        dst = mark_centres_pt(LAYOUT) * DPI / 72
+        turned = cv2.transform(dst[None], cv2.getRotationMatrix2D((1200, 1600), 2, 0.96))[0]
+        assert marks_agreement(list(turned), dst_px=dst, dpi=DPI) > 0.99
+        turned[3] += (0, 3 * DPI / 72)  # one "mark" 3 pt off: a blot, not the mark
+        assert marks_agreement(list(turned), dst_px=dst, dpi=DPI) == 0.0
+        assert marks_agreement([*turned[:3], None], dst_px=dst, dpi=DPI) == 0.0
 
 
 class TestTurnPoints:
