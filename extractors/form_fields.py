@@ -163,11 +163,12 @@ def _remove_lines(
     return cv2.bitwise_and(mask, cv2.bitwise_not(lines))
 
 
-def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int) -> CombCut:
+def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int, dots: bool = False) -> CombCut:
     """Cut a comb group into its boxes and keep, for each, the ink that belongs to it.
 
     Box lines are removed first; each remaining stroke goes to the box holding its centre, so
-    a character crossing a box line stays whole and its neighbour gets none of it.
+    a character crossing a box line stays whole and its neighbour gets none of it. Unless
+    ``dots`` (the charset has ``.`` and ``,``), a box whose ink is a speck is empty.
     """
     s = dpi / 72
     x0, y0, x1, y1 = (v * s for v in group.bbox)
@@ -193,7 +194,8 @@ def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int) -> CombCut:
     crops, ink, marked = [], [], []
     for i in range(group.boxes):
         mine = owners == i + 1
-        crop, share = _box_crop(strip, mine, x=(edges[i], edges[i + 1]), y=(top, bottom), s=s)
+        crop, share = _box_crop(strip, mine, x=(edges[i], edges[i + 1]), y=(top, bottom), s=s,
+                                dots=dots)  # fmt: skip
         crops.append(crop)
         ink.append(share)
         crossing = _crosses_top(mask, x=(edges[i], edges[i + 1]), top=top, s=s)
@@ -241,16 +243,16 @@ def _is_line_remnant(
     near_h = (
         min(abs(y - top), abs(y + h - bottom), abs(y + h - top), abs(y - bottom)) < 0.12 * box_h
     )
-    if near_h and h < 0.12 * box_h and w > 2 * h:
+    if near_h and h < 0.16 * box_h and w > 1.5 * h:
         return True
     # Dots of a line a faint black-and-white copy broke up: small, wholly on the line's rows.
-    band = 0.09 * box_h
+    band = 0.12 * box_h
     on_line = any(y >= ln - band and y + h <= ln + band for ln in (top, bottom))
     if on_line and w < 0.25 * box_w:
         return True
     # Vertical: a thin upright piece on an edge's column: anywhere on the comb's two ends
     # (full-height lines), only in the lower half between boxes (where the ticks are).
-    on = np.nonzero((edges >= x - 2) & (edges <= x + w + 1))[0]
+    on = np.nonzero((edges >= x - 0.05 * box_w) & (edges <= x + w + 0.05 * box_w))[0]
     outer = bool(np.isin(on, (0, len(edges) - 1)).any())
     in_ticks = y >= bottom - 0.55 * box_h
     return len(on) > 0 and (outer or in_ticks) and w < 0.12 * box_w and h > 2 * w
@@ -298,7 +300,13 @@ def _assign_components(
 
 
 def _box_crop(
-    strip: np.ndarray, mine: np.ndarray, *, x: tuple[float, float], y: tuple[int, int], s: float
+    strip: np.ndarray,
+    mine: np.ndarray,
+    *,
+    x: tuple[float, float],
+    y: tuple[int, int],
+    s: float,
+    dots: bool,
 ) -> tuple[np.ndarray | None, float]:
     """The box's own ink on white paper, cut to the box (grown to hold strokes that overflow)."""
     bx0, bx1 = round(x[0]), round(x[1])
@@ -309,6 +317,9 @@ def _box_crop(
     if share < 0.006:
         return None, share
     ys, xs = np.nonzero(mine)
+    # The smallest written mark but a dot, a hyphen or an apostrophe, spans a fifth of the box.
+    if not dots and max(np.ptp(ys), np.ptp(xs)) + 1 < 0.18 * (y[1] - y[0]):
+        return None, share
     lw = round(_LINE_PT * s)
     cx0, cx1 = min(bx0 + lw, int(xs.min())), max(bx1 - lw, int(xs.max()) + 1)
     cy0, cy1 = min(y[0] + lw, int(ys.min())), max(y[1] - lw, int(ys.max()) + 1)

@@ -179,7 +179,8 @@ def _recognise(
     marked: list[list[bool]] = []
     batches: dict[str, list[tuple[int, list[int], list[np.ndarray]]]] = defaultdict(list)
     for k, spec in enumerate(specs):
-        cuts = [cut_comb(warped, g, dpi=dpi) for g in spec.combs]
+        dots = _charset(spec) in ("text", "email")
+        cuts = [cut_comb(warped, g, dpi=dpi, dots=dots) for g in spec.combs]
         crops = [c for cut in cuts for c in cut.crops]
         marked.append([m for cut in cuts for m in cut.marked])
         boxes.append([None] * len(crops))
