@@ -174,7 +174,8 @@ def _recognise(
     warped: np.ndarray, specs: list[FieldSpec], *, dpi: int, glyphs: GlyphReader
 ) -> list[list[Candidates]]:
     """Candidates for every box of every comb field: inked boxes recognised in one batch per
-    charset, empty boxes None."""
+    charset (a reader's optional ``SHARED_BATCH`` folds some into a wider one), empty boxes
+    None."""
     boxes: list[list[Candidates]] = []
     marked: list[list[bool]] = []
     batches: dict[str, list[tuple[int, list[int], list[np.ndarray]]]] = defaultdict(list)
@@ -186,7 +187,8 @@ def _recognise(
         boxes.append([None] * len(crops))
         inked = [i for i, c in enumerate(crops) if c is not None]
         for charset, idx in _reader_charsets(_charset(spec), inked):
-            batches[charset].append((k, idx, [crops[i] for i in idx]))
+            batch = getattr(glyphs, "SHARED_BATCH", {}).get(charset, charset)
+            batches[batch].append((k, idx, [crops[i] for i in idx]))
     for charset, items in batches.items():
         results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
         for (k, inked, _), cands in zip(items, results, strict=True):
