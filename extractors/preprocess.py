@@ -185,10 +185,7 @@ def _orientation_by_reading(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig, p
     small, scale = _scaled(gray, dpi, _OSD_DPI)
     if _ink_points(small, dpi=round(dpi * scale)) is None:
         return None
-    if osd_turn is None:
-        first = 90 if _sideways(small, dpi=dpi * scale) else 0
-    else:
-        first = osd_turn
+    first = osd_turn if osd_turn is not None else 90 * _sideways(small, dpi=dpi * scale)
     second, work_dpi = (first + 180) % 360, round(dpi * scale)
     good, share = _reads_upright(small, first, dpi=work_dpi, ocr_cfg=ocr_cfg, page_no=page_no)
     if good >= _READ_MIN_WORDS and share >= _READ_GOOD_SHARE:

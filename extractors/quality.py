@@ -45,6 +45,10 @@ _HALF_PAGE_GAP = 0.25
 _HALF_MAX_RELATIVE_SIZE = 0.9
 _NEAR_EDGE_GAP = 0.018
 _CUT_CANDIDATES = 12
+#: OCR words ending within this (in) of a cut line, and how well they must read to veto it.
+_LINE_TOLERANCE_IN = 0.06
+_LINE_MIN_CONF = 75.0
+_LINE_MIN_REAL = 0.6
 #: Distance between the form's registration marks, across and down (fields.json), inches.
 _MARKS_APART_IN = (554 / 72, 734 / 72)
 #: Legibility kept (times the image score) when Tesseract read no words on an inked page.
@@ -191,14 +195,16 @@ def _ocr_signals(ocr: PageOcr) -> dict[str, float]:
         return {"words": 0.0}
     confs = np.array([w.conf for w in words], dtype=np.float64)
     real = sum(is_real_word(w.text) for w in words)
+    long = [w for w in words if len(w.text) >= 3]
+    good = sum(1 for w in long if w.conf >= 70 and is_real_word(w.text))
     return {"words": float(len(words)), "mean_conf": float(confs.mean()),
             "conf_std": float(confs.std()), "low_conf_share": float((confs < 50).mean()),
-            "real_word_share": real / len(words)}
+            "real_word_share": real / len(words), "good_word_share": good / max(1, len(long))}
 
 
 def _legibility(sig: dict[str, float], cfg: QualityConfig) -> float:
     """Score 0–1. The image part is led by its worst factor (blur or fading alone is enough
-    to make a page unreadable); the OCR part, when there are enough words, weighs as much."""
+    to make a page unreadable); the OCR part, when there are enough words, weighs more."""
     contrast = _ramp(sig["contrast"], 0.12, 0.35)
     sharp = _ramp(sig["sharpness"], 0.12, 0.35)
     noise = _ramp(sig["noise"], 30.0, 10.0)
@@ -210,10 +216,11 @@ def _legibility(sig: dict[str, float], cfg: QualityConfig) -> float:
     if sig.get("words", 0.0) < cfg.min_text_words:
         # OCR that ran on an inked page and read nothing is evidence in itself.
         return image * (_NO_WORDS_FACTOR if sig.get("ocr_ran") else 1.0)
-    ocr = (0.5 * _ramp(sig["mean_conf"], 40.0, 85.0)
-           + 0.3 * _ramp(sig["real_word_share"], 0.35, 0.8)
-           + 0.2 * _ramp(sig["low_conf_share"], 0.6, 0.1))
-    return 0.5 * image + 0.5 * ocr
+    # Words of 3+ letters read as real words at confidence 70+: a smear reads as 0 of them,
+    # the sparsest legible identity card 0.31, ordinary pages 0.6-1.
+    ocr = (0.6 * _ramp(sig["good_word_share"], 0.08, 0.35)
+           + 0.4 * _ramp(sig["mean_conf"], 35.0, 80.0))
+    return 0.35 * image + 0.65 * ocr
 
 
 # --- completeness -----------------------------------------------------------------------------
@@ -275,19 +282,22 @@ def _side_view(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> tuple[n
     return far, size, a0, a1, np.float64(extent), np.float64(along)
 
 
-def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> bool:
-    """Whether the content towards ``side`` ends on a straight line through many pieces.
+def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> float | None:
+    """Where the content towards ``side`` ends on a straight line through many pieces.
 
     The outermost line on which at least ``_CUT_MIN_PIECES`` pieces end (±1 px) across a
     quarter of the page is found. A cut is either far from the edge, the rest of the page
     empty (half a page never reached the glass), or near it with the pieces there cut short
     (the sheet lay shifted and the copy's edge sliced the text).
+
+    Returns:
+        The cut line's row (top, bottom) or column (left, right), or ``None``.
     """
     far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
     area = pieces[:, cv2.CC_STAT_AREA].astype(np.float64)
     for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
         if area[far > line + 1].sum() > 0.01 * area.sum():
-            return False  # real content lies beyond: this is not where the content ends
+            return None  # real content lies beyond: this is not where the content ends
         # Dashes and rules lying along the line (a card's dotted outline) are not cut glyphs.
         on = (np.abs(far - line) <= 1) & (a1 - a0 < 3 * size)
         if on.sum() < _CUT_MIN_PIECES or (a1[on].max() - a0[on].min()) < 0.25 * along:
@@ -297,9 +307,23 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> bool
         # Far from the edge a whole last line of text (an identity card's MRZ) ends on its
         # baseline just as straight: across lines, the pieces must also be cut short.
         short = side in ("left", "right") or relative < _HALF_MAX_RELATIVE_SIZE
-        return bool((gap >= _HALF_PAGE_GAP and short)
-                    or (gap <= _NEAR_EDGE_GAP and relative < _CUT_MAX_RELATIVE_SIZE))
-    return False
+        if (gap >= _HALF_PAGE_GAP and short) or (
+                gap <= _NEAR_EDGE_GAP and relative < _CUT_MAX_RELATIVE_SIZE):
+            return float(line if side in ("bottom", "right") else extent - line)
+        return None
+    return None
+
+
+def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: float) -> bool:
+    """Whether the words ending on a horizontal cut line read as whole words: a last line of
+    small print ends as straight as a cut one, but a cut line's half letters read badly."""
+    edge = 3 if side == "bottom" else 1
+    words = [w for w in ocr.words if abs(w.bbox[edge] * scale - line) <= _LINE_TOLERANCE_IN * dpi]
+    if len(words) < 2:
+        return False
+    conf = sum(w.conf for w in words) / len(words)
+    real = sum(is_real_word(w.text) for w in words) / len(words)
+    return conf >= _LINE_MIN_CONF and real >= _LINE_MIN_REAL
 
 
 def _mark_cuts(pieces: np.ndarray, page: _Page) -> set[str]:
@@ -330,14 +354,18 @@ def _mark_cuts(pieces: np.ndarray, page: _Page) -> set[str]:
     return {side}
 
 
-def _cut_edges(page: _Page, cfg: QualityConfig) -> tuple[tuple[str, ...], dict[str, float]]:
+def _cut_edges(page: _Page, ocr: PageOcr, *, dpi: int,
+               cfg: QualityConfig) -> tuple[tuple[str, ...], dict[str, float]]:
     touching = _touching_edges(page, cfg.edge_margin_ratio)
     stats = page.stats
     pieces = stats[stats[:, cv2.CC_STAT_AREA] >= _MIN_PIECE_SQIN * page.dpi**2]
     shape = page.ink.shape
     cut = {s for s in _SIDES if touching[s] >= 2}
-    if len(pieces) >= 2 * _CUT_MIN_PIECES:
-        cut |= {s for s in _SIDES if _straight_cut(pieces, s, shape)}
+    for side in _SIDES if len(pieces) >= 2 * _CUT_MIN_PIECES else ():
+        line = _straight_cut(pieces, side, shape)
+        if line is not None and not (side in ("top", "bottom") and _line_reads_well(
+                ocr, side, line, page.dpi / dpi, page.dpi)):
+            cut.add(side)
     marks = _mark_cuts(pieces, page)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
     signals["outside_ratio"] = float(page.outside.mean())
@@ -372,8 +400,9 @@ def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig
                            blank=True, signals=signals)
     signals |= _image_signals(page, dpi)
     score = round(_legibility(signals, cfg), 4)
-    cut, cut_signals = _cut_edges(page, cfg)
+    cut, cut_signals = _cut_edges(page, ocr, dpi=dpi, cfg=cfg)
     signals |= cut_signals
     log.debug("page %d: legibility %.2f, cut %s", ocr.page_no, score, cut)
-    return PageQuality(page_no=ocr.page_no, legibility=score, legible=score >= cfg.legible_min_score,
-                       complete=not cut, blank=False, cut_edges=cut, signals=signals)
+    return PageQuality(page_no=ocr.page_no, legibility=score, blank=False,
+                       legible=score >= cfg.legible_min_score, complete=not cut, cut_edges=cut,
+                       signals=signals)

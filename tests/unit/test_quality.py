@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr import read_words
+from extractors.ocr import read_words, text_layer_page
 from extractors.preflight import preflight
 from extractors.preprocess import clean_page
 from extractors.quality import assess_page, is_real_word, real_word_count
@@ -95,6 +95,26 @@ class TestLegibility:
         quality = _assess(faded, config, ocr=True)
         assert not quality.blank and not quality.legible
         assert quality.legibility < config.quality.legible_min_score
+
+    def test_crisp_smear_reads_as_nothing(self, linn: np.ndarray,
+                                          config: PipelineConfig) -> None:
+        """GIVEN a copy smeared sideways then printed black-and-white (sharp, contrasted blobs)
+        WHEN OCR reads only garbage THEN the page is illegible all the same."""
+        smear = cv2.blur(linn, (61, 9))
+        blobs = np.where(smear < 200, 0, 255).astype(np.uint8)
+        quality = _assess(blobs, config, ocr=True)
+        assert quality.signals["sharpness"] > 0.5 and quality.signals["good_word_share"] < 0.1
+        assert not quality.legible and not quality.blank
+
+    def test_born_digital_render_is_judged_as_paper(self, real_scans: Path,
+                                                    config: PipelineConfig) -> None:
+        # A text-layer page skips cleaning: its white paper is 255, not "outside".
+        scan = preflight(real_scans / "problem-pdfs" / "tagged.pdf", config.limits)
+        raster = render_page(scan, 0, cfg=config.raster)
+        quality = assess_page(raster.image, text_layer_page(1, raster.text_layer or ""),
+                              dpi=raster.dpi, cfg=config.quality)
+        assert not quality.blank and quality.legible and quality.complete
+        assert quality.signals["outside_ratio"] == 0.0
 
     def test_form_page_without_ocr_words(self, form_page: np.ndarray,
                                          config: PipelineConfig) -> None:
