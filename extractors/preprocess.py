@@ -126,14 +126,16 @@ def _denoise(gray: np.ndarray, dpi: int) -> np.ndarray:
     return cv2.medianBlur(gray, 3) if dpi >= 200 else gray
 
 
-def _osd(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig) -> tuple[int, float]:
+def _osd(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig,
+         min_conf: float) -> tuple[int, float]:
     """Tesseract OSD on a 200-dpi copy (a form's 8-pt labels are misread at 150 dpi, even
-    turned 180 degrees with confidence 5), then at full resolution if not sure."""
+    turned 180 degrees with confidence 5), then at full resolution if it found no answer
+    worth checking (faint small print can need it)."""
     turn, conf = 0, 0.0
     for work_dpi in (_OSD_DPI, dpi):
         small, scale = _scaled(gray, dpi, work_dpi)
         turn, conf = detect_orientation(small, cfg=ocr_cfg, dpi=round(dpi * scale))
-        if conf >= _OSD_SURE or scale == 1.0:
+        if conf >= min_conf or scale == 1.0:
             break
     return turn, conf
 
@@ -206,7 +208,7 @@ def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
     8.6 and called an upside-down one upright at 5.5. If the reading is inconclusive, OSD is
     trusted from ``cfg.osd_min_confidence``, else the page is left as it is.
     """
-    turn, conf = _osd(gray, dpi=dpi, ocr_cfg=ocr_cfg)
+    turn, conf = _osd(gray, dpi=dpi, ocr_cfg=ocr_cfg, min_conf=cfg.osd_min_confidence)
     trusted = conf >= cfg.osd_min_confidence
     if turn == 0 and trusted and conf >= _OSD_SURE:
         return 0
