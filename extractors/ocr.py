@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 
 import numpy as np
@@ -31,6 +32,38 @@ _MISSING_DATA = ("Failed loading language", "Error opening data file", "Could no
 _LINE_PAD_PX = 12
 _LINE_TIMEOUT_S = 30
 _OSD_DPI = 150
+
+_VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
+_LETTERS = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
+_NUMBER = re.compile(r"^\d+(?:[-/.,:]\d+)*$")
+_CONSONANT_RUN = re.compile(r"[^\W\d_aeiouyàâäéèêëîïôöùûüÿæœ]{5,}", re.IGNORECASE)
+_EDGE_PUNCT = "\"'«»“”‘’()[]{}<>.,;:!?*"
+
+
+def is_real_word(token: str) -> bool:
+    """Whether an OCR or text-layer token looks like a French or English word or a number.
+
+    Without a dictionary: letters only (hyphens and apostrophes inside), at least one vowel,
+    no run of five consonants, no lower-to-upper case switch inside
+    ("tHe" is OCR noise); or a number, a date or a code made of digits.
+    """
+    core = token.strip(_EDGE_PUNCT)
+    if len(core) < 2:
+        return False
+    if _NUMBER.match(core):
+        return True
+    if not _LETTERS.match(core):
+        return False
+    if not _VOWELS.intersection(core):
+        return False
+    if _CONSONANT_RUN.search(core):
+        return False
+    return not re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", core)
+
+
+def real_word_count(text: str) -> int:
+    """Number of whitespace-separated tokens of ``text`` that look like real words."""
+    return sum(is_real_word(t) for t in text.split())
 
 
 def _prepare_env() -> None:

@@ -12,8 +12,7 @@ import logging
 import cv2
 import numpy as np
 
-from extractors.ocr import detect_orientation, read_words
-from extractors.quality import is_real_word
+from extractors.ocr import detect_orientation, is_real_word, read_words
 from schemas.config import OcrConfig, PreprocessConfig
 from schemas.ocr import CleanInfo
 

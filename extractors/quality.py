@@ -1,30 +1,32 @@
 """Legibility, completeness and blankness of a cleaned page.
 
-Works on the image ``preprocess.clean_page`` returns, where pixels outside the scanned paper are
-exactly 255 and paper is at most 254: ink running into that region, or off the image edge, is
-content cut from the copy. Measurements run on a 150-dpi copy; every raw measurement goes into
-``PageQuality.signals`` so thresholds can be recalibrated on labelled pages.
+Works best on the image ``preprocess.clean_page`` returns, where pixels outside the scanned paper
+are exactly 255 and paper is at most 254: ink running into that region, or off the image edge,
+is content cut from the copy. An uncleaned page (a form page read from its render, a
+born-digital render) is accepted too: its dark copier borders are found here. Measurements run
+on a 150-dpi copy; every raw measurement goes into ``PageQuality.signals`` so thresholds can be
+recalibrated on labelled pages.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from extractors.ocr import is_real_word, real_word_count
+from extractors.preprocess import OUTSIDE, border_mask
 from schemas.config import QualityConfig
 from schemas.ocr import PageOcr
 from schemas.quality import PageQuality
 
 log = logging.getLogger(__name__)
 
-OUTSIDE = 255  # same contract as preprocess.OUTSIDE (not imported: quality must not need OCR)
 _WORK_DPI = 150
 #: More "outside" than this means the image was not cleaned and its white paper is 255.
-_MAX_OUTSIDE_SHARE = 0.7
+_MAX_OUTSIDE_SHARE = 0.4
 #: Ink is this much darker than the paper at least (0–255), whatever Otsu says on a pale page.
 _MIN_INK_DROP = 45
 #: Dark blobs smaller than this (square inches) are dust, not ink. A printed period is ~4e-4.
@@ -57,38 +59,6 @@ _NO_WORDS_FACTOR = 0.4
 _BLANK_MAX_SHADING = 4.2
 _SIDES = ("top", "right", "bottom", "left")
 
-_VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒ")
-_LETTERS = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
-_NUMBER = re.compile(r"^\d+(?:[-/.,:]\d+)*$")
-_CONSONANT_RUN = re.compile(r"[^\W\d_aeiouyàâäéèêëîïôöùûüÿæœ]{5,}", re.IGNORECASE)
-_EDGE_PUNCT = "\"'«»“”‘’()[]{}<>.,;:!?*"
-
-
-def is_real_word(token: str) -> bool:
-    """Whether an OCR or text-layer token looks like a French or English word or a number.
-
-    Without a dictionary: letters only (hyphens and apostrophes inside), at least one vowel,
-    no run of five consonants, no lower-to-upper case switch inside
-    ("tHe" is OCR noise); or a number, a date or a code made of digits.
-    """
-    core = token.strip(_EDGE_PUNCT)
-    if len(core) < 2:
-        return False
-    if _NUMBER.match(core):
-        return True
-    if not _LETTERS.match(core):
-        return False
-    if not _VOWELS.intersection(core):
-        return False
-    if _CONSONANT_RUN.search(core):
-        return False
-    return not re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", core)
-
-
-def real_word_count(text: str) -> int:
-    """Number of whitespace-separated tokens of ``text`` that look like real words."""
-    return sum(is_real_word(t) for t in text.split())
-
 
 @dataclass(frozen=True)
 class _Page:
@@ -103,10 +73,21 @@ class _Page:
     labels: np.ndarray
 
 
-def _working_copy(image: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, float]:
-    outside = image == OUTSIDE
+def _outside(image: np.ndarray, dpi: int) -> np.ndarray:
+    """Pixels off the scanned paper: 255 regions joined to the image edge (whitened borders,
+    deskew corners) plus dark copier borders an uncleaned page still has. Pure white over
+    most of the page is paper that was never cleaned (a render of clean paper), not outside."""
+    white = (image == OUTSIDE).astype(np.uint8)
+    count, labels = cv2.connectedComponents(white, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    outside = np.isin(labels, edge[edge > 0]) if count > 1 else np.zeros(image.shape, bool)
     if outside.mean() > _MAX_OUTSIDE_SHARE:
-        outside[:] = False  # white paper that was never cleaned (a born-digital render)
+        outside[:] = False
+    return outside | border_mask(image, dpi=dpi)
+
+
+def _working_copy(image: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, float]:
+    outside = _outside(image, dpi)
     scale = min(1.0, _WORK_DPI / max(dpi, 1))
     if scale == 1.0:
         return image, outside, float(dpi)

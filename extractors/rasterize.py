@@ -34,7 +34,7 @@ from extractors.errors import (
     TooLargeError,
     UnreadableScanError,
 )
-from extractors.quality import real_word_count
+from extractors.ocr import real_word_count
 from schemas.codes import FileKind
 from schemas.config import LimitsConfig, RasterConfig
 from schemas.scan import ScanFile

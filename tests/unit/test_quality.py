@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr import read_words, text_layer_page
+from extractors.ocr import is_real_word, read_words, real_word_count, text_layer_page
 from extractors.preflight import preflight
 from extractors.preprocess import clean_page
-from extractors.quality import assess_page, is_real_word, real_word_count
+from extractors.quality import assess_page
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
 from schemas.ocr import PageOcr
