@@ -118,7 +118,13 @@ def read_form_page(
                                      qr=frame)  # fmt: skip
     log.info("page %d: form page %d via %s, quality %.2f, %d fields", page_no, frame.form_page,
              frame.method, frame.overall, len(fields))  # fmt: skip
-    update = {"aligned": True, "dossier_number": dossier, "preprinted_name": name, "fields": fields}
+    update = {
+        "aligned": True, "fields": fields,
+        "dossier_number": dossier, "preprinted_name": name,
+        # The report shows the printed header beside the values read, like any other field.
+        "dossier_bbox": to_px(layout.field("dossier_number", frame.form_page).bbox),
+        "name_bbox": to_px(layout.field("preprinted_name", frame.form_page).bbox),
+    }
     return page.model_copy(update=update), upright
 
 

@@ -42,7 +42,7 @@ def merge_form_fields(form_pages: Sequence[FormPageRead]) -> dict[str, FieldRead
         fields["preprinted_name"] = FieldRead(
             name="preprinted_name", kind=FieldKind.PREPRINTED, form_page=fp.form_page,
             page_no=fp.page_no, value=fp.preprinted_name, confidence=fp.alignment_quality,
-            status=FieldStatus.READ,
+            status=FieldStatus.READ, bbox=fp.name_bbox,
         )
     return fields
 
@@ -146,8 +146,10 @@ def _report_fields(
     number = _dossier_number(form_pages)
     if number:
         agree = sum(fp.dossier_number == number for fp in form_pages) / len(form_pages)
-        page = next(fp.page_no for fp in form_pages if fp.dossier_number == number)
-        out["dossier_number"] = FieldReport(value=number, confidence=round(agree, 3), page=page)
+        fp = next(fp for fp in form_pages if fp.dossier_number == number)
+        out["dossier_number"] = FieldReport(
+            value=number, confidence=round(agree, 3), page=fp.page_no, bbox=fp.dossier_bbox
+        )
     return out
 
 

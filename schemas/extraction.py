@@ -36,7 +36,9 @@ class FormPageRead(Frozen):
     alignment_quality: float = Field(ge=0.0, le=1.0)
     qr_text: str | None = None
     dossier_number: str | None = Field(None, description="Pre-printed file number, as read.")
+    dossier_bbox: PixelBox | None = Field(None, description="Where the file number is printed.")
     preprinted_name: str | None = None
+    name_bbox: PixelBox | None = Field(None, description="Where the name is printed.")
     fields: tuple[FieldRead, ...] = ()
 
 
