@@ -10,9 +10,11 @@ BIN := $(VENV)/bin
 DATA ?= data/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian packages: OCR engine and languages, PDF rendering, and the fonts the sample
-# generator writes with (hand-lettering, typewriter, OCR-B for machine-readable zones).
+# Debian packages: OCR engine and languages, PDF rendering, Pango for WeasyPrint's PDFs,
+# Chromium for the review station's browser tests, and the fonts the sample generator writes
+# with (hand-lettering, typewriter, OCR-B for machine-readable zones).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils \
+	libpango-1.0-0 libpangoft2-1.0-0 chromium \
 	python3-venv fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-ocr-b \
 	fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver \
 	fonts-humor-sans fonts-dancingscript fonts-kristi
@@ -25,9 +27,11 @@ export PREFECT_HOME := $(CURDIR)/var/prefect
 
 demo: venv
 	$(BIN)/intake batch sample_scans/packets --data $(DATA)
-	@echo "Reports: $(CURDIR)/$(DATA)/reports/<packet>/report.html"
+	@echo "Reports: $(CURDIR)/$(DATA)/reports/<packet>/report.html (and report.pdf)"
+	@echo "Batch report: $$(ls -d $(CURDIR)/$(DATA)/batches/*/batch.html | tail -1)"
 
 test: venv
+	@mkdir -p var/prefect
 	$(BIN)/python -m pytest -q
 
 system:

@@ -70,7 +70,7 @@ def crop_for(page: PageReport | None, bbox: PixelBox | None, pad: int = CROP_PAD
 
 
 @functools.cache
-def _env() -> Environment:
+def template_env() -> Environment:
     return Environment(
         loader=PackageLoader("extractors", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -89,6 +89,6 @@ def render_report_html(report: IntakeReport, *, lang: str = "fr") -> str:
     fields = [
         (name, f, crop_for(pages.get(f.page), f.bbox)) for name, f in sorted(report.fields.items())
     ]
-    return _env().get_template("report.html.j2").render(
+    return template_env().get_template("report.html.j2").render(
         r=report, t=LABELS.get(lang, LABELS["fr"]), lang=lang, flags=flags, fields=fields,
     )

@@ -86,6 +86,9 @@ def batch(
     )
     _print_table(reports)
     console.print(f"Reports: {(data / 'reports').resolve()}")
+    batches = sorted((data / "batches").glob("*/batch.html"))
+    if batches:
+        console.print(f"Batch report: {batches[-1].resolve()}")
 
 
 @app.command()
@@ -192,4 +195,12 @@ def _register_service_commands() -> None:
     register(app)
 
 
+def _register_review_commands() -> None:
+    """review, user and decisions: the reviewer station (pipeline/review_cli.py)."""
+    from pipeline.review_cli import register
+
+    register(app)
+
+
 _register_service_commands()
+_register_review_commands()

@@ -24,6 +24,7 @@ from pipeline.tasks import (
     preflight_task,
     process_page_task,
     store_task,
+    write_batch_report_task,
     write_report_task,
 )
 from pipeline.workdir import DataDir, safe_id
@@ -187,4 +188,6 @@ def intake_batch(
                 )
             )
             progress.advance(bar)
+    batch_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    write_batch_report_task(reports, DataDir(data_dir).create().batches / batch_id, batch_id, report_lang)
     return reports

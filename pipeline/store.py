@@ -124,7 +124,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url, future=True)
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", sqlite_pragmas)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -168,7 +168,7 @@ class Store:
             return [_summary(r) for r in rows.scalars()]
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def sqlite_pragmas(dbapi_conn, _record) -> None:
     # WAL lets report readers and the batch writer work at once; a busy timeout instead of
     # "database is locked" when two processes write.
     cur = dbapi_conn.cursor()

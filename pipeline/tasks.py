@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from prefect import task
@@ -10,10 +11,12 @@ from prefect.cache_policies import NO_CACHE
 from extractors.packet import analyse_packet
 from extractors.page_chain import process_page
 from extractors.preflight import preflight
+from extractors.batch_report import render_batch_html, summarise_batch
+from extractors.pdf import html_to_pdf
 from extractors.report_html import render_report_html
 from pipeline import resources
 from pipeline.store import open_store
-from pipeline.workdir import write_private
+from pipeline.workdir import write_private, write_private_bytes
 from schemas.config import LimitsConfig, PipelineConfig
 from schemas.page import PageResult
 from schemas.report import IntakeReport
@@ -50,7 +53,9 @@ def analyse_packet_task(pages: list[PageResult], cfg: PipelineConfig, **kwargs) 
 @task(name="write-report", **_TASK, **_IO_RETRY)
 def write_report_task(report: IntakeReport, report_dir: Path, lang: str) -> Path:
     write_private(report_dir / "report.json", report.model_dump_json(indent=2))
-    write_private(report_dir / "report.html", render_report_html(report, lang=lang))
+    html = render_report_html(report, lang=lang)
+    write_private(report_dir / "report.html", html)
+    write_private_bytes(report_dir / "report.pdf", html_to_pdf(html, base_dir=report_dir))
     return report_dir / "report.json"
 
 
@@ -59,3 +64,14 @@ def store_task(
     report: IntakeReport, db_url: str, content_key: str, report_dir: Path, seconds: float
 ) -> None:
     open_store(db_url).save(report, content_key=content_key, report_dir=str(report_dir), seconds=seconds)
+
+
+@task(name="write-batch-report", **_TASK, **_IO_RETRY)
+def write_batch_report_task(
+    reports: list[IntakeReport], folder: Path, batch_id: str, lang: str
+) -> Path:
+    summary = summarise_batch(reports, batch_id=batch_id, made_at=dt.datetime.now())
+    folder.mkdir(parents=True, exist_ok=True)
+    write_private(folder / "batch.json", summary.model_dump_json(indent=2))
+    write_private(folder / "batch.html", render_batch_html(summary, lang=lang))
+    return folder / "batch.html"

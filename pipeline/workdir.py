@@ -84,3 +84,11 @@ def write_private(path: Path, text: str) -> None:
     tmp.write_text(text, encoding="utf-8")
     tmp.chmod(FILE_MODE)
     tmp.replace(path)
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """``write_private`` for binary files (PDF)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.chmod(FILE_MODE)
+    tmp.replace(path)
