@@ -15,6 +15,8 @@ TOOL_OWNERS = {
     "pdf2image": {"extractors/rasterize.py"},
     "pypdf": {"extractors/rasterize.py"},
     "prefect": {"pipeline/"},
+    "weasyprint": {"extractors/pdf.py"},
+    "fastapi": {"pipeline/review_app.py"},
 }
 
 
