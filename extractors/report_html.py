@@ -7,11 +7,13 @@ the image of every flagged region and every field without writing hundreds of sm
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from schemas.base import PixelBox
+from schemas.flags import Flag
 from schemas.report import IntakeReport, PageReport
 
 #: Minimum margin around a crop, in thumbnail pixels, so a reviewer sees the context.
@@ -50,6 +52,7 @@ class Crop:
     y: int
     w: int
     h: int
+    whole_page: bool = False
 
     @property
     def style(self) -> str:
@@ -69,6 +72,22 @@ def crop_for(page: PageReport | None, bbox: PixelBox | None, pad: int = CROP_PAD
     return Crop(image=page.image, x=x0, y=y0, w=max(1, x1 - x0), h=max(1, y1 - y0))
 
 
+def flag_crops(flag: Flag, pages: Mapping[int, PageReport]) -> list[Crop]:
+    """The images a flag's evidence points at: its regions, else the whole page it is about.
+
+    A page-level flag (illegible, cut off, blank) has no region: the page itself is the evidence.
+    """
+    crops = [c for e in flag.evidence if (c := crop_for(pages.get(e.page), e.bbox))]
+    if crops:
+        return crops
+    page_no = next((e.page for e in flag.evidence if e.page), None) or flag.page
+    page = pages.get(page_no) if page_no else None
+    if page is None or page.image is None:
+        return []
+    w, h = int(page.width_px * page.image_scale), int(page.height_px * page.image_scale)
+    return [Crop(image=page.image, x=0, y=0, w=w, h=h, whole_page=True)]
+
+
 @functools.cache
 def template_env() -> Environment:
     return Environment(
@@ -82,10 +101,7 @@ def template_env() -> Environment:
 def render_report_html(report: IntakeReport, *, lang: str = "fr") -> str:
     """The report page; ``lang`` is ``fr`` or ``en``."""
     pages = {p.page: p for p in report.pages}
-    flags = [
-        (f, [c for e in f.evidence if (c := crop_for(pages.get(e.page), e.bbox))])
-        for f in report.flags
-    ]
+    flags = [(f, flag_crops(f, pages)) for f in report.flags]
     fields = [
         (name, f, crop_for(pages.get(f.page), f.bbox)) for name, f in sorted(report.fields.items())
     ]

@@ -29,7 +29,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from extractors.batch_report import render_batch_html, summarise_batch
 from extractors.notice import render_notice_html
 from extractors.pdf import html_to_pdf
-from extractors.report_html import LABELS, crop_for, render_report_html
+from extractors.report_html import LABELS, crop_for, flag_crops, render_report_html
 from extractors.review import flag_key, open_flags, review_state
 from pipeline.review_store import open_review_store
 from pipeline.store import PacketSummary, open_store
@@ -248,7 +248,7 @@ def _envelope_view(env: Envelope, report: IntakeReport, entries: list[AuditEntry
             "f": f,
             "key": flag_key(f),
             "decision": state.flags.get(flag_key(f)),
-            "crops": [c for e in f.evidence if (c := crop(e.page, e.bbox))],
+            "crops": [replace(c, image=base + c.image) for c in flag_crops(f, pages)],
         }
         for f in report.flags
     ]

@@ -74,6 +74,15 @@ class TestSampleScans:
             with_region = sum(1 for f in report.flags for e in f.evidence if e.bbox and e.page)
             assert len(re.findall(r'class="crop"', html)) == with_region
 
+    def test_every_flag_about_a_page_shows_its_image(self, run) -> None:
+        data, _, reports = run
+        for pid, report in reports.items():
+            html = (data / "reports" / pid / "report.html").read_text(encoding="utf-8")
+            about_a_page = [
+                f for f in report.flags if f.page or any(e.page for e in f.evidence)
+            ]
+            assert html.count('class="crop"') + html.count('class="pagecrop"') >= len(about_a_page)
+
     def test_reports_are_private(self, run) -> None:
         data, _, _ = run
         for path in (data / "reports").rglob("*"):
