@@ -8,6 +8,7 @@ known, and a full-page OCR would cost more than reading every field.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import cv2
@@ -41,9 +42,13 @@ def process_page(
     glyphs: object | None = None,
 ) -> PageResult:
     """Run the whole page chain on one page and keep a reduced copy of the cleaned image."""
+    clock = _Clock()
     raster = render_page(scan, source.index_in_file, cfg=cfg.raster)
+    clock.lap("render")
     if raster.text_layer and raster.text_layer.strip():
-        return _born_digital(raster, source, image_dir=image_dir, cfg=cfg)
+        page = _born_digital(raster, source, image_dir=image_dir, cfg=cfg)
+        clock.lap("text_layer")
+        return page.model_copy(update={"seconds": clock.laps})
     # The form reader finds its own orientation (QR code) and registers the page to the
     # template, skew and scale included: a form page needs no cleaning, which is the costly
     # part (orientation detection) of every other page.
@@ -51,6 +56,7 @@ def process_page(
         raster.image, page_no=source.page_no, dpi=raster.dpi, layout=layout, cfg=cfg.form,
         glyphs=glyphs,
     )
+    clock.lap("form")
     if form_read is not None:
         form, image = form_read
         info = CleanInfo(
@@ -64,14 +70,18 @@ def process_page(
             raster.image, page_no=source.page_no, dpi=raster.dpi, cfg=cfg.preprocess,
             ocr_cfg=cfg.ocr,
         )
+        clock.lap("clean")
         ocr = read_words(image, page_no=source.page_no, cfg=cfg.ocr)
+        clock.lap("ocr")
     quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality)
     mrz = find_mrz(ocr) if form is None else None
+    clock.lap("quality")
     path, scale = _save_page_image(image, dpi=info.dpi, image_dir=image_dir, page_no=source.page_no)
+    clock.lap("save_image")
     log.info("page %d: form_page=%s words=%d", source.page_no, form and form.form_page, len(ocr.words))
     return PageResult(
         source=source, clean=info, ocr=ocr, quality=quality, form=form, mrz=mrz,
-        image=path, image_scale=scale, issues=ocr.issues,
+        image=path, image_scale=scale, issues=ocr.issues, seconds=clock.laps,
     )
 
 
@@ -103,3 +113,16 @@ def _save_page_image(
     if not cv2.imwrite(str(path), small, [cv2.IMWRITE_JPEG_QUALITY, 80]):
         raise OSError(f"could not write page image {path.name}")
     return path, scale
+
+
+class _Clock:
+    """Wall time per stage, for the benchmark's breakdown (``intake bench``)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(self.laps.get(stage, 0.0) + now - self._t, 4)
+        self._t = now

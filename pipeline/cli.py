@@ -152,6 +152,45 @@ def evaluate(
     raise typer.Exit(0)
 
 
+@app.command()
+def bench(
+    corpus: Annotated[Path, typer.Argument(help="Folder of envelopes.")] = Path("sample_scans/packets"),
+    jobs: Annotated[int, typer.Option(help="Pages at once, for every contender.")] = 2,
+    only: Annotated[list[str] | None, typer.Option(help="pipeline, no-prefect, tesseract, ocrmypdf (repeatable).")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+    keep: Annotated[Path | None, typer.Option(help="Keep the work folder under this folder.")] = None,
+) -> None:
+    """Time the pipeline, plain Tesseract and OCRmyPDF on the same pages; print the figures."""
+    from pipeline.bench import CONTENDERS, run_bench
+
+    names = tuple(only or CONTENDERS)
+    unknown = set(names) - set(CONTENDERS)
+    if unknown or not corpus.is_dir():
+        console.print(f"[red]Unknown contender(s) {sorted(unknown)} or no folder {corpus}[/]")
+        raise typer.Exit(2)
+    figures = run_bench(corpus.resolve(), jobs=jobs, contenders=names, keep=keep)
+    _print_bench(figures)
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if json_out:
+        json_out.write_text(text, encoding="utf-8")
+
+
+def _print_bench(f: dict) -> None:
+    table = Table(title=f"{f['envelopes']} envelopes, {f['jobs']} jobs on {f['cores']} cores")
+    for col in ("contender", "pages", "seconds", "pages/min", "peak RSS MB", "CPU s"):
+        table.add_column(col, justify="right")
+    for name, r in f["runs"].items():
+        table.add_row(name, str(r["pages"]), f"{r['seconds']:.1f}", f"{r['pages_per_minute']:.1f}",
+                      f"{r['peak_rss_mb']:.0f}", f"{r['cpu_seconds']:.0f}")  # fmt: skip
+    console.print(table)
+    for key in ("pipeline_vs_tesseract", "pipeline_vs_ocrmypdf", "prefect_share"):
+        if key in f:
+            console.print(f"{key}: {f[key]}")
+    if f.get("page_stage_share"):
+        console.print("page stages: " + ", ".join(f"{k} {v:.0%}" for k, v in f["page_stage_share"].items()))
+
+
 def _print_outcome(report, data: Path) -> None:
     console.print(f"[bold]{report.packet_id}[/]: {report.status.value} — {len(report.flags)} flags")
     console.print(f"  {(data / 'reports' / report.packet_id / 'report.html').resolve()}")

@@ -68,7 +68,8 @@ def intake_packet(
         pages, cfg, packet_id=packet_id, files=file_reports, received_date=received,
         report_date=dt.date.today(), registry=_registry(registry_csv or cfg.rules.registry_csv), extra_flags=flags, issues=issues,
     )
-    report = report.model_copy(update={"timings_s": {"total": round(time.monotonic() - started, 2)}})
+    timings = {"total": round(time.monotonic() - started, 2)} | _stage_seconds(pages)
+    report = report.model_copy(update={"timings_s": timings})
     write_report_task(report, report_dir, report_lang)
     store_task(report, data.db_url, key, report_dir, time.monotonic() - started)
     create_markdown_artifact(
@@ -115,6 +116,15 @@ def _process_pages(
                 Issue(stage="page", code=e.code.value, page_no=source.page_no, message=str(e))
             )
     return pages, issues
+
+
+def _stage_seconds(pages: list[PageResult]) -> dict[str, float]:
+    """Seconds spent in each page stage, summed over the pages (they run in parallel)."""
+    out: dict[str, float] = {}
+    for p in pages:
+        for stage, s in p.seconds.items():
+            out[f"page.{stage}"] = round(out.get(f"page.{stage}", 0.0) + s, 3)
+    return out
 
 
 def _safe_sha(path: Path) -> str:

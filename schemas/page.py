@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
+
 from schemas.base import Frozen
 from schemas.extraction import FormPageRead, MrzRead
 from schemas.ocr import CleanInfo, Issue, PageOcr
@@ -23,6 +25,9 @@ class PageResult(Frozen):
     image: Path
     image_scale: float = 1.0
     issues: tuple[Issue, ...] = ()
+    seconds: dict[str, float] = Field(
+        default_factory=dict, description="Wall time of each stage of the page chain."
+    )
 
     @property
     def page_no(self) -> int:

@@ -13,14 +13,27 @@ from schemas.report import IntakeReport, MissingDocument
 from schemas.review import AuditEntry, ReviewAction, Role
 
 T0 = dt.datetime(2026, 12, 1, 9, 0)
-MISSING = Flag(code=FlagCode.MISSING_DOCUMENT, severity=Severity.ERROR, message="m",
-               document="union_proof", person="member1")  # fmt: skip
+MISSING = Flag(
+    code=FlagCode.MISSING_DOCUMENT,
+    severity=Severity.ERROR,
+    message="m",
+    document="union_proof",
+    person="member1",
+)
 UNSIGNED = Flag(code=FlagCode.FORM_UNSIGNED, severity=Severity.ERROR, message="u")
 
 
 def _entry(minutes: int, action: ReviewAction, target: str, after: str | None = None) -> AuditEntry:
-    return AuditEntry(at=T0 + dt.timedelta(minutes=minutes), actor="ana", role=Role.REVIEWER,
-                      packet_id="p1", action=action, target=target, after=after, reason="r")  # fmt: skip
+    return AuditEntry(
+        at=T0 + dt.timedelta(minutes=minutes),
+        actor="ana",
+        role=Role.REVIEWER,
+        packet_id="p1",
+        action=action,
+        target=target,
+        after=after,
+        reason="r",
+    )
 
 
 class TestReviewState:
@@ -50,23 +63,36 @@ class TestReviewState:
 
 class TestNotice:
     REPORT = IntakeReport(
-        packet_id="p1", status=IntakeStatus.INCOMPLETE, received_date=dt.date(2026, 11, 2),
-        report_date=dt.date(2026, 11, 3), flags=(MISSING, UNSIGNED),
-        missing=(MissingDocument(person="member1", person_name="Awa DIALLO", document="union_proof"),
-                 MissingDocument(person="principal", document="application_form page 2")),
-        people={"principal": "Marie TREMBLAY", "member1": "Awa DIALLO"}, dossier_number="PCH-2026-000001",
-    )  # fmt: skip
+        packet_id="p1",
+        status=IntakeStatus.INCOMPLETE,
+        received_date=dt.date(2026, 11, 2),
+        report_date=dt.date(2026, 11, 3),
+        flags=(MISSING, UNSIGNED),
+        missing=(
+            MissingDocument(person="member1", person_name="Awa DIALLO", document="union_proof"),
+            MissingDocument(person="principal", document="application_form page 2"),
+        ),
+        people={"principal": "Marie TREMBLAY", "member1": "Awa DIALLO"},
+        dossier_number="PCH-2026-000001",
+    )
 
     def test_every_missing_item_is_named_for_its_person(self) -> None:
         lines = notice_lines(self.REPORT, lang="en")
         assert [(x.person, x.what.split(" ")[0]) for x in lines] == [
-            ("Awa DIALLO", "a"), ("Marie TREMBLAY", "the"), ("Marie TREMBLAY", "the")]
+            ("Awa DIALLO", "a"),
+            ("Marie TREMBLAY", "the"),
+            ("Marie TREMBLAY", "the"),
+        ]
         assert lines[1].what.endswith("page 2") and "signature" in lines[2].what
 
     def test_the_deadline_counts_from_the_notice_date(self) -> None:
-        html = render_notice_html(self.REPORT, fields={"family_name": "TREMBLAY",
-                                  "postal_code": "H2X0C9"}, notice_date=dt.date(2026, 12, 1),
-                                  deadline_days=60, lang="fr")  # fmt: skip
+        html = render_notice_html(
+            self.REPORT,
+            fields={"family_name": "TREMBLAY", "postal_code": "H2X0C9"},
+            notice_date=dt.date(2026, 12, 1),
+            deadline_days=60,
+            lang="fr",
+        )
         assert "2027-01-30" in html and "H2X 0C9" in html and "PCH-2026-000001" in html
 
 
