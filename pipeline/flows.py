@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow
@@ -118,6 +120,28 @@ def _process_pages(
     return pages, issues
 
 
+@contextmanager
+def task_runner(cfg: PipelineConfig) -> Iterator[object]:
+    """Threads (default), or a Dask cluster: the same flows either way.
+
+    Without a scheduler address, one local cluster serves the whole batch: its worker processes
+    load the models once, not once per envelope.
+    """
+    if cfg.runner.kind != "dask":
+        yield ThreadPoolTaskRunner(max_workers=cfg.jobs)
+        return
+    from prefect_dask import DaskTaskRunner
+
+    if cfg.runner.dask_address:
+        yield DaskTaskRunner(address=cfg.runner.dask_address)
+        return
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=cfg.runner.dask_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:  # fmt: skip
+        yield DaskTaskRunner(address=cluster.scheduler_address)
+
+
 def _stage_seconds(pages: list[PageResult]) -> dict[str, float]:
     """Seconds spent in each page stage, summed over the pages (they run in parallel)."""
     out: dict[str, float] = {}
@@ -184,10 +208,9 @@ def intake_batch(
     cfg = load_config(config_path)
     envelopes = sorted(p for p in inbox.iterdir() if not p.name.startswith((".", "~")))
     envelopes = [p for p in envelopes if p.is_dir() or p.name != "registry.csv"]
-    runner = ThreadPoolTaskRunner(max_workers=cfg.jobs)
-    one = intake_packet.with_options(task_runner=runner)
     reports = []
-    with Progress(disable=not show_progress, transient=False) as progress:
+    with task_runner(cfg) as runner, Progress(disable=not show_progress) as progress:
+        one = intake_packet.with_options(task_runner=runner)
         bar = progress.add_task("Envelopes", total=len(envelopes))
         for env in envelopes:
             pid = safe_id(env.stem if env.is_file() else env.name)

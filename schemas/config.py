@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -105,6 +105,16 @@ class RulesConfig(Frozen):
     required_documents_file: Path = Field(DATA_DIR / "required_documents.toml")
 
 
+class RunnerConfig(Frozen):
+    """Where the pages of an envelope run: threads of this process, or a Dask cluster."""
+
+    kind: Literal["threads", "dask"] = "threads"
+    dask_address: str | None = Field(
+        None, description="Scheduler of a running Dask cluster (tcp://host:8786); none: a local one."
+    )
+    dask_workers: int = Field(2, description="Worker processes of the local cluster.")
+
+
 class FlagPolicy(Frozen):
     severity: Severity
     outcome: IntakeStatus
@@ -120,6 +130,7 @@ class PipelineConfig(Frozen):
     classify: ClassifyConfig = ClassifyConfig()
     form: FormConfig = FormConfig()
     rules: RulesConfig = RulesConfig()
+    runner: RunnerConfig = RunnerConfig()
     flags: dict[FlagCode, FlagPolicy]
 
     def policy(self, code: FlagCode) -> FlagPolicy:
