@@ -11,10 +11,11 @@ DATA ?= data/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages: OCR engine and languages, PDF rendering, Pango for WeasyPrint's PDFs,
-# Chromium for the review station's browser tests, and the fonts the sample generator writes
-# with (hand-lettering, typewriter, OCR-B for machine-readable zones).
+# Chromium for the review station's browser tests, PostgreSQL (the tests start a private
+# server of their own), and the fonts the sample generator writes with (hand-lettering,
+# typewriter, OCR-B for machine-readable zones).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils \
-	libpango-1.0-0 libpangoft2-1.0-0 chromium \
+	libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql \
 	python3-venv fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-ocr-b \
 	fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver \
 	fonts-humor-sans fonts-dancingscript fonts-kristi
@@ -23,7 +24,7 @@ export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/var/prefect
 
-.PHONY: demo test system venv clean
+.PHONY: demo test bench system venv clean
 
 demo: venv
 	$(BIN)/intake batch sample_scans/packets --data $(DATA)
@@ -33,6 +34,13 @@ demo: venv
 test: venv
 	@mkdir -p var/prefect
 	$(BIN)/python -m pytest -q
+
+# The pipeline against plain Tesseract and OCRmyPDF on the same pages (README, Capacity).
+bench: venv
+	@dpkg -s ghostscript >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends ghostscript; }
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/intake bench sample_scans/packets --json var/bench.json
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -80,10 +80,22 @@ def read_qr(image: np.ndarray, *, dpi: int) -> QrRead | None:
     """Decode a QR code on the whole page, at reduced resolution (cheap test for every page)."""
     f = min(1.0, QR_DPI / dpi)
     small = image if f == 1.0 else cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    text, pts, _ = cv2.QRCodeDetector().detectAndDecode(small)
+    text, pts = _detect_qr(small)
     if text and pts is not None:
         return QrRead(text=text, corners=pts.reshape(4, 2).astype(np.float64) / f)
     return None
+
+
+def _detect_qr(image: np.ndarray) -> tuple[str, np.ndarray | None]:
+    """OpenCV's detector, which can fail an internal assertion on noise that looks like a
+    finder pattern (seen with OpenCV 5.1 on a speckled copy): that is no QR code, not a crash."""
+    try:
+        text, pts, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    except cv2.error as e:
+        log.warning("QR detector failed on a %dx%d image: %s", image.shape[1], image.shape[0],
+                    str(e).splitlines()[-1][:120])  # fmt: skip
+        return "", None
+    return text, pts
 
 
 def read_qr_in_place(
@@ -101,7 +113,7 @@ def read_qr_in_place(
     )
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]])
     crop = cv2.warpPerspective(upright, shift @ h, size, flags=cv2.INTER_LINEAR, borderValue=255)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(crop)
+    text, _ = _detect_qr(crop)
     return text or None
 
 

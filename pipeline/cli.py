@@ -85,10 +85,23 @@ def batch(
         inbox.resolve(), data.resolve(), config, None, sys.stderr.isatty(), lang
     )
     _print_table(reports)
+    failed = _failed_envelopes(inbox, reports)
     console.print(f"Reports: {(data / 'reports').resolve()}")
     batches = sorted((data / "batches").glob("*/batch.html"))
     if batches:
         console.print(f"Batch report: {batches[-1].resolve()}")
+    if failed:
+        console.print(f"[red]{len(failed)} envelope(s) failed, see the log:[/] {', '.join(failed)}")
+        raise typer.Exit(1)
+
+
+def _failed_envelopes(inbox: Path, reports) -> list[str]:
+    from pipeline.workdir import safe_id
+
+    done = {r.packet_id for r in reports}
+    names = [safe_id(p.stem if p.is_file() else p.name) for p in inbox.iterdir()
+             if not p.name.startswith((".", "~")) and p.name != "registry.csv"]  # fmt: skip
+    return sorted(n for n in names if n not in done)
 
 
 @app.command()

@@ -214,12 +214,17 @@ def intake_batch(
         bar = progress.add_task("Envelopes", total=len(envelopes))
         for env in envelopes:
             pid = safe_id(env.stem if env.is_file() else env.name)
-            reports.append(
-                one(
-                    env, data_dir, config_path,
-                    (received_dates or {}).get(pid), pid, report_lang, registry_csv,
-                )
-            )
+            # A state, not an exception: one envelope that fails (a bug, a library crash)
+            # must not stop the others. It is logged and left out; the CLI says so.
+            state = one(
+                env, data_dir, config_path,
+                (received_dates or {}).get(pid), pid, report_lang, registry_csv,
+                return_state=True,
+            )  # fmt: skip
+            if state.is_completed():
+                reports.append(state.result())
+            else:
+                log.error("envelope %s failed: %s", pid, state.message)
             progress.advance(bar)
     batch_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     write_batch_report_task(reports, DataDir(data_dir).create().batches / batch_id, batch_id, report_lang)

@@ -40,13 +40,18 @@ def safe_id(name: str) -> str:
     return cleaned[:80]
 
 
+#: A database shared by several machines (PostgreSQL), instead of each data folder's SQLite.
+DB_URL_ENV = "INTAKE_DB_URL"
+
+
 @dataclass(frozen=True)
 class DataDir:
     root: Path
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'intake.sqlite'}"
+        """``INTAKE_DB_URL`` when set (any SQLAlchemy URL), else SQLite in the data folder."""
+        return os.environ.get(DB_URL_ENV) or f"sqlite:///{self.root / 'intake.sqlite'}"
 
     @property
     def reports(self) -> Path:

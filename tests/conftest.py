@@ -75,3 +75,20 @@ def sample_batch(tmp_path_factory, sample_scans: Path, prefect_harness):
     received = {pid: t["received_date"] for pid, t in truths.items()}
     reports = intake_batch(inbox, data, received_dates=received)
     return data, truths, {r.packet_id: r for r in reports}
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """Base URL of a real PostgreSQL server started for this test session."""
+    import tempfile
+
+    from tests.postgres import postgres_server
+
+    # Not under pytest's temporary folder: that one is private to root, and the server runs
+    # as the postgres account when the tests run as root.
+    root = Path(tempfile.mkdtemp(prefix="intake-pg-"))
+    try:
+        with postgres_server(root) as url:
+            yield url
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

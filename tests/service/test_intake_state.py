@@ -33,8 +33,13 @@ def _new(i: int = 0, sha: str = "a" * 64, arrival: str | None = None) -> NewEnve
     )
 
 
-@pytest.fixture()
-def url(tmp_path: Path) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path: Path) -> str:
+    """Every state rule holds on SQLite (the default) and on PostgreSQL (several machines)."""
+    if request.param == "postgresql":
+        from tests.postgres import fresh_database
+
+        return fresh_database(request.getfixturevalue("postgres"))
     return f"sqlite:///{tmp_path / 'intake.sqlite'}"
 
 

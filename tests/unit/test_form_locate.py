@@ -137,3 +137,20 @@ class TestTurnPoints:
         turned = turn_image(img, turn)
         ((x, y),) = turn_points(np.array([[41, 7]]), turn, img.shape)
         assert turned[int(y), int(x)] == 255
+
+
+class TestDetectorFailure:
+    def test_an_opencv_assertion_in_the_qr_detector_means_no_qr_code(self, monkeypatch) -> None:
+        """OpenCV's QR detector can fail an internal assertion on speckled copies (seen with
+        OpenCV 5.1): the page is then read as one without a QR code, never a crash."""
+        import cv2
+        import numpy as np
+
+        from extractors import form_locate
+
+        class Broken:
+            def detectAndDecode(self, image):  # noqa: N802 - OpenCV's name
+                raise cv2.error("convexHull: (-215:Assertion failed) total >= 0")
+
+        monkeypatch.setattr(form_locate.cv2, "QRCodeDetector", Broken)
+        assert form_locate.read_qr(np.full((600, 400), 255, np.uint8), dpi=200) is None
