@@ -305,6 +305,50 @@ def _figures(runs: list[Run], *, jobs: int, envelopes: int) -> dict:
     return out
 
 
+# --- memory against page count -------------------------------------------------------------
+
+LETTER_300DPI = (2550, 3300)
+
+
+def long_envelope(pages: int, out: Path, *, sources: list[Path]) -> Path:
+    """A scanner's PDF of ``pages`` letter pages at 300 dpi, cycling through ``sources``."""
+    import img2pdf
+    from PIL import Image
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        frames = []
+        for i, src in enumerate(sources):
+            path = Path(tmp) / f"frame-{i}.jpg"
+            Image.open(src).convert("L").resize(LETTER_300DPI).save(path, quality=75, dpi=(300, 300))
+            frames.append(str(path))
+        out.write_bytes(img2pdf.convert([frames[i % len(frames)] for i in range(pages)]))
+    return out
+
+
+def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None) -> dict:
+    """Peak RSS of the pipeline on one envelope of each page count (same pages, cycled)."""
+    work = Path(tempfile.mkdtemp(prefix="intake-bench-mem-", dir=keep))
+    me = [sys.executable, "-m", "pipeline.bench", "pipeline"]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    out: dict = {"runs": {}}
+    try:
+        for n in page_counts:
+            inbox = work / f"inbox-{n}"
+            long_envelope(n, inbox / f"long-{n}" / "scan.pdf", sources=sources)
+            result = work / f"mem-{n}.json"
+            wall, peak, cpu = measure([*me, str(inbox), str(work / f"data-{n}"), str(result)], env=env)
+            inner = json.loads(result.read_text())
+            out["runs"][n] = {"pages": inner["pages"], "seconds": round(inner["seconds"], 1),
+                              "peak_rss_mb": round(peak), "cpu_seconds": round(cpu)}  # fmt: skip
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    peaks = [r["peak_rss_mb"] for r in out["runs"].values()]
+    out["spread"] = round(max(peaks) / min(peaks) - 1, 3) if peaks else 0.0
+    return out
+
+
 def main(argv: list[str]) -> None:
     """Child entry points: ``python -m pipeline.bench NAME ARGS…``."""
     name, args = argv[0], argv[1:]

@@ -189,6 +189,26 @@ def bench(
         json_out.write_text(text, encoding="utf-8")
 
 
+@app.command("bench-memory")
+def bench_memory(
+    pages: Annotated[list[int] | None, typer.Option(help="Page counts to compare (repeatable).")] = None,
+    source: Annotated[Path, typer.Option(help="Envelope whose images make up the pages.")] = Path("sample_scans/packets/p0002"),
+    keep: Annotated[Path | None, typer.Option(help="Keep the work folder under this folder.")] = None,
+) -> None:
+    """Peak RSS of the pipeline on one long envelope per page count (300 dpi letter pages)."""
+    from pipeline.bench import run_memory
+
+    sources = sorted(p for p in source.iterdir() if p.suffix.lower() in (".jpg", ".png"))
+    if not sources:
+        console.print(f"[red]No JPEG or PNG page in {source}[/]")
+        raise typer.Exit(2)
+    figures = run_memory(pages or [10, 200], sources=sources, keep=keep)
+    for n, r in figures["runs"].items():
+        console.print(f"{n:>4} pages: {r['seconds']:>7.1f} s  peak RSS {r['peak_rss_mb']:>5} MB  CPU {r['cpu_seconds']} s")
+    console.print(f"spread of peak RSS: {figures['spread']:.1%}")
+    print(json.dumps(figures, indent=2))
+
+
 def _print_bench(f: dict) -> None:
     table = Table(title=f"{f['envelopes']} envelopes, {f['jobs']} jobs on {f['cores']} cores")
     for col in ("contender", "pages", "seconds", "pages/min", "peak RSS MB", "CPU s"):
