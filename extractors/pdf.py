@@ -10,8 +10,13 @@ import logging
 from pathlib import Path
 
 import weasyprint
+from PIL import ImageFile
 
 log = logging.getLogger(__name__)
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a
+# half-copied JPEG pass preflight as a whole scan. Our reports only embed our own images.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # WeasyPrint logs every unsupported CSS property at WARNING; they are expected (screen-only
 # rules) and would drown the pipeline's own warnings.

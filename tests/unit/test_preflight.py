@@ -199,3 +199,15 @@ class TestLimits:
     def test_pdf_image_pixels(self, problems: Path) -> None:
         with pytest.raises(TooLargeError, match="MP"):
             preflight(problems / "linn.pdf", LimitsConfig(max_page_megapixels=5))
+
+
+class TestPdfPrinterDoesNotLoosenPreflight:
+    def test_a_cut_jpeg_is_still_refused_once_the_pdf_printer_is_loaded(self, tmp_path, config) -> None:
+        """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported; preflight must
+        still refuse a half-copied JPEG in the same process."""
+        import extractors.pdf  # noqa: F401 - the import is the point
+
+        path = tmp_path / "cut.jpg"
+        path.write_bytes(_jpeg_bytes()[:600])
+        with pytest.raises(UnreadableScanError):
+            preflight(path, config.limits)
