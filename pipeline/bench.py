@@ -16,6 +16,7 @@ The pipeline's own breakdown per stage comes from the reports' ``timings_s``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -62,10 +63,8 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float
         while not stop.is_set():
             rss = 0
             for p in [proc, *_children(proc)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # ended between listing and reading
                     rss += p.memory_info().rss
-                except psutil.Error:
-                    pass  # ended between the listing and the reading
             peak = max(peak, rss)
             stop.wait(SAMPLE_EVERY_S)
 
@@ -177,7 +176,7 @@ def child_no_prefect(inbox: Path, data: Path, out: Path, jobs: int) -> None:
     from extractors.preflight import preflight
     from extractors.report_html import render_report_html
     from pipeline import resources
-    from pipeline.workdir import DataDir, write_private, write_private_bytes
+    from pipeline.workdir import DataDir, write_private
     from schemas.config import load_config
     from schemas.report import FileReport
 
@@ -200,19 +199,34 @@ def child_no_prefect(inbox: Path, data: Path, out: Path, jobs: int) -> None:
             by_path = {s.path: s for s in scans}
 
             def one(src, by_path=by_path, folder=folder):
-                return process_page(by_path[src.file], src, image_dir=folder / "pages", cfg=cfg,
-                                    layout=layout, glyphs=glyphs)  # fmt: skip
+                return process_page(
+                    by_path[src.file],
+                    src,
+                    image_dir=folder / "pages",
+                    cfg=cfg,
+                    layout=layout,
+                    glyphs=glyphs,
+                )
 
             pages = list(pool.map(one, plan_pages(scans)))
-            files = [FileReport(name=s.path.name, sha256=s.sha256, pages=s.page_count) for s in scans]
+            files = [
+                FileReport(name=s.path.name, sha256=s.sha256, pages=s.page_count) for s in scans
+            ]
             report = analyse_packet(
-                pages, packet_id=env.name, files=files, received_date=dt.date.today(),
-                report_date=dt.date.today(), registry=None, matcher=matcher, nlp=nlp, cfg=cfg,
-            )  # fmt: skip
+                pages,
+                packet_id=env.name,
+                files=files,
+                received_date=dt.date.today(),
+                report_date=dt.date.today(),
+                registry=None,
+                matcher=matcher,
+                nlp=nlp,
+                cfg=cfg,
+            )
             html = render_report_html(report)
             write_private(folder / "report.json", report.model_dump_json())
             write_private(folder / "report.html", html)
-            write_private_bytes(folder / "report.pdf", html_to_pdf(html, base_dir=folder))
+            write_private(folder / "report.pdf", html_to_pdf(html, base_dir=folder))
             reports.append(report)
     _write_child_result(out, started, reports)
 
@@ -222,19 +236,28 @@ def _write_child_result(out: Path, started: float, reports) -> None:
     for r in reports:
         for k, v in r.timings_s.items():
             stages[k] += v
-    out.write_text(json.dumps({
-        "seconds": time.monotonic() - started,
-        "pages": sum(len(r.pages) for r in reports),
-        "stages": stages,
-    }))  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {
+                "seconds": time.monotonic() - started,
+                "pages": sum(len(r.pages) for r in reports),
+                "stages": stages,
+            }
+        )
+    )
 
 
 def child_tesseract(images: list[Path], jobs: int) -> None:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def one(img: Path) -> None:
-        subprocess.run(["tesseract", str(img), "-", "-l", "fra+eng"], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            ["tesseract", str(img), "-", "-l", "fra+eng"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     with ThreadPoolExecutor(jobs) as pool:
         list(pool.map(one, images))
@@ -245,10 +268,21 @@ def child_ocrmypdf(pdfs: list[Path], out_dir: Path, jobs: int) -> None:
     ocrmypdf = Path(sys.executable).with_name("ocrmypdf")
     for pdf in pdfs:
         subprocess.run(
-            [str(ocrmypdf), "-q", "-j", str(jobs), "-l", "fra+eng", "--output-type", "pdf",
-             str(pdf), str(out_dir / pdf.name)],
-            env=env, check=True,
-        )  # fmt: skip
+            [
+                str(ocrmypdf),
+                "-q",
+                "-j",
+                str(jobs),
+                "-l",
+                "fra+eng",
+                "--output-type",
+                "pdf",
+                str(pdf),
+                str(out_dir / pdf.name),
+            ],
+            env=env,
+            check=True,
+        )
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -283,20 +317,33 @@ def _run_one(name: str, pages: PageSet, work: Path, jobs: int) -> Run:
     # The pipeline children time their own batch, leaving out start-up (imports, models, the
     # Prefect server): a service pays that once, not per envelope.
     seconds = extra.get("seconds", wall)
-    return Run(name=name, pages=pages.pages, seconds=seconds, peak_rss_mb=peak, cpu_seconds=cpu,
-               extra={"wall_with_start_up_s": round(wall, 2), **extra})  # fmt: skip
+    return Run(
+        name=name,
+        pages=pages.pages,
+        seconds=seconds,
+        peak_rss_mb=peak,
+        cpu_seconds=cpu,
+        extra={"wall_with_start_up_s": round(wall, 2), **extra},
+    )
 
 
 def _figures(runs: list[Run], *, jobs: int, envelopes: int) -> dict:
     by = {r.name: r for r in runs}
-    out: dict = {"jobs": jobs, "cores": os.cpu_count(), "envelopes": envelopes,
-                 "runs": {r.name: asdict(r) | {"pages_per_minute": round(r.pages_per_minute, 1)}
-                          for r in runs}}  # fmt: skip
+    out: dict = {
+        "jobs": jobs,
+        "cores": os.cpu_count(),
+        "envelopes": envelopes,
+        "runs": {
+            r.name: asdict(r) | {"pages_per_minute": round(r.pages_per_minute, 1)} for r in runs
+        },
+    }
     pipe = by.get("pipeline")
     if pipe:
         for base in ("tesseract", "ocrmypdf"):
             if base in by:
-                out[f"pipeline_vs_{base}"] = round(pipe.pages_per_minute / by[base].pages_per_minute, 2)
+                out[f"pipeline_vs_{base}"] = round(
+                    pipe.pages_per_minute / by[base].pages_per_minute, 2
+                )
         if "no-prefect" in by:
             out["prefect_share"] = round(max(0.0, 1 - by["no-prefect"].seconds / pipe.seconds), 3)
         stages = {k: v for k, v in pipe.extra.get("stages", {}).items() if k.startswith("page.")}
@@ -320,7 +367,9 @@ def long_envelope(pages: int, out: Path, *, sources: list[Path]) -> Path:
         frames = []
         for i, src in enumerate(sources):
             path = Path(tmp) / f"frame-{i}.jpg"
-            Image.open(src).convert("L").resize(LETTER_300DPI).save(path, quality=75, dpi=(300, 300))
+            Image.open(src).convert("L").resize(LETTER_300DPI).save(
+                path, quality=75, dpi=(300, 300)
+            )
             frames.append(str(path))
         out.write_bytes(img2pdf.convert([frames[i % len(frames)] for i in range(pages)]))
     return out
@@ -337,10 +386,16 @@ def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None
             inbox = work / f"inbox-{n}"
             long_envelope(n, inbox / f"long-{n}" / "scan.pdf", sources=sources)
             result = work / f"mem-{n}.json"
-            wall, peak, cpu = measure([*me, str(inbox), str(work / f"data-{n}"), str(result)], env=env)
+            wall, peak, cpu = measure(
+                [*me, str(inbox), str(work / f"data-{n}"), str(result)], env=env
+            )
             inner = json.loads(result.read_text())
-            out["runs"][n] = {"pages": inner["pages"], "seconds": round(inner["seconds"], 1),
-                              "peak_rss_mb": round(peak), "cpu_seconds": round(cpu)}  # fmt: skip
+            out["runs"][n] = {
+                "pages": inner["pages"],
+                "seconds": round(inner["seconds"], 1),
+                "peak_rss_mb": round(peak),
+                "cpu_seconds": round(cpu),
+            }
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)

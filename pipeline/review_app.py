@@ -77,6 +77,7 @@ def create_app(data_dir: Path, *, deadline_days: int = 60, secure_cookies: bool 
     app = FastAPI(title="PCH review station", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.data = data
     app.state.deadline_days = deadline_days
+    app.state.keys = {}  # envelope key → packet id, see _envelope
     app.add_middleware(
         SessionMiddleware,
         secret_key=_secret(data),
@@ -177,10 +178,16 @@ class Envelope:
 
 
 def _envelope(request: Request, key: str) -> Envelope:
-    for s in _stores(request)[0].list():
-        if envelope_key(s.packet_id) == key:
-            return Envelope(key=key, summary=s)
-    raise HTTPException(404, "No such envelope.")
+    """The envelope behind an opaque key; the key → id index is rebuilt only on a miss."""
+    store = _stores(request)[0]
+    index: dict[str, str] = request.app.state.keys
+    if key not in index:
+        index.clear()
+        index.update({envelope_key(pid): pid for pid in store.packet_ids()})
+    summary = store.get(index[key]) if key in index else None
+    if summary is None:
+        raise HTTPException(404, "No such envelope.")
+    return Envelope(key=key, summary=summary)
 
 
 def _render(request: Request, name: str, user: User | None, **ctx) -> HTMLResponse:

@@ -12,12 +12,12 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import DDL, DateTime, Integer, String, Text, create_engine, event, select
+from sqlalchemy import DDL, DateTime, Integer, String, Text, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from pipeline.store import sqlite_pragmas
+from pipeline.store import open_engine
 from schemas.review import AuditEntry, ReviewAction, Role
 
 USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
@@ -82,9 +82,7 @@ class ReviewStore:
     """Users (argon2id hashes) and the audit log."""
 
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", sqlite_pragmas)
+        self.engine: Engine = open_engine(url)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._hasher = PasswordHasher()

@@ -122,9 +122,7 @@ class Store:
     """Typed access to the packet tables."""
 
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", sqlite_pragmas)
+        self.engine: Engine = open_engine(url)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -162,10 +160,23 @@ class Store:
             ).scalar_one_or_none()
             return _summary(row) if row else None
 
+    def packet_ids(self) -> list[str]:
+        with self.session() as s:
+            return list(s.execute(select(PacketRow.packet_id)).scalars())
+
     def list(self) -> list[PacketSummary]:
         with self.session() as s:
             rows = s.execute(select(PacketRow).order_by(PacketRow.received_date, PacketRow.id))
             return [_summary(r) for r in rows.scalars()]
+
+
+@functools.cache
+def open_engine(url: str) -> Engine:
+    """One connection pool per database per process, shared by the packet and review tables."""
+    engine = create_engine(url, future=True)
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", sqlite_pragmas)
+    return engine
 
 
 def sqlite_pragmas(dbapi_conn, _record) -> None:

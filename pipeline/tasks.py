@@ -8,15 +8,15 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from extractors.batch_report import render_batch_html, summarise_batch
 from extractors.packet import analyse_packet
 from extractors.page_chain import process_page
-from extractors.preflight import preflight
-from extractors.batch_report import render_batch_html, summarise_batch
 from extractors.pdf import html_to_pdf
+from extractors.preflight import preflight
 from extractors.report_html import render_report_html
 from pipeline import resources
 from pipeline.store import open_store
-from pipeline.workdir import write_private, write_private_bytes
+from pipeline.workdir import write_private
 from schemas.config import LimitsConfig, PipelineConfig
 from schemas.page import PageResult
 from schemas.report import IntakeReport
@@ -55,7 +55,7 @@ def write_report_task(report: IntakeReport, report_dir: Path, lang: str) -> Path
     write_private(report_dir / "report.json", report.model_dump_json(indent=2))
     html = render_report_html(report, lang=lang)
     write_private(report_dir / "report.html", html)
-    write_private_bytes(report_dir / "report.pdf", html_to_pdf(html, base_dir=report_dir))
+    write_private(report_dir / "report.pdf", html_to_pdf(html, base_dir=report_dir))
     return report_dir / "report.json"
 
 

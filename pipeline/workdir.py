@@ -83,17 +83,13 @@ class DataDir:
         return target
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a text file atomically (temp file + rename) with owner/group-only permissions."""
+def write_private(path: Path, content: str | bytes) -> None:
+    """Write a file atomically (temp file + rename) with owner/group-only permissions."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+    else:
+        tmp.write_text(content, encoding="utf-8")
     tmp.chmod(FILE_MODE)
     tmp.replace(path)
 
-
-def write_private_bytes(path: Path, data: bytes) -> None:
-    """``write_private`` for binary files (PDF)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.chmod(FILE_MODE)
-    tmp.replace(path)

@@ -23,10 +23,17 @@ from tests.review.conftest import PASSWORDS
 CHROMIUM = "/usr/bin/chromium"
 # Run as root in a closed network: no sandbox, and none of Chromium's calls home.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-SCREENSHOTS = Path(os.environ.get("INTAKE_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots"))
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(
+    os.environ.get("INTAKE_SCREENSHOTS", Path(__file__).parents[2] / "var" / "screenshots")
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +41,9 @@ def server(station_data):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    config = uvicorn.Config(create_app(station_data), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(station_data), host="127.0.0.1", port=port, log_level="warning"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DatabaseError
 from pipeline.review_app import envelope_key
 from pipeline.review_store import AccountError, ReviewStore
 from pipeline.workdir import DataDir
-from schemas.review import Role
+from schemas.review import AuditEntry, ReviewAction, Role
 from tests.review.conftest import csrf_of, sign_in
 
 P8 = envelope_key("p0008")
@@ -169,8 +169,13 @@ class TestDecisions:
         assert r.status_code == 400
 
     def test_the_audit_log_cannot_be_rewritten(self, station_data) -> None:
+        import datetime as dt
+
         store = ReviewStore(DataDir(station_data).db_url)
-        assert store.entries(), "the decisions test wrote entries first"
+        store.append(AuditEntry(at=dt.datetime(2026, 12, 1, 9), actor="ana", role=Role.REVIEWER,
+                                packet_id="p0008", action=ReviewAction.SET_STATUS, target="status",
+                                after="complete"))  # fmt: skip
+        assert store.entries()
         with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as c:
             c.exec_driver_sql("UPDATE review_audit SET actor = 'mallory'")
         db = sqlite3.connect(Path(station_data) / "intake.sqlite")
