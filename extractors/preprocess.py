@@ -95,8 +95,16 @@ def _edge_bands(labels: np.ndarray) -> list[int]:
 
 def _bands(mask: np.ndarray) -> np.ndarray:
     """The regions of ``mask`` that run along an edge of the image."""
-    _, labels = cv2.connectedComponents(mask, connectivity=4)
-    return np.isin(labels, _edge_bands(labels)).astype(np.uint8)
+    count, labels = cv2.connectedComponents(mask, connectivity=4)
+    return labels_mask(labels, count, _edge_bands(labels)).astype(np.uint8)
+
+
+def labels_mask(labels: np.ndarray, count: int, wanted) -> np.ndarray:
+    """Pixels whose label is one of ``wanted``, through a lookup table: ``np.isin`` would
+    sort a copy of the whole label image (about 250 MB of temporaries at 300 dpi)."""
+    table = np.zeros(max(count, 1), bool)
+    table[np.asarray(wanted, dtype=np.int64)] = True
+    return table[labels]
 
 
 def border_mask(gray: np.ndarray, *, dpi: int) -> np.ndarray:

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from extractors.ocr import is_real_word, real_word_count
-from extractors.preprocess import OUTSIDE, border_mask
+from extractors.preprocess import OUTSIDE, border_mask, labels_mask
 from schemas.config import QualityConfig
 from schemas.ocr import PageOcr
 from schemas.quality import PageQuality
@@ -80,7 +80,7 @@ def _outside(image: np.ndarray, dpi: int) -> np.ndarray:
     white = (image == OUTSIDE).astype(np.uint8)
     count, labels = cv2.connectedComponents(white, connectivity=4)
     edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    outside = np.isin(labels, edge[edge > 0]) if count > 1 else np.zeros(image.shape, bool)
+    outside = labels_mask(labels, count, edge[edge > 0])
     if outside.mean() > _MAX_OUTSIDE_SHARE:
         outside[:] = False
     return outside | border_mask(image, dpi=dpi)

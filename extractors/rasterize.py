@@ -12,6 +12,7 @@ import math
 import re
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,18 +104,24 @@ def guard_pillow(limits: LimitsConfig) -> None:
 # --- PDF inspection ---------------------------------------------------------------------------
 
 
-def _open_pdf(path: Path) -> PdfReader:
-    """Open a PDF, decrypting it only when the empty user password works."""
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise EncryptedPdfError("PDF is encrypted and needs a password")
-        _ = len(reader.pages)
-    except EncryptedPdfError:
-        raise
-    except _PDF_PARSE_ERRORS as e:
-        raise UnreadableScanError(f"PDF cannot be parsed ({type(e).__name__})") from e
-    return reader
+@contextmanager
+def _open_pdf(path: Path) -> Iterator[PdfReader]:
+    """Open a PDF, decrypting it only when the empty user password works.
+
+    pypdf given a path reads the whole file into memory; given an open file it seeks. Every
+    page of a 200-page scan opens its file once, two at a time: the file stays on disk.
+    """
+    with path.open("rb") as fh:
+        try:
+            reader = PdfReader(fh)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise EncryptedPdfError("PDF is encrypted and needs a password")
+            _ = len(reader.pages)
+        except EncryptedPdfError:
+            raise
+        except _PDF_PARSE_ERRORS as e:
+            raise UnreadableScanError(f"PDF cannot be parsed ({type(e).__name__})") from e
+        yield reader
 
 
 def _page_inches(page: PageObject) -> tuple[float, float]:
@@ -173,15 +180,15 @@ def inspect_pdf(path: Path) -> PdfInfo:
         EncryptedPdfError: it needs a password.
         UnreadableScanError: pypdf cannot parse it.
     """
-    reader = _open_pdf(path)
-    try:
-        pages = reader.pages
-        megapixels = max((w * h / 1e6 for p in pages for w, h in _page_images(p)), default=0.0)
-        inches = max((math.prod(_page_inches(p)) for p in pages), default=0.0)
-        has_text = any(_page_text_layer(p) is not None for p in pages)
-        info = PdfInfo(len(pages), has_text, _has_javascript(reader), megapixels, inches)
-    except _PDF_PARSE_ERRORS as e:
-        raise UnreadableScanError(f"PDF structure is damaged ({type(e).__name__})") from e
+    with _open_pdf(path) as reader:
+        try:
+            pages = reader.pages
+            megapixels = max((w * h / 1e6 for p in pages for w, h in _page_images(p)), default=0.0)
+            inches = max((math.prod(_page_inches(p)) for p in pages), default=0.0)
+            has_text = any(_page_text_layer(p) is not None for p in pages)
+            info = PdfInfo(len(pages), has_text, _has_javascript(reader), megapixels, inches)
+        except _PDF_PARSE_ERRORS as e:
+            raise UnreadableScanError(f"PDF structure is damaged ({type(e).__name__})") from e
     if info.has_javascript:
         log.warning("PDF holds JavaScript; only its page images are used, nothing is run")
     return info
@@ -291,13 +298,14 @@ def _pdf_render_dpi(page: PageObject, *, cfg: RasterConfig,
 
 def _render_pdf_page(scan: ScanFile, index: int, *, cfg: RasterConfig,
                      limits: LimitsConfig) -> RasterPage:
-    reader = _open_pdf(scan.path)
-    try:
-        page = reader.pages[index]
-        render_dpi, dpi = _pdf_render_dpi(page, cfg=cfg, limits=limits)
-        text, source_dpi = _page_text_layer(page), _source_dpi(page)
-    except _PDF_PARSE_ERRORS as e:
-        raise UnreadableScanError(f"PDF page {index + 1} is damaged ({type(e).__name__})") from e
+    with _open_pdf(scan.path) as reader:
+        try:
+            page = reader.pages[index]
+            render_dpi, dpi = _pdf_render_dpi(page, cfg=cfg, limits=limits)
+            text, source_dpi = _page_text_layer(page), _source_dpi(page)
+        except _PDF_PARSE_ERRORS as e:
+            damage = type(e).__name__
+            raise UnreadableScanError(f"PDF page {index + 1} is damaged ({damage})") from e
     if render_dpi != cfg.render_dpi:
         log.info("page %d rendered at %d dpi (page size %s)", index + 1, render_dpi,
                  "tiny" if render_dpi > cfg.render_dpi else "large")

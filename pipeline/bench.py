@@ -1,7 +1,8 @@
 """``intake bench``: the whole pipeline against plain OCR engines, on the same pages and cores.
 
-Every contender runs in a child process of its own while this process samples the RSS of the
-child's whole process tree (Tesseract processes included), so that the figures are comparable:
+Every contender runs in a child process of its own while this process samples the memory
+(PSS, ``pipeline.memory``) of the child's whole process tree (Tesseract processes included),
+so that the figures are comparable:
 
 * ``pipeline``  — the intake batch flow (Prefect, store, reports), as ``intake batch`` runs it;
 * ``no-prefect`` — the same extractors called in a plain loop with the same thread pool: the
@@ -16,7 +17,6 @@ The pipeline's own breakdown per stage comes from the reports' ``timings_s``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import resource
@@ -33,6 +33,8 @@ from pathlib import Path
 
 import psutil
 
+from pipeline.memory import tree_memory
+
 SAMPLE_EVERY_S = 0.1
 CONTENDERS = ("pipeline", "no-prefect", "tesseract", "ocrmypdf")
 
@@ -42,7 +44,7 @@ class Run:
     name: str
     pages: int
     seconds: float
-    peak_rss_mb: float
+    peak_mb: float
     cpu_seconds: float
     extra: dict = field(default_factory=dict)
 
@@ -52,7 +54,7 @@ class Run:
 
 
 def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float, float, float]:
-    """Run ``cmd``; return its wall seconds, the peak RSS of its process tree (MB), CPU seconds."""
+    """Run ``cmd``: its wall seconds, peak memory of its process tree (MB, PSS), CPU seconds."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -61,11 +63,7 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            rss = 0
-            for p in [proc, *_children(proc)]:
-                with contextlib.suppress(psutil.Error):  # ended between listing and reading
-                    rss += p.memory_info().rss
-            peak = max(peak, rss)
+            peak = max(peak, tree_memory(proc))
             stop.wait(SAMPLE_EVERY_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -80,13 +78,6 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> tuple[float
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return seconds, peak / 2**20, cpu
-
-
-def _children(proc: psutil.Process) -> list[psutil.Process]:
-    try:
-        return proc.children(recursive=True)
-    except psutil.Error:
-        return []
 
 
 # --- the set of pages -----------------------------------------------------------------------
@@ -321,7 +312,7 @@ def _run_one(name: str, pages: PageSet, work: Path, jobs: int) -> Run:
         name=name,
         pages=pages.pages,
         seconds=seconds,
-        peak_rss_mb=peak,
+        peak_mb=peak,
         cpu_seconds=cpu,
         extra={"wall_with_start_up_s": round(wall, 2), **extra},
     )
@@ -376,7 +367,7 @@ def long_envelope(pages: int, out: Path, *, sources: list[Path]) -> Path:
 
 
 def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None) -> dict:
-    """Peak RSS of the pipeline on one envelope of each page count (same pages, cycled)."""
+    """Peak memory of the pipeline on one envelope of each page count (same pages, cycled)."""
     work = Path(tempfile.mkdtemp(prefix="intake-bench-mem-", dir=keep))
     me = [sys.executable, "-m", "pipeline.bench", "pipeline"]
     env = dict(os.environ, OMP_THREAD_LIMIT="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
@@ -393,13 +384,13 @@ def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None
             out["runs"][n] = {
                 "pages": inner["pages"],
                 "seconds": round(inner["seconds"], 1),
-                "peak_rss_mb": round(peak),
+                "peak_mb": round(peak),
                 "cpu_seconds": round(cpu),
             }
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    peaks = [r["peak_rss_mb"] for r in out["runs"].values()]
+    peaks = [r["peak_mb"] for r in out["runs"].values()]
     out["spread"] = round(max(peaks) / min(peaks) - 1, 3) if peaks else 0.0
     return out
 

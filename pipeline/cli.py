@@ -195,7 +195,7 @@ def bench_memory(
     source: Annotated[Path, typer.Option(help="Envelope whose images make up the pages.")] = Path("sample_scans/packets/p0002"),
     keep: Annotated[Path | None, typer.Option(help="Keep the work folder under this folder.")] = None,
 ) -> None:
-    """Peak RSS of the pipeline on one long envelope per page count (300 dpi letter pages)."""
+    """Peak memory of the pipeline on one long envelope per page count (300 dpi letter pages)."""
     from pipeline.bench import run_memory
 
     sources = sorted(p for p in source.iterdir() if p.suffix.lower() in (".jpg", ".png"))
@@ -204,18 +204,18 @@ def bench_memory(
         raise typer.Exit(2)
     figures = run_memory(pages or [10, 200], sources=sources, keep=keep)
     for n, r in figures["runs"].items():
-        console.print(f"{n:>4} pages: {r['seconds']:>7.1f} s  peak RSS {r['peak_rss_mb']:>5} MB  CPU {r['cpu_seconds']} s")
-    console.print(f"spread of peak RSS: {figures['spread']:.1%}")
+        console.print(f"{n:>4} pages: {r['seconds']:>7.1f} s  peak memory {r['peak_mb']:>5} MB  CPU {r['cpu_seconds']} s")
+    console.print(f"spread of peak memory: {figures['spread']:.1%}")
     print(json.dumps(figures, indent=2))
 
 
 def _print_bench(f: dict) -> None:
     table = Table(title=f"{f['envelopes']} envelopes, {f['jobs']} jobs on {f['cores']} cores")
-    for col in ("contender", "pages", "seconds", "pages/min", "peak RSS MB", "CPU s"):
+    for col in ("contender", "pages", "seconds", "pages/min", "peak memory MB", "CPU s"):
         table.add_column(col, justify="right")
     for name, r in f["runs"].items():
         table.add_row(name, str(r["pages"]), f"{r['seconds']:.1f}", f"{r['pages_per_minute']:.1f}",
-                      f"{r['peak_rss_mb']:.0f}", f"{r['cpu_seconds']:.0f}")  # fmt: skip
+                      f"{r['peak_mb']:.0f}", f"{r['cpu_seconds']:.0f}")  # fmt: skip
     console.print(table)
     for key in ("pipeline_vs_tesseract", "pipeline_vs_ocrmypdf", "prefect_share"):
         if key in f:

@@ -6,6 +6,7 @@ service (``python -m pipeline.service_cli watch``) as a separate process.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -25,6 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.archive import is_private
 from pipeline.claim import payload_digest
 from pipeline.intake_state import State, open_envelopes
+from pipeline.memory import tree_memory
 from pipeline.processing import Job, Outcome
 from pipeline.workdir import DataDir, write_private
 from pipeline.worker import kill_me_with_parent
@@ -141,7 +143,7 @@ def slow_copy(
 
 @dataclass
 class ServiceRun:
-    """The watch service as a child process, with its peak memory (RSS of it and its children)."""
+    """The watch service as a child process, with its peak memory (PSS of it and its children)."""
 
     inbox: Path
     data: Path
@@ -149,7 +151,7 @@ class ServiceRun:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen | None = None
-    peak_rss: int = 0
+    peak_mem: int = 0
     _sampler: threading.Thread | None = None
 
     def start(self) -> ServiceRun:
@@ -178,12 +180,8 @@ class ServiceRun:
 
     def _sample(self) -> None:
         while self.proc is not None and self.proc.poll() is None:
-            try:
-                root = psutil.Process(self.proc.pid)
-                rss = sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
-                self.peak_rss = max(self.peak_rss, rss)
-            except psutil.Error:
-                pass
+            with contextlib.suppress(psutil.Error):  # the service has just ended
+                self.peak_mem = max(self.peak_mem, tree_memory(psutil.Process(self.proc.pid)))
             time.sleep(0.1)
 
     def kill(self) -> None:
@@ -233,7 +231,7 @@ class Tally:
     lost: int = 0
     processed_twice: int = 0
     unfinished: int = 0
-    peak_rss_mb: float = 0.0
+    peak_mb: float = 0.0
     not_private: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -242,7 +240,7 @@ class Tally:
             f"{name:<8} dropped {self.dropped:>4}  processed {self.processed:>4}  "
             f"quarantined {self.quarantined:>3}  retried {self.retried:>3}  lost {self.lost}  "
             f"processed twice {self.processed_twice}  unfinished {self.unfinished}  "
-            f"peak RSS {self.peak_rss_mb:.0f} MB"
+            f"peak memory {self.peak_mb:.0f} MB"
         )
 
 

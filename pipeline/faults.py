@@ -7,7 +7,7 @@
 * flood: drop hundreds of envelopes at once.
 
 Each prints: dropped, processed, quarantined, retried, lost (must be 0), processed twice
-(must be 0), peak memory (RSS of the service and its children). Exit code 1 if a drill failed.
+(must be 0), peak memory (PSS of the service and its children). Exit code 1 if a drill failed.
 """
 
 from __future__ import annotations
@@ -96,11 +96,11 @@ def kill_drill(root: Path, *, fast: bool, count: int, kills: int, seed: int = 7)
         time.sleep(rng.uniform(0.0, 0.5 if fast else 5.0))
         if run.proc.poll() is None:
             run.kill()
-        peak = max(peak, run.peak_rss)
+        peak = max(peak, run.peak_mem)
     final = _run(inbox, data, base, fast=fast)
     final.wait(600 if fast else 1800)
     t = tally(data, dropped, inbox=inbox)
-    t.peak_rss_mb = max(peak, final.peak_rss) / 2**20
+    t.peak_mb = max(peak, final.peak_mem) / 2**20
     return t
 
 
@@ -141,7 +141,7 @@ def slow_drill(root: Path, *, fast: bool, count: int) -> Tally:
 
     dropped = {n: hashlib.sha256(b).hexdigest() for n, b in sources.items()}
     t = tally(data, dropped, inbox=inbox)
-    t.peak_rss_mb = run.peak_rss / 2**20
+    t.peak_mb = run.peak_mem / 2**20
     early = t.processed + t.quarantined - t.dropped  # any partial copy is an extra envelope
     if early:
         t.notes.append(f"{early} envelope(s) taken before their copy was complete")
@@ -206,7 +206,7 @@ def disk_drill(root: Path, *, fast: bool, count: int) -> Tally:
     run2.wait(600 if fast else 1800)
     t = tally(data, dropped, inbox=inbox)
     t.quarantined = first.quarantined  # what the full disk sent to quarantine, now replayed
-    t.peak_rss_mb = max(run.peak_rss, run2.peak_rss) / 2**20
+    t.peak_mb = max(run.peak_mem, run2.peak_mem) / 2**20
     if first.quarantined + first.unfinished < count:
         t.notes.append("the full disk did not stop every envelope (was it really full?)")
     return t
@@ -226,7 +226,7 @@ def flood_drill(root: Path, *, fast: bool, count: int) -> Tally:
         (staging / name).rename(inbox / name)
     run.wait(1200 if fast else 3600)
     t = tally(data, dropped, inbox=inbox)
-    t.peak_rss_mb = run.peak_rss / 2**20
+    t.peak_mb = run.peak_mem / 2**20
     return t
 
 

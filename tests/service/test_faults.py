@@ -76,7 +76,7 @@ class TestFaultDrills:
         t = flood_drill(tmp_path, fast=True, count=500)
         _clean(t)
         assert t.processed == 500
-        assert t.peak_rss_mb < 600
+        assert t.peak_mb < 600
 
 
 def test_the_faults_command_prints_the_figures(tmp_path: Path, capsys) -> None:
@@ -90,7 +90,7 @@ def test_the_faults_command_prints_the_figures(tmp_path: Path, capsys) -> None:
         "retried",
         "lost 0",
         "processed twice 0",
-        "peak RSS",
+        "peak memory",
     ):
         assert word in out
 
