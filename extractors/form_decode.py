@@ -247,3 +247,134 @@ def _digit_options(cands: list[tuple[str, float]]) -> list[tuple[str, float, boo
         return [("?", 0.0, True)]
     ranked = sorted(out.items(), key=lambda kv: -kv[1][0])[:3]
     return [(d, p, fixed) for d, (p, fixed) in ranked]
+
+
+# --- lexicons ---------------------------------------------------------------------------------
+
+#: Probability given to an entry's character that is not among a box's candidates: a reading
+#: one or two characters off an entry can still be that entry, five off cannot.
+LEXICON_FLOOR = 0.02
+#: An accent the ink does not show (the mark detector misses faint or touching accents), or
+#: one it shows that the entry lacks: the base letter's probability, paid for.
+ACCENT_MISS = 0.6
+#: Share of answers to a lexicon field that are in its lexicon (most applicants live in
+#: Québec and were born in a country): the prior of "it is an entry".
+IN_LEXICON = 0.9
+#: Entries longer or shorter than the written span by more than this are not compared.
+MAX_EDITS = 2
+
+
+def fold_accents(text: str) -> str:
+    return "".join(_ACCENT_ABOVE.get(c, "C" if c == "Ç" else c) for c in text)
+
+
+def lexicon_entries(lines: list[str], *, allowed: str) -> dict[int, list[str]]:
+    """Entries as they are written in block capitals, by length; entries with a character the
+    field cannot hold are left out (a space is a blank box)."""
+    # One spelling per name: SENEGAL and SÉNÉGAL are one answer, kept with its accents.
+    spelled: dict[str, str] = {}
+    for line in lines:
+        entry = re.sub(r"\s+", " ", line.strip().upper().replace("–", "-"))
+        fits = all(c in allowed or c == " " for c in entry)
+        if not entry or entry.startswith("#") or not fits:
+            continue
+        key = fold_accents(entry)
+        if sum(c != k for c, k in zip(entry, key, strict=True)) >= sum(
+            c != k for c, k in zip(spelled.get(key, key), key, strict=True)
+        ):
+            spelled[key] = entry
+    out: dict[int, list[str]] = {}
+    for entry in sorted(spelled.values()):
+        out.setdefault(len(entry), []).append(entry)
+    return out
+
+
+#: Readings of a letter that lost a stroke along a box line when the lines were removed (a
+#: writer's bar drawn on the comb's top or bottom line): seen → the letters it may be.
+LOST_STROKE = {"F": "E", "L": "E", "I": "T", "U": "O", "C": "G"}
+#: What such a reading is worth, as a share of its probability.
+STROKE_MISS = 0.5
+
+
+def _box_p(ch: str, cands: list[tuple[str, float]]) -> float:
+    best = LEXICON_FLOOR
+    base = fold_accents(ch)
+    for c, p in cands:
+        if c == ch:
+            return max(best, p)
+        seen = fold_accents(c)
+        if seen == base:
+            best = max(best, p * ACCENT_MISS)
+        elif base in LOST_STROKE.get(seen, ""):
+            best = max(best, p * STROKE_MISS * (ACCENT_MISS if base != ch else 1.0))
+    return best
+
+
+def _entry_likelihood(entry: str, boxes: list[Candidates]) -> float:
+    """P(boxes | entry) up to a constant, over the best alignment of the entry's characters
+    with the boxes: a character in its box (a space in a blank box), and at ``LEXICON_FLOOR``
+    each a box too many (a stray mark, a letter split in two) or a character with no box (two
+    letters in one box, a box skipped)."""
+    n, m = len(entry), len(boxes)
+    # best[i][j]: likelihood of the first i characters over the first j boxes.
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 1.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i][j]
+            if here == 0.0:
+                continue
+            if i < n and j < m:
+                ch, b = entry[i], boxes[j]
+                if ch == " ":
+                    p = 1.0 if b is None else LEXICON_FLOOR
+                else:
+                    p = LEXICON_FLOOR if b is None else _box_p(ch, b)
+                best[i + 1][j + 1] = max(best[i + 1][j + 1], here * p)
+            if i < n:
+                best[i + 1][j] = max(best[i + 1][j], here * LEXICON_FLOOR)
+            if j < m:
+                best[i][j + 1] = max(best[i][j + 1], here * LEXICON_FLOOR)
+    return best[n][m]
+
+
+def _best_outside(span: list[Candidates], *, in_lexicon: bool) -> float:
+    """Likelihood of the most probable reading that is not an entry: the top candidates, or,
+    when they spell an entry, the top candidates with the likeliest one-box change."""
+    top = math.prod(b[0][1] if b else 1.0 for b in span)
+    if not in_lexicon:
+        return top
+    ratios = [(b[1][1] if len(b) > 1 else 0.0) / b[0][1] for b in span if b and b[0][1] > 0]
+    return top * max([LEXICON_FLOOR, *ratios])
+
+
+def decode_with_lexicon(
+    boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]]
+) -> Decoded:
+    """The plain reading, or the lexicon entry the boxes most probably hold.
+
+    The comb's written boxes (from the first to the last inked one) are compared with every
+    entry within ``MAX_EDITS`` of that length. The best reading that is not an entry competes
+    as "an answer outside the lexicon", scored by its own candidates' probabilities; an entry
+    wins only where its posterior beats it, so a clearly written town that is not in the list
+    stays as written. The confidence is the winner's posterior.
+    """
+    inked = [i for i, b in enumerate(boxes) if b is not None]
+    if read.value is None or not inked:
+        return read
+    span = boxes[inked[0] : inked[-1] + 1]
+    near = (e for k in range(len(span) - MAX_EDITS, len(span) + MAX_EDITS + 1)
+            for e in entries.get(k, ()))  # fmt: skip
+    scored = sorted(((_entry_likelihood(e, span), e) for e in near), reverse=True)
+    if not scored:
+        return read
+    outside = _best_outside(span, in_lexicon=read.value in {e for _, e in scored})
+    outside *= 1 - IN_LEXICON
+    total = outside + IN_LEXICON * sum(p for p, _ in scored)
+    p_best, best = scored[0]
+    posterior = IN_LEXICON * p_best / total if total else 0.0
+    if best == read.value:
+        return Decoded(best, max(read.confidence, posterior), read.raw, read.valid)
+    if posterior <= outside / total:
+        return read
+    return Decoded(best, posterior, read.raw)

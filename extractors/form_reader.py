@@ -8,9 +8,11 @@ every field unreadable: fields are never read blindly.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -24,7 +26,9 @@ from extractors.form_decode import (
     decode_digits,
     decode_postal,
     decode_text,
+    decode_with_lexicon,
     drop_unseen_accents,
+    lexicon_entries,
 )
 from extractors.form_fields import (
     CHARSETS,
@@ -108,7 +112,8 @@ def read_form_page(
     wdpi = min(dpi, WORK_DPI)
     h_work = np.diag([wdpi / dpi, wdpi / dpi, 1.0]) @ frame.homography
     warped = warp_to_template(upright, h_work, dpi=wdpi, size_pt=layout.page_size)
-    reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs())
+    reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs(),
+                         lexicons=cfg.lexicons)  # fmt: skip
     to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
     fields = tuple(
         _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
@@ -160,7 +165,8 @@ def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
 
 
 def _read_fields(
-    warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, glyphs: GlyphReader
+    warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, glyphs: GlyphReader,
+    lexicons: dict[str, Path] | None = None,
 ) -> dict[str, Decoded]:
     """Every field of the page decoded."""
     out: dict[str, Decoded] = {}
@@ -173,7 +179,16 @@ def _read_fields(
     combs = [s for s in specs if s.kind in (FieldKind.COMB, FieldKind.DATE)]
     for spec, boxes in zip(combs, _recognise(warped, combs, dpi=dpi, glyphs=glyphs), strict=True):
         out[spec.name] = _decode_comb(spec, boxes)
+        if lexicons and spec.name in lexicons:
+            entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
+            out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)
     return out
+
+
+@functools.cache
+def load_lexicon(path: Path, allowed: str) -> dict[int, list[str]]:
+    """A field's word list, by length, read once per process."""
+    return lexicon_entries(path.read_text(encoding="utf-8").splitlines(), allowed=allowed)
 
 
 def _recognise(

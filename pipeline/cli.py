@@ -209,6 +209,50 @@ def bench_memory(
     print(json.dumps(figures, indent=2))
 
 
+@app.command("bench-form")
+def bench_form(
+    forms: Annotated[int, typer.Option(help="Generated forms to read (3 pages each).")] = 40,
+    seed: Annotated[int, typer.Option(help="First seed; form k uses seed + k.")] = 70000,
+    only: Annotated[list[str] | None, typer.Option(help="cnn, tesseract (repeatable).")] = None,
+    errors: Annotated[int, typer.Option(help="Print this many misread fields per reader.")] = 0,
+) -> None:
+    """Field exact match of the form reader (glyph CNN) next to Tesseract on the same fields."""
+    from extractors.form_tesseract import TesseractGlyphs
+    from extractors.glyphs import load_glyph_reader
+    from pipeline.bench_form import KINDS, SURE, run_form_bench
+
+    makers = {"cnn": load_glyph_reader, "tesseract": TesseractGlyphs}
+    names = only or list(makers)
+    if set(names) - set(makers):
+        console.print(f"[red]Readers are {sorted(makers)}[/]")
+        raise typer.Exit(2)
+    figures = run_form_bench(forms, first_seed=seed, readers={n: makers[n]() for n in names})
+    table = Table(title=f"{forms} forms (seeds {seed}–{seed + forms - 1}), exact match per field")
+    table.add_column("kind")
+    for n in names:
+        for split in ("clean", "degraded", "all"):
+            table.add_column(f"{n} {split}", justify="right")
+    scores = figures["scores"]
+
+    def cell(t) -> str:
+        return f"{t.share:.1%} ({t.total})" if t.total else "–"
+
+    for kind in KINDS:
+        table.add_row(kind, *(cell(scores[n].tallies[(kind, s)]) for n in names
+                              for s in ("clean", "degraded", "all")))  # fmt: skip
+    console.print(table)
+    for n in names:
+        sc = scores[n]
+        cpu = sorted(sc.cpu_per_page)
+        console.print(
+            f"{n}: confidence ≥ {SURE} right {cell(sc.sure)}; CPU per form page mean "
+            f"{sum(cpu) / len(cpu):.2f} s, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.2f} s; "
+            f"pages not aligned {sc.unaligned}"
+        )
+        for name, truth, got in sc.errors[:errors]:
+            console.print(f"   {name:28s} true {truth!r:32s} read {got!r}")
+
+
 def _print_bench(f: dict) -> None:
     table = Table(title=f"{f['envelopes']} envelopes, {f['jobs']} jobs on {f['cores']} cores")
     for col in ("contender", "pages", "seconds", "pages/min", "peak memory MB", "CPU s"):

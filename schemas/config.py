@@ -69,6 +69,18 @@ class FormConfig(Frozen):
     template_pdf: Path = Field(DATA_DIR / "form" / "form-pch-dsp.pdf")
     min_alignment_quality: float = Field(0.5, description="Below this a page is not read.")
     field_min_confidence: float = Field(0.7, description="Under this a field is unreadable.")
+    lexicons: dict[str, Path] = Field(
+        default_factory=lambda: {
+            name: DATA_DIR / "lexicons" / f"{lexicon}.txt"
+            for name, lexicon in (
+                ("municipality", "quebec_municipalities"),
+                ("place_signed", "quebec_municipalities"),
+                ("country_of_birth", "countries"),
+                ("citizenship", "countries"),
+            )
+        },
+        description="Field name → word list read as evidence for that field (one per line).",
+    )
 
 
 class Requirement(Frozen):
@@ -160,6 +172,9 @@ def _resolve_paths(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
             value = out.get(table, {}).get(key)
             if value:
                 out[table][key] = str((base_dir / value).resolve())
+    lexicons = out.get("form", {}).get("lexicons")
+    if isinstance(lexicons, dict):
+        out["form"]["lexicons"] = {k: str((base_dir / v).resolve()) for k, v in lexicons.items()}
     return out
 
 

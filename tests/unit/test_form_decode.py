@@ -10,6 +10,8 @@ from extractors.form_decode import (
     decode_digits,
     decode_postal,
     decode_text,
+    decode_with_lexicon,
+    lexicon_entries,
 )
 from extractors.form_fields import CHARSETS
 
@@ -115,3 +117,52 @@ class TestZeroOrO:
 
     def test_names_are_left_alone(self) -> None:
         assert decode_text(boxes("R0Y"), allowed=CHARSETS["alpha"]).value == "R?Y"
+
+
+class TestLexicon:
+    """Word lists as evidence: an unsure reading near an entry becomes it, a clear one stays."""
+
+    TOWNS = lexicon_entries(
+        ["# comment", "Québec", "Montréal", "Saguenay", "Trois-Rivières"], allowed=CHARSETS["alpha"]
+    )
+
+    def decode(self, bx: list) -> tuple[str | None, float]:
+        read = decode_text(bx, allowed=CHARSETS["alpha"])
+        d = decode_with_lexicon(bx, read, self.TOWNS)
+        return d.value, d.confidence
+
+    def test_an_unsure_box_is_settled_by_the_entry(self) -> None:
+        bx = boxes("QUÉB_C")
+        bx[4] = [("E", 0.49), ("Ë", 0.22), ("É", 0.09)]
+        plain = decode_text(bx, allowed=CHARSETS["alpha"])
+        value, conf = self.decode(bx)
+        assert value == "QUÉBEC" and conf > plain.confidence and conf >= 0.9
+
+    def test_an_accent_the_ink_did_not_show_is_restored(self) -> None:
+        assert self.decode(boxes("MONTREAL", 0.97))[0] == "MONTRÉAL"
+
+    def test_a_bar_lost_on_the_box_line_is_forgiven(self) -> None:
+        bx = boxes("QUFBEC", 0.97)
+        bx[2] = [("F", 0.73), ("É", 0.11)]
+        assert self.decode(bx)[0] == "QUÉBEC"
+
+    def test_a_clearly_written_town_outside_the_list_stays_as_written(self) -> None:
+        assert self.decode(boxes("SAGUENEY", 0.99))[0] == "SAGUENEY"
+        assert self.decode(boxes("BAIE-COMEAU", 0.97))[0] == "BAIE-COMEAU"
+
+    def test_one_spelling_per_name_with_its_accents(self) -> None:
+        entries = lexicon_entries(["Senegal", "Sénégal", "Iran"], allowed=CHARSETS["alpha"])
+        assert entries == {7: ["SÉNÉGAL"], 4: ["IRAN"]}
+
+    def test_entries_the_field_cannot_hold_are_left_out(self) -> None:
+        assert lexicon_entries(["Côte d'Ivoire", "Saint-Lin–Laurentides", "A&B"],
+                               allowed=CHARSETS["alpha"]) == {  # fmt: skip
+            13: ["CÔTE D'IVOIRE"], 21: ["SAINT-LIN-LAURENTIDES"]
+        }
+
+    def test_the_default_lexicons_are_installed_with_the_package(self) -> None:
+        from schemas.config import load_config
+
+        lex = load_config().form.lexicons
+        assert {"municipality", "place_signed", "country_of_birth", "citizenship"} <= set(lex)
+        assert all(p.is_file() for p in lex.values())

@@ -1,17 +1,14 @@
 """Exact match per field kind on forms filled and scanned the way the sample corpus is.
 
-Each form is a sample family's answers (``sample_scans.family``) hand-printed by one writer,
-photocopied (clean, normal or heavy, 20/70/10), scanned gray at 200-240 dpi or black-and-white
-at 200-300 dpi, sometimes turned. Run more forms and see the table with::
+Each form is made by ``sample_scans.scanned_form``, as ``intake bench-form`` makes them. Run
+more forms and see the table with::
 
     FORM_BENCH_FORMS=10 .venv/bin/python -m pytest tests/unit/test_form_reader_accuracy.py -s
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import random
 from collections import defaultdict
 
 import numpy as np
@@ -20,8 +17,7 @@ import pytest
 from extractors.form_reader import read_form_page
 from extractors.form_tesseract import TesseractGlyphs
 from extractors.glyphs import load_glyph_reader
-from sample_scans import degrade, family, scanfiles
-from sample_scans.render_form import render_form_pages
+from sample_scans.scanned_form import scanned_form
 from schemas.codes import FieldStatus
 from schemas.config import FormConfig
 from schemas.extraction import FieldRead
@@ -30,34 +26,6 @@ from schemas.form import load_form_layout
 LAYOUT = load_form_layout()
 CFG = FormConfig()
 FORMS = int(os.environ.get("FORM_BENCH_FORMS", "3"))
-RECEIVED = dt.date(2026, 11, 2)
-
-
-def scanned_form(seed: int) -> tuple[dict[str, str], str, list[tuple[np.ndarray, int]]]:
-    """A family's form: its true values, file number and three scanned pages with their dpi."""
-    rng = random.Random(seed)
-    fam = family.make_family(rng, received=RECEIVED)
-    docs = family.required_documents(fam, received=RECEIVED) + family.optional_documents(fam, rng)
-    signed = RECEIVED - dt.timedelta(days=rng.randint(3, 30))
-    values = family.form_values(fam, docs, signed=signed, rng=rng)
-    number = f"PCH-2026-{rng.randint(0, 999999):06d}"
-    pages = render_form_pages(
-        values,
-        dossier_number=number,
-        rng=rng,
-        preprinted_name=family.preprinted_name(fam.principal),
-    )
-    setup = scanfiles.choose_setup(rng, day=RECEIVED)
-    scans = []
-    for img in pages:
-        level = rng.choices(degrade.LEVELS, weights=(20, 70, 10))[0]
-        out = degrade.photocopy(img, rng=rng, level=level, dpi=300, out_dpi=setup.dpi)
-        if rng.random() < 0.12:
-            out = degrade.turn(out, rng.choice((180, 180, 90, 270)))
-        if setup.bilevel:
-            out = degrade.to_bilevel(out)
-        scans.append((np.asarray(out.convert("L")), setup.dpi))
-    return values, number, scans
 
 
 def kind_of(f: FieldRead) -> str:
@@ -77,8 +45,10 @@ def bench(glyphs) -> tuple[dict[str, list[int]], list[float]]:
     score: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     times = []
     for k in range(FORMS):
-        values, number, scans = scanned_form(9000 + k)
-        for form_page, (image, dpi) in enumerate(scans, 1):
+        form = scanned_form(9000 + k)
+        values, number = form.values, form.dossier_number
+        for form_page, page in enumerate(form.pages, 1):
+            image, dpi = page.image, page.dpi
             start = cpu_seconds()
             out = read_form_page(
                 image, page_no=form_page, dpi=dpi, layout=LAYOUT, cfg=CFG, glyphs=glyphs
