@@ -75,20 +75,18 @@ def score_page(
         kind = kind_of(f, layout)
         if kind is None:
             continue
-        truth = values.get(f.name)
-        if kind == "signature":
-            truth = "true" if truth == "true" else None
-        elif kind == "checkboxes":
-            truth = truth or None
-        ok = f.value == truth
-        if truth is None and kind not in ("checkboxes", "signature"):
+        truth, got = values.get(f.name) or None, f.value
+        if kind == "signature":  # signed or not; the reader says "false" for an empty box
+            truth, got = truth == "true", got == "true"
+        ok = got == truth
+        if truth is None and kind != "checkboxes":
             score.add("empty", split, f.status is FieldStatus.EMPTY)
             continue
         score.add(kind, split, ok)
         if f.status is FieldStatus.READ and f.confidence >= SURE:
             score.sure.add(ok)
         if not ok and len(score.errors) < 400:
-            score.errors.append((f.name, truth or "", f.value))
+            score.errors.append((f.name, str(truth or ""), f.value))
 
 
 def _cpu() -> float:
