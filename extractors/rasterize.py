@@ -111,7 +111,11 @@ def _open_pdf(path: Path) -> Iterator[PdfReader]:
     pypdf given a path reads the whole file into memory; given an open file it seeks. Every
     page of a 200-page scan opens its file once, two at a time: the file stays on disk.
     """
-    with path.open("rb") as fh:
+    try:
+        fh = path.open("rb")
+    except OSError as e:  # gone, moved or unreadable since it was listed: not a crash
+        raise UnreadableScanError(f"PDF cannot be opened ({type(e).__name__})") from e
+    with fh:
         try:
             reader = PdfReader(fh)
             if reader.is_encrypted and not reader.decrypt(""):

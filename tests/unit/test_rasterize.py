@@ -83,6 +83,14 @@ class TestPdfPages:
         with pytest.raises(UnreadableScanError):
             render_page(scan, 0, cfg=RASTER)
 
+    def test_gone_after_preflight(self, problems: Path, tmp_path: Path) -> None:
+        path = tmp_path / "scan.pdf"
+        shutil.copy(problems / "skew.pdf", path)
+        scan = preflight(path, LIMITS)
+        path.unlink()  # moved or deleted while the envelope waited for its turn
+        with pytest.raises(UnreadableScanError, match="cannot be opened"):
+            render_page(scan, 0, cfg=RASTER)
+
     def test_poppler_timeout(self, problems: Path) -> None:
         scan = preflight(problems / "multipage.pdf", LIMITS)  # page 2: 9000x9000 px picture
         with pytest.raises(UnreadableScanError, match="render"):
