@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from extractors.page_lines import fold_keep_length
+
 #: Per box: None for an empty box, else candidates (character, probability), best first.
 Candidates = list[tuple[str, float]] | None
 
@@ -264,8 +266,9 @@ IN_LEXICON = 0.9
 MAX_EDITS = 2
 
 
-def fold_accents(text: str) -> str:
-    return "".join(_ACCENT_ABOVE.get(c, "C" if c == "Ç" else c) for c in text)
+def _unaccented(text: str) -> str:
+    """The capitals without their accents, one for one (É → E, Ç → C)."""
+    return fold_keep_length(text).upper()
 
 
 def lexicon_entries(lines: list[str], *, allowed: str) -> dict[int, list[str]]:
@@ -278,7 +281,7 @@ def lexicon_entries(lines: list[str], *, allowed: str) -> dict[int, list[str]]:
         fits = all(c in allowed or c == " " for c in entry)
         if not entry or entry.startswith("#") or not fits:
             continue
-        key = fold_accents(entry)
+        key = _unaccented(entry)
         if sum(c != k for c, k in zip(entry, key, strict=True)) >= sum(
             c != k for c, k in zip(spelled.get(key, key), key, strict=True)
         ):
@@ -298,11 +301,11 @@ STROKE_MISS = 0.5
 
 def _box_p(ch: str, cands: list[tuple[str, float]]) -> float:
     best = LEXICON_FLOOR
-    base = fold_accents(ch)
+    base = _unaccented(ch)
     for c, p in cands:
         if c == ch:
             return max(best, p)
-        seen = fold_accents(c)
+        seen = _unaccented(c)
         if seen == base:
             best = max(best, p * ACCENT_MISS)
         elif base in LOST_STROKE.get(seen, ""):
