@@ -66,7 +66,7 @@ def kind_of(f: FieldRead, layout: FormLayout) -> str | None:
 
 
 def score_page(
-    read: FormPageRead, *, values: dict[str, str], number: str, name: str, split: str,
+    read: FormPageRead, *, values: dict[str, str], number: str, split: str,
     layout: FormLayout, score: ReaderScore,
 ) -> None:
     """Score every field of one read page against the form's true answers."""
@@ -116,7 +116,6 @@ def run_form_bench(forms: int, *, first_seed: int, readers: dict[str, object]) -
                     scores[name].unaligned += 1
                     continue
                 score_page(out[0], values=form.values, number=form.dossier_number,
-                           name=form.preprinted_name, split=split, layout=layout,
-                           score=scores[name])  # fmt: skip
+                           split=split, layout=layout, score=scores[name])  # fmt: skip
     return {"forms": forms, "first_seed": first_seed, "seconds": time.monotonic() - started,
             "scores": scores}  # fmt: skip

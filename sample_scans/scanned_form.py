@@ -29,7 +29,6 @@ class ScannedPage:
 class ScannedForm:
     values: dict[str, str]
     dossier_number: str
-    preprinted_name: str
     pages: list[ScannedPage]
 
 
@@ -54,4 +53,4 @@ def scanned_form(seed: int, *, unsigned_share: float = 0.0) -> ScannedForm:
         if setup.bilevel:
             out = degrade.to_bilevel(out)
         pages.append(ScannedPage(np.asarray(out.convert("L")), setup.dpi, level))
-    return ScannedForm(values, number, name, pages)
+    return ScannedForm(values, number, pages)
