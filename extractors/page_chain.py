@@ -1,6 +1,6 @@
 """The page chain: one page from its file to a ``PageResult``, images never leaving it.
 
-Render → form page? (register and read its fields) : (clean → OCR) → quality → MRZ.
+Render → form page? (register and read its fields) : (clean and OCR) → quality → MRZ.
 A recognised form page is read field by field and never OCRed as a whole page: its type is
 known, and a full-page OCR would cost more than reading every field.
 """
@@ -16,8 +16,8 @@ import numpy as np
 
 from extractors.form_reader import read_form_page
 from extractors.mrz import find_mrz
-from extractors.ocr import read_words, text_layer_page
-from extractors.preprocess import clean_page
+from extractors.ocr import text_layer_page
+from extractors.preprocess import clean_and_read
 from extractors.quality import assess_page
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
@@ -66,13 +66,12 @@ def process_page(
         ocr = PageOcr(page_no=source.page_no, source="none")
     else:
         form = None
-        image, info = clean_page(
+        # Cleaning and OCR are one stage: the OCR is also the proof that the page is upright.
+        image, info, ocr = clean_and_read(
             raster.image, page_no=source.page_no, dpi=raster.dpi, cfg=cfg.preprocess,
             ocr_cfg=cfg.ocr,
         )
-        clock.lap("clean")
-        ocr = read_words(image, page_no=source.page_no, cfg=cfg.ocr)
-        clock.lap("ocr")
+        clock.lap("clean_ocr")
     quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality)
     mrz = find_mrz(ocr) if form is None else None
     clock.lap("quality")

@@ -1,7 +1,7 @@
 """Legibility, completeness and blankness of a cleaned page.
 
-Works best on the image ``preprocess.clean_page`` returns, where pixels outside the scanned paper
-are exactly 255 and paper is at most 254: ink running into that region, or off the image edge,
+Works best on the image ``preprocess.clean_and_read`` returns, where pixels outside the scanned
+paper are exactly 255 and paper is at most 254: ink running into that region, or off the image edge,
 is content cut from the copy. An uncleaned page (a form page read from its render, a
 born-digital render) is accepted too: its dark copier borders are found here. Measurements run
 on a 150-dpi copy; every raw measurement goes into ``PageQuality.signals`` so thresholds can be
@@ -361,7 +361,7 @@ def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig
     """Judge whether a cleaned page is blank, legible and complete.
 
     Args:
-        image: the page as ``clean_page`` returned it (outside-the-paper pixels 255).
+        image: the page as ``clean_and_read`` returned it (outside-the-paper pixels 255).
         ocr: what OCR read on it (may hold no words: form pages, born-digital pages).
         dpi: resolution of ``image``.
         cfg: thresholds.

@@ -22,7 +22,7 @@ from extractors.ocr import (
     words_from_data,
 )
 from extractors.preflight import preflight
-from extractors.preprocess import clean_page
+from extractors.preprocess import clean_and_read
 from extractors.rasterize import render_page
 from schemas.config import OcrConfig, PipelineConfig
 
@@ -69,9 +69,9 @@ class TestReadWords:
         problems = real_scans / "problem-pdfs"
         raster = render_page(preflight(problems / "francais.pdf", config.limits), 0,
                              cfg=config.raster)
-        image, info = clean_page(raster.image, page_no=1, dpi=raster.dpi,
-                                 cfg=config.preprocess, ocr_cfg=config.ocr)
-        text = _norm(read_words(image, page_no=1, cfg=config.ocr, dpi=info.dpi).text)
+        _, _, ocr = clean_and_read(raster.image, page_no=1, dpi=raster.dpi,
+                                   cfg=config.preprocess, ocr_cfg=config.ocr)
+        text = _norm(ocr.text)
         truth = _norm(json.loads((problems / "ground_truth.json").read_text(encoding="utf-8"))
                       ["francais.pdf"]["reference_text"])
         assert Levenshtein.normalized_distance(text, truth) <= FRANCAIS_MAX_CER

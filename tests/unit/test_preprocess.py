@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from extractors.preflight import preflight
-from extractors.preprocess import OUTSIDE, border_mask, clean_page, measure_skew
+from extractors.preprocess import OUTSIDE, border_mask, clean_and_read, measure_skew
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig, PreprocessConfig
 
@@ -34,8 +34,12 @@ def photocopy(page: np.ndarray, *, angle: float = 0.0, scale: float = 1.0,
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def _clean(raw: np.ndarray, config: PipelineConfig, *, dpi: int = 300, page_no: int = 1):
-    return clean_page(raw, page_no=page_no, dpi=dpi, cfg=config.preprocess, ocr_cfg=config.ocr)
+def _clean(raw: np.ndarray, config: PipelineConfig, *, dpi: int = 300, page_no: int = 1,
+           preprocess: PreprocessConfig | None = None):
+    """The cleaned image and what was done to it (the OCR that comes with them is left out)."""
+    image, info, _ = clean_and_read(raw, page_no=page_no, dpi=dpi,
+                                    cfg=preprocess or config.preprocess, ocr_cfg=config.ocr)
+    return image, info
 
 
 @pytest.fixture(scope="module")
@@ -144,9 +148,7 @@ class TestBordersAndNoise:
         rng = np.random.default_rng(1)
         ys, xs = rng.integers(0, 3300, 3000), rng.integers(0, 2550, 3000)
         noisy[ys, xs] = 0
-        clean, _ = clean_page(noisy, page_no=1, dpi=300, cfg=config.preprocess,
-                              ocr_cfg=config.ocr)
-        raw, _ = clean_page(noisy, page_no=1, dpi=300,
-                            cfg=PreprocessConfig(denoise=False), ocr_cfg=config.ocr)
+        clean, _ = _clean(noisy, config)
+        raw, _ = _clean(noisy, config, preprocess=PreprocessConfig(denoise=False))
         margin = (slice(0, 3300), slice(0, 300))  # no text in the left margin, only specks
         assert (raw[margin] < 128).sum() > 100 and (clean[margin] < 128).sum() == 0

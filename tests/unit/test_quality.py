@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr import is_real_word, read_words, real_word_count, text_layer_page
+from extractors.ocr import is_real_word, real_word_count, text_layer_page
 from extractors.preflight import preflight
-from extractors.preprocess import clean_page
+from extractors.preprocess import clean_and_read
 from extractors.quality import assess_page
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
@@ -26,9 +26,9 @@ NO_OCR = PageOcr(page_no=1, source="none")
 
 def _assess(raw: np.ndarray, config: PipelineConfig, *, dpi: int = 300,
             ocr: bool = False) -> PageQuality:
-    image, info = clean_page(raw, page_no=1, dpi=dpi, cfg=config.preprocess, ocr_cfg=config.ocr)
-    words = read_words(image, page_no=1, cfg=config.ocr, dpi=info.dpi) if ocr else NO_OCR
-    return assess_page(image, words, dpi=info.dpi, cfg=config.quality)
+    image, info, words = clean_and_read(raw, page_no=1, dpi=dpi, cfg=config.preprocess,
+                                        ocr_cfg=config.ocr)
+    return assess_page(image, words if ocr else NO_OCR, dpi=info.dpi, cfg=config.quality)
 
 
 @pytest.fixture(scope="module")
