@@ -90,14 +90,41 @@ def _peak_near(profile: np.ndarray, at: float, radius: int) -> int:
     return lo + int(np.argmax(profile[lo:hi])) if hi > lo else round(at)
 
 
+#: A box's ink may be two characters that touch when it is this much wider than the writer's
+#: other characters in the comb (their median), or, with fewer than two others to compare,
+#: this wide (share of a box); never when under ``SPLIT_FLOOR`` of a box.
+SPLIT_WIDER = 1.5
+SPLIT_MIN_WIDTH = 0.85
+SPLIT_FLOOR = 0.5
+#: The cut between two touching characters is looked for in the middle of their ink, this far
+#: (share of its width) from either end.
+SPLIT_MARGIN = 0.3
+
+
+@dataclass(frozen=True)
+class SplitOption:
+    """Two characters touching across a box line, taken as one by the box holding their centre
+    while the box beside it stays empty: their ink cut in two at its thinnest column.
+
+    Whether it really is two characters is for the recogniser to say (``form_reader``).
+    """
+
+    empty: int
+    inked: int
+    crops: tuple[np.ndarray, np.ndarray]  # (for ``empty``, for ``inked``)
+    marked: tuple[bool, bool]
+
+
 @dataclass(frozen=True)
 class CombCut:
     """A comb group cut into boxes: each box's ink crop (None when empty), its ink share, and
-    whether a separate mark sits above the character's body (where an accent would be)."""
+    whether a separate mark sits above the character's body (where an accent would be); and
+    the splits to try where an empty box sits beside ink wide enough to be two characters."""
 
     crops: tuple[np.ndarray | None, ...]
     ink: tuple[float, ...]
     marked: tuple[bool, ...]
+    splits: tuple[SplitOption, ...] = ()
 
 
 def _comb_geometry(
@@ -200,7 +227,69 @@ def cut_comb(warped: np.ndarray, group: CombGroup, *, dpi: int, dots: bool = Fal
         ink.append(share)
         crossing = _crosses_top(mask, x=(edges[i], edges[i + 1]), top=top, s=s)
         marked.append(crop is not None and (crossing or _has_mark_above(mine)))
-    return CombCut(crops=tuple(crops), ink=tuple(ink), marked=tuple(marked))
+    splits = []
+    widths = [_ink_width(owners == i + 1) for i in range(group.boxes)]
+    for i in range(group.boxes):
+        for j in (i - 1, i + 1):
+            if crops[i] is not None or not 0 <= j < group.boxes or crops[j] is None:
+                continue
+            others = [w for k, w in enumerate(widths) if k != j and crops[k] is not None]
+            wide = SPLIT_WIDER * float(np.median(others)) if len(others) >= 2 else None
+            min_width = max(SPLIT_FLOOR * box_w, wide or SPLIT_MIN_WIDTH * box_w)
+            if widths[j] >= min_width:
+                split = _split_touching(strip, mask, owners == j + 1, empty=i, inked=j,
+                                        edges=edges, y=(top, bottom), s=s, dots=dots)  # fmt: skip
+                if split is not None:
+                    splits.append(split)
+    return CombCut(crops=tuple(crops), ink=tuple(ink), marked=tuple(marked),
+                   splits=tuple(splits))  # fmt: skip
+
+
+def _ink_width(ink: np.ndarray) -> int:
+    xs = np.nonzero(ink.any(axis=0))[0]
+    return int(xs[-1] - xs[0] + 1) if len(xs) else 0
+
+
+def _split_touching(
+    strip: np.ndarray,
+    mask: np.ndarray,
+    ink: np.ndarray,
+    *,
+    empty: int,
+    inked: int,
+    edges: np.ndarray,
+    y: tuple[int, int],
+    s: float,
+    dots: bool,
+) -> SplitOption | None:
+    """Cut the ink of box ``inked`` in two, the part on ``empty``'s side going to ``empty``.
+
+    Writers drift: a character written over a box line and touching its neighbour makes one
+    stroke group, which goes whole to the box holding its centre. The cut is the column of
+    least ink in the middle of the group (two characters touch by a stroke or overlap a
+    little; one character has no such waist there).
+    """
+    xs = np.nonzero(ink.any(axis=0))[0]
+    lo, hi = xs[0], xs[-1] + 1
+    margin = round(SPLIT_MARGIN * (hi - lo))
+    profile = ink[:, lo:hi].sum(axis=0).astype(np.float64)
+    profile = np.convolve(profile, np.ones(3) / 3, mode="same")
+    cut = lo + margin + int(np.argmin(profile[margin : len(profile) - margin]))
+    left, right = ink.copy(), ink.copy()
+    left[:, cut:] = False
+    right[:, :cut] = False
+    parts = {empty: left, inked: right} if empty < inked else {empty: right, inked: left}
+    crops, marks = [], []
+    for box in (empty, inked):
+        crop, _ = _box_crop(strip, parts[box], x=(edges[box], edges[box + 1]), y=y, s=s,
+                            dots=dots)  # fmt: skip
+        if crop is None:
+            return None
+        crops.append(crop)
+        crossing = _crosses_top(mask, x=(edges[box], edges[box + 1]), top=y[0], s=s)
+        marks.append(crossing or _has_mark_above(parts[box]))
+    return SplitOption(empty=empty, inked=inked, crops=(crops[0], crops[1]),
+                       marked=(marks[0], marks[1]))  # fmt: skip
 
 
 def _crosses_top(mask: np.ndarray, *, x: tuple[float, float], top: int, s: float) -> bool:

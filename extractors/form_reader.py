@@ -33,6 +33,7 @@ from extractors.form_decode import (
 from extractors.form_fields import (
     CHARSETS,
     GlyphReader,
+    SplitOption,
     cut_comb,
     read_header,
     signature_ink,
@@ -199,6 +200,7 @@ def _recognise(
     None."""
     boxes: list[list[Candidates]] = []
     marked: list[list[bool]] = []
+    splits: list[tuple[int, int, SplitOption]] = []  # (field, offset of its comb group, split)
     batches: dict[str, list[tuple[int, list[int], list[np.ndarray]]]] = defaultdict(list)
     for k, spec in enumerate(specs):
         dots = _charset(spec) in ("text", "email")
@@ -206,6 +208,10 @@ def _recognise(
         crops = [c for cut in cuts for c in cut.crops]
         marked.append([m for cut in cuts for m in cut.marked])
         boxes.append([None] * len(crops))
+        offset = 0
+        for cut in cuts:
+            splits += [(k, offset, sp) for sp in cut.splits]
+            offset += len(cut.crops)
         inked = [i for i, c in enumerate(crops) if c is not None]
         for charset, idx in _reader_charsets(_charset(spec), inked):
             batch = getattr(glyphs, "SHARED_BATCH", {}).get(charset, charset)
@@ -215,7 +221,63 @@ def _recognise(
         for (k, inked, _), cands in zip(items, results, strict=True):
             for i, c in zip(inked, cands, strict=True):
                 boxes[k][i] = _adjust(c, marked=marked[k][i])
+    if splits:
+        _try_splits(boxes, splits, specs=specs, glyphs=glyphs)
     return boxes
+
+
+#: Both characters of a split must be read at least this sure, and surer than the two
+#: taken as one, for the split to replace the reading of the box that held them.
+SPLIT_MIN_P = 0.6
+
+
+def _try_splits(
+    boxes: list[list[Candidates]],
+    splits: list[tuple[int, int, SplitOption]],
+    *,
+    specs: list[FieldSpec],
+    glyphs: GlyphReader,
+) -> None:
+    """Read each proposed split of touching characters and keep it where the recogniser is
+    surer of the two halves than of the whole (segmentation by recognition): a wide single
+    letter cut in two reads as two doubtful pieces, two touching characters as two sure ones.
+    """
+    asks: dict[str, list[tuple[int, int]]] = defaultdict(list)  # charset → (split, half)
+    crops: dict[str, list[np.ndarray]] = defaultdict(list)
+    for n, (k, offset, sp) in enumerate(splits):
+        for half, box in enumerate((sp.empty, sp.inked)):
+            charset = _box_charset(_charset(specs[k]), offset + box)
+            asks[charset].append((n, half))
+            crops[charset].append(sp.crops[half])
+    read: dict[tuple[int, int], list[tuple[str, float]]] = {}
+    for charset, keys in asks.items():
+        read.update(zip(keys, glyphs.classify(crops[charset], charset), strict=True))
+    best: dict[tuple[int, int], tuple[float, int]] = {}  # (field, empty box) → (score, split)
+    for n, (k, offset, sp) in enumerate(splits):
+        halves = [read[(n, 0)], read[(n, 1)]]
+        whole = boxes[k][offset + sp.inked]
+        if whole is None or any(not h or h[0][0] == " " for h in halves):
+            continue
+        sure = min(h[0][1] for h in halves)
+        key = (k, offset + sp.empty)
+        if sure >= SPLIT_MIN_P and sure > whole[0][1] and sure > best.get(key, (0.0, -1))[0]:
+            best[key] = (sure, n)
+    for (k, _), (_, n) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        _, offset, sp = splits[n]
+        empty, inked = offset + sp.empty, offset + sp.inked
+        if boxes[k][empty] is not None:  # filled by a surer split from its other side
+            continue
+        boxes[k][empty] = _adjust(read[(n, 0)], marked=sp.marked[0])
+        boxes[k][inked] = _adjust(read[(n, 1)], marked=sp.marked[1])
+        log.debug("field %s: touching characters split between boxes %d and %d",
+                  specs[k].name, empty, inked)  # fmt: skip
+
+
+def _box_charset(charset: str, box: int) -> str:
+    """What the reader is asked for one box of a field (a postal code alternates A9A9A9)."""
+    if charset != "postal":
+        return charset
+    return "letters" if box % 2 == 0 else "digits"
 
 
 def _reader_charsets(charset: str, inked: list[int]) -> list[tuple[str, list[int]]]:

@@ -11,7 +11,8 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extractors.form_fields import cut_comb, signature_ink, tick_ink
-from extractors.form_reader import SIGNED_INK, TICKED_INK, UNSIGNED_INK, UNTICKED_INK
+from extractors.form_reader import SIGNED_INK, TICKED_INK, UNSIGNED_INK, UNTICKED_INK, _recognise
+from extractors.glyphs import load_glyph_reader
 from extractors.form_tesseract import TesseractGlyphs
 from schemas.form import load_form_layout
 from tests.unit.form_fixture import DPI, blank_page, filled_pages
@@ -99,3 +100,42 @@ class TestTesseractGlyphs:
         got = TesseractGlyphs().classify([c for c in crops if c is not None], "digits")
         assert "".join(c[0][0] for c in got) == "20261028"
         assert all(c[0][1] == TesseractGlyphs.AGREE for c in got)
+
+
+def _write(page: np.ndarray, name: str, chars: list[tuple[str, float]], size: int = 56):
+    """Draw characters on a comb, each centred at (box index + fraction) of the comb's boxes."""
+    img = Image.fromarray(page)
+    spec = LAYOUT.field(name, 1)
+    rects = [[v * DPI / 72 for v in r] for r in spec.combs[0].box_rects()]
+    box_w = rects[0][2] - rects[0][0]
+    draw = ImageDraw.Draw(img)
+    for ch, at in chars:
+        x = rects[0][0] + at * box_w
+        y = (rects[0][1] + rects[0][3]) / 2
+        draw.text((x, y), ch, fill=0, font=ImageFont.truetype(FONT, size), anchor="mm")
+    return np.asarray(img), spec
+
+
+#: 2015 with its 2 written over the first line and touching the 0, which holds their centre.
+YEAR = [("2", 0.92), ("0", 1.3), ("1", 2.5), ("5", 3.5)]
+
+
+class TestTouchingCharacters:
+    """Two characters written over a box line and touching make one stroke group, which goes
+    whole to one box; the cut proposes them apart, and the recogniser decides."""
+
+    def test_touching_pair_is_proposed_apart(self) -> None:
+        page, spec = _write(blank_page(1), "date_of_birth", YEAR)
+        cut = cut_comb(page, spec.combs[0], dpi=DPI)
+        assert [c is not None for c in cut.crops[:4]] == [False, True, True, True]
+        assert [(s.empty, s.inked) for s in cut.splits if s.empty == 0] == [(0, 1)]
+
+    def test_recogniser_reads_the_pair_as_two_characters(self) -> None:
+        page, spec = _write(blank_page(1), "date_of_birth", YEAR)
+        boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0]
+        assert [b[0][0] if b else None for b in boxes[:3]] == ["2", "0", "1"]
+
+    def test_wide_letter_beside_a_blank_box_stays_whole(self) -> None:
+        page, spec = _write(blank_page(1), "family_name", [("W", 2.5), ("A", 4.5)], size=64)
+        boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0]
+        assert [b[0][0] if b else None for b in boxes[1:6]] == [None, "W", None, "A", None]
