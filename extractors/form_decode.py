@@ -119,16 +119,15 @@ def _join(chars: list[str | None]) -> str:
     return re.sub(r" +", " ", text).strip()
 
 
-def decode_text(boxes: list[Candidates], *, allowed: str) -> Decoded:
-    """A free-text comb (names, street, place, email): top candidates, joined.
+def decode_text(boxes: list[Candidates], *, allowed: str, digits_alone: bool = False) -> Decoded:
+    """A free-text comb (names, street, place, email, apartment): top candidates, joined.
 
-    Where letters and digits mix (street, email), O and 0 are one glyph in block capitals: the
-    word decides (``M0NTEE`` is MONTEE, ``1O2`` is 102), with the two readings' probabilities
-    summed, and that is no correction.
+    Where letters and digits mix (street, email, apartment), look-alikes are settled by their
+    word (``_letter_or_digit``; ``digits_alone``: a word of look-alikes only is a number).
     """
     raw = raw_text(boxes)
     if any(c in DIGITS for c in allowed):
-        boxes = _zero_or_o(boxes)
+        boxes = _letter_or_digit(boxes, digits_alone=digits_alone)
     chars: list[str | None] = []
     picks: list[tuple[str, float]] = []
     for b in boxes:
@@ -144,23 +143,89 @@ def decode_text(boxes: list[Candidates], *, allowed: str) -> Decoded:
     return Decoded(value, _confidence(picks, boxes), raw, valid="?" not in value)
 
 
-def _zero_or_o(boxes: list[Candidates]) -> list[Candidates]:
-    """Boxes read O or 0 given the kind of their word (words end at blanks and . @ - / , ')."""
+#: Letters and digits written alike in block capitals: the same glyph, told apart only by the
+#: characters around it.
+TWINS = {"O": "0"}
+#: Letters and digits that look alike but are often written apart (a 1 with its flag, a Z
+#: with its bar): switched by their neighbours only when the recogniser also saw the other
+#: reading, at least ``LOOKALIKE_DOUBT`` as likely as its top one.
+LOOKALIKES = {"I": "1", "S": "5", "Z": "2", "B": "8", "G": "6"}
+LOOKALIKE_DOUBT = 0.1
+_WORD_BREAKS = ".@-/,' "
+
+
+def _letter_or_digit(boxes: list[Candidates], *, digits_alone: bool) -> list[Candidates]:
+    """Boxes read as a letter or a digit that look alike, settled by their word.
+
+    A look-alike takes the kind of its nearest unambiguous neighbours in its word (words end
+    at blanks and ``.@-/,'``), and the word's majority where those disagree: ``I83`` is 183,
+    ``M0NTEE`` is MONTEE, ``AHMADI9O`` ends in 90. A word of look-alikes only is left as
+    read, unless ``digits_alone`` (an apartment number). For twins (O/0) the two readings'
+    probabilities are summed, and that is no correction; other look-alikes switch only where
+    the recogniser had its doubts.
+    """
+    pairs = TWINS | LOOKALIKES
+    back = {d: c for c, d in pairs.items()}
     tops = [b[0][0] if b else None for b in boxes]
+
+    def other(j: int) -> str | None:
+        """The reading box ``j`` might be instead of its top one, if it is a look-alike."""
+        top = tops[j]
+        alt = pairs.get(top) or back.get(top)
+        if alt is None:
+            return None
+        if top in TWINS or alt in TWINS:
+            return alt
+        cands = boxes[j] or []
+        seen = max((q for ch, q in cands if ch == alt), default=0.0)
+        return alt if seen >= LOOKALIKE_DOUBT * cands[0][1] else None
+
+    def kind(j: int) -> str | None:
+        c = tops[j]
+        if c is None or other(j):
+            return None
+        return "d" if c in DIGITS else ("a" if c.isalpha() else None)
+
     out = list(boxes)
     word: list[int] = []
     for i, c in enumerate([*tops, None]):
-        if c is not None and c not in ".@-/,' ":
+        if c is not None and c not in _WORD_BREAKS:
             word.append(i)
             continue
-        letters = sum(1 for j in word if tops[j] in LETTERS and tops[j] != "O")
-        digits = sum(1 for j in word if tops[j] in DIGITS and tops[j] != "0")
-        for j in word:
-            if tops[j] in ("O", "0") and letters != digits:
-                round_p = sum(p for ch, p in boxes[j] or [] if ch in ("O", "0"))
-                out[j] = [("O" if letters > digits else "0", min(1.0, round_p))]
+        kinds = [kind(j) for j in word]
+        majority = None
+        n_a, n_d = kinds.count("a"), kinds.count("d")
+        if n_a != n_d:
+            majority = "a" if n_a > n_d else "d"
+        elif n_a == 0 and digits_alone:
+            majority = "d"
+        for pos, j in enumerate(word):
+            top, alt = tops[j], other(j)
+            if alt is None:
+                continue
+            near = {k for k in (_nearest(kinds, pos, -1), _nearest(kinds, pos, 1)) if k}
+            want = near.pop() if len(near) == 1 else majority
+            if want is None:
+                continue
+            target = top if (top in DIGITS) == (want == "d") else alt
+            cands = boxes[j] or []
+            if top in TWINS or alt in TWINS:
+                p = min(1.0, sum(q for ch, q in cands if ch in (top, alt)))
+                out[j] = [(target, p)]
+            elif target != top:
+                out[j] = sorted(cands, key=lambda cq: cq[0] != target)
         word = []
     return out
+
+
+def _nearest(kinds: list[str | None], pos: int, step: int) -> str | None:
+    """The kind of the nearest unambiguous character from ``pos`` in direction ``step``."""
+    i = pos + step
+    while 0 <= i < len(kinds):
+        if kinds[i]:
+            return kinds[i]
+        i += step
+    return None
 
 
 def decode_digits(boxes: list[Candidates], *, name: str) -> Decoded:

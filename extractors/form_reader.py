@@ -313,7 +313,8 @@ def _decode_comb(spec: FieldSpec, boxes: list[Candidates]) -> Decoded:
         return decode_postal(boxes)
     if charset == "digits":
         return decode_digits(boxes, name=spec.name)
-    return decode_text(boxes, allowed=CHARSETS[charset])
+    # An apartment (the one alnum comb) is a number far more often than a lone I or O.
+    return decode_text(boxes, allowed=CHARSETS[charset], digits_alone=charset == "alnum")
 
 
 def _decode_ticks(ink: dict[str, float], *, multiple: bool) -> Decoded:

@@ -21,6 +21,14 @@ def boxes(text: str, p: float = 0.99) -> list:
     return [None if c == "_" else [(c, p)] for c in text]
 
 
+def unsure_ones(text: str) -> list:
+    """Like ``boxes``, but every I or 1 also seen as the other at a third of its probability."""
+    alt = {"I": "1", "1": "I"}
+    return [
+        [(c, 0.7), (alt[c], 0.25)] if c in alt else b for c, b in zip(text, boxes(text), strict=True)
+    ]
+
+
 class TestDecodeText:
     def test_blank_box_between_words_is_one_space_and_trailing_blanks_go(self) -> None:
         d = decode_text(boxes("JEAN__PAUL_____"), allowed=CHARSETS["alpha"])
@@ -114,6 +122,36 @@ class TestZeroOrO:
         d = decode_text(boxes(seen), allowed=CHARSETS["email" if "@" in seen else "text"])
         assert (d.value, d.raw) == (value, seen)
         assert d.confidence == pytest.approx(0.99 ** len(seen.replace("_", "")))
+
+    @pytest.mark.parametrize(
+        ("seen", "value"),
+        [
+            ("I69_RUE_JEAN-TALON", "169 RUE JEAN-TALON"),
+            ("5I5", "515"),
+            ("AHMADI9O@MAIL.COM", "AHMADI90@MAIL.COM"),
+            ("D1ALLO3O@MAIL.COM", "DIALLO30@MAIL.COM"),
+            ("4345_3E_AVENUE", "4345 3E AVENUE"),
+        ],
+    )
+    def test_one_and_i_by_their_neighbours(self, seen: str, value: str) -> None:
+        """GIVEN a recogniser unsure between I and 1 THEN the neighbours decide."""
+        d = decode_text(unsure_ones(seen), allowed=CHARSETS["email" if "@" in seen else "text"])
+        assert d.value == value
+
+    def test_sure_ones_stay_as_read(self) -> None:
+        seen = "KOVALENKO11@MAIL.COM"
+        assert decode_text(boxes(seen), allowed=CHARSETS["email"]).value == seen
+
+    def test_lone_look_alike_is_a_number_only_where_numbers_are_expected(self) -> None:
+        alnum = decode_text(unsure_ones("I"), allowed=CHARSETS["alnum"], digits_alone=True)
+        assert alnum.value == "1"
+        assert decode_text(unsure_ones("I"), allowed=CHARSETS["text"]).value == "I"
+
+    def test_look_alike_switches_only_if_the_other_reading_was_seen(self) -> None:
+        seen = [[("2", 0.9)], [("S", 0.7), ("5", 0.2)], [("4", 0.9)]]
+        assert decode_text(seen, allowed=CHARSETS["text"]).value == "254"
+        seen = [[("2", 0.9)], [("B", 0.9), ("R", 0.05)], [("4", 0.9)]]  # no 8 seen in the B
+        assert decode_text(seen, allowed=CHARSETS["text"]).value == "2B4"
 
     def test_names_are_left_alone(self) -> None:
         assert decode_text(boxes("R0Y"), allowed=CHARSETS["alpha"]).value == "R?Y"
