@@ -22,6 +22,7 @@ from extractors.dates import find_dates
 from extractors.page_lines import (
     Line,
     addressee_mentions,
+    first_sentence,
     fold_keep_length,
     honorific_mentions,
     line_offsets,
@@ -176,7 +177,7 @@ def _clean_value(raw: str) -> str:
     for _ in range(3):
         stripped = _LOOSE_RE.sub("", _mend_labels(fold_keep_length(value)), count=1)
         value = value[len(value) - len(stripped):] if len(stripped) < len(value) else value
-    return value.strip(" :/-.,\t")
+    return first_sentence(value).strip(" :/-.,\t")
 
 
 def _items(lines: Sequence[Line]) -> list[_Item]:

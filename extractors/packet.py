@@ -11,9 +11,16 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from extractors.checks import run_checks
-from extractors.classify import DocTypeMatcher, classify_page, group_documents
+from extractors.classify import (
+    CONTINUED,
+    DocTypeMatcher,
+    _has,
+    classify_page,
+    group_documents,
+)
+from extractors.dates import find_dates
 from extractors.identity import extract_mentions
-from extractors.people import assign_documents, people_from_form
+from extractors.people import assign_documents, people_from_form, split_by_subject, tokens
 from extractors.status import deadline, decide_status, missing_documents
 from schemas.codes import DocType, FieldKind, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
@@ -57,12 +64,17 @@ def build_documents(
         if doc_type in (DocType.APPLICATION_FORM, DocType.BLANK):
             continue
         mentions = tuple(
-            m
+            m.model_copy(update={"page_no": n})
             for n in page_nos
             for m in extract_mentions(by_no[n].ocr, doc_type=doc_type, nlp=nlp)
         )
-        mrz = next((by_no[n].mrz for n in page_nos if by_no[n].mrz is not None), None)
-        docs.append(DocumentFacts(doc_type=doc_type, pages=page_nos, mentions=mentions, mrz=mrz))
+        mrz_page = next((n for n in page_nos if by_no[n].mrz is not None), None)
+        docs.append(DocumentFacts(
+            doc_type=doc_type, pages=page_nos, mentions=mentions,
+            mrz=by_no[mrz_page].mrz if mrz_page else None, mrz_page=mrz_page,
+            name_words=tuple(w for n in page_nos for w in tokens(by_no[n].ocr.text)),
+            dates=tuple(d for n in page_nos for d, _ in find_dates(by_no[n].ocr.text)),
+        ))
     return docs
 
 
@@ -91,9 +103,13 @@ def analyse_packet(
     form_pages = [p.form for p in pages if p.form is not None]
     fields = merge_form_fields(form_pages)
     people = people_from_form(fields)
-    documents = assign_documents(
-        build_documents(pages, classified, nlp=nlp), people, cfg=cfg.rules
+    documents = split_by_subject(
+        build_documents(pages, classified, nlp=nlp), people, cfg=cfg.rules,
+        page_words={p.page_no: tokens(p.ocr.text) for p in pages},
+        page_dates={p.page_no: [d for d, _ in find_dates(p.ocr.text)] for p in pages},
+        continued=frozenset(c.page_no for c in classified if _has(c, CONTINUED)),
     )
+    documents = assign_documents(documents, people, cfg=cfg.rules)
     flags = list(extra_flags)
     if pages:
         flags += run_checks(

@@ -14,6 +14,8 @@ from schemas.extraction import PersonMention
 from schemas.ocr import OcrWord, PageOcr
 
 _NAME_CHARS = re.compile(r"[^\w'’\- ]|\d|_")
+_SENTENCE_END = re.compile(r"([^\W\d_]{2,})\.(?:\s|$)")
+_ABBREVIATIONS = frozenset(("mme", "mlle", "mrs", "mr", "ms", "dr", "st", "ste", "jr", "sr"))
 _HONORIFIC = re.compile(
     r"\b(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Mr\.?|Mrs\.?|Ms\.?|Miss)\s+"
     r"((?:[A-ZÀ-Ý][\w'’\-]*\.?\s?){1,4})"
@@ -72,9 +74,18 @@ def page_lines(ocr: PageOcr) -> list[Line]:
     return [Line(" ".join(w.text for w in ws), tuple(ws)) for ws in ordered]
 
 
+def first_sentence(raw: str) -> str:
+    """``KASONGO. Lecture faite`` → ``KASONGO``: a word's period ends the value, an initial's
+    (``J. Kanga``) or a title's (``Mme. X``) does not."""
+    end = next((m.end(1) for m in _SENTENCE_END.finditer(raw)
+                if m.group(1).lower() not in _ABBREVIATIONS), None)
+    return raw[:end]
+
+
 def name_value(raw: str) -> str | None:
     """A plausible name: letters, spaces, hyphens and apostrophes, one to six words."""
-    name = " ".join(_NAME_CHARS.sub(" ", raw.split("  ")[0]).split())
+    # A sentence ends the value ("KASONGO. Lecture faite"); an initial's period does not.
+    name = " ".join(_NAME_CHARS.sub(" ", first_sentence(raw.split("  ")[0])).split())
     letters = sum(c.isalpha() for c in name)
     return name if letters >= 2 and len(name.split()) <= 6 else None
 

@@ -11,9 +11,9 @@ import datetime as dt
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from schemas.codes import DocType, FieldStatus
 from schemas.config import RulesConfig
@@ -188,6 +188,36 @@ def name_score(mention: PersonMention, person: Person) -> float:
     return round(score, 1)
 
 
+def _best_word(needle: str, words: Sequence[str]) -> float:
+    """The best fuzzy score of a name word among a document's words."""
+    found = process.extractOne(needle, words, scorer=fuzz.ratio)
+    return float(found[1]) if found else 0.0
+
+
+def text_score(
+    words: Sequence[str], person: Person, dates: Collection[dt.date] = ()
+) -> float:
+    """How fully the person's name is typed anywhere on a document, 0–100, whatever its
+    layout: every family-name word (or the family name with its spaces lost or added, as a form
+    reading may have them) and at least one given name, each the best fuzzy match among the
+    document's words. Both parts are needed: relatives share a family name. The person's date
+    of birth written anywhere on it adds ``DOB_BONUS``."""
+    family, given = tokens(person.family_name), tokens(person.given_names)
+    vocab = sorted(set(words))
+    if not family or not given or not vocab:
+        return 0.0
+    pairs = sorted({a + b for a, b in zip(words, words[1:], strict=False)})
+    fam = sum(_best_word(t, vocab) for t in family) / len(family)
+    fam = max(fam, _best_word("".join(family), vocab + pairs))
+    # A one- or two-letter word (an initial, a misread) is found on any page: never alone.
+    giv = max([_best_word(t, vocab) for t in given if len(t) > 2]
+              + [_best_word("".join(given), vocab + pairs)])
+    score = (fam + giv) / 2
+    if person.date_of_birth is not None and person.date_of_birth in dates:
+        score = min(100.0, score + DOB_BONUS)
+    return round(score, 1)
+
+
 # --- who each document is about ---------------------------------------------------------------
 
 
@@ -246,6 +276,20 @@ def _choose(
     return None, max(s[0] for s in scored)
 
 
+def _by_text(
+    doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig
+) -> tuple[str | None, float]:
+    """The person whose whole name the document's text carries, when no labelled name said
+    whose it is; among several, the document kind's preference (a birth certificate names the
+    parents too)."""
+    scored = [(text_score(doc.name_words, p, doc.dates), p, i) for i, p in enumerate(people)]
+    named = [s for s in scored if s[0] >= cfg.name_match_min]
+    if not named:
+        return None, 0.0
+    score, person, _ = max(named, key=lambda s: _preference(doc.doc_type, s[1], s[2]))
+    return person.id, score
+
+
 def _given_name_owner(mentions: Sequence[PersonMention], people: Sequence[Person]
                       ) -> Person | None:
     """The one person whose given names a mention giving only given names spells exactly: in a
@@ -282,6 +326,9 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
         person, score = _choose([mrz_mention(doc.mrz)], people, cfg, doc.doc_type)
     if person is None:
         person, score = _choose(mentions, people, cfg, doc.doc_type)
+    if person is None:
+        person, text = _by_text(doc, people, cfg)
+        score = max(score, text) if person is None else text
     spouse = _spouse(people, mentions, cfg) if doc.doc_type in _COUPLE_DOCS else None
     if spouse is not None:
         # A marriage or union document names the couple: it is the spouse's required proof,
@@ -301,4 +348,66 @@ def assign_documents(
     out = [_assign(doc, people, cfg) for doc in docs]
     matched = sum(d.person is not None for d in out)
     log.info("%d document(s), %d matched to a person", len(out), matched)
+    return out
+
+
+#: Kinds of document about one person each: consecutive pages naming two people are two.
+_ONE_SUBJECT = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
+
+
+def _page_owner(
+    doc: DocumentFacts, page: DocumentFacts, people: Sequence[Person], cfg: RulesConfig
+) -> str | None:
+    """Whose the page alone says it is: its labelled names or zone, else the name its text
+    carries in full."""
+    own = [m for m in page.mentions if m.source in ("label", "mrz")]
+    if page.mrz is not None:
+        own.insert(0, mrz_mention(page.mrz))
+    person, _ = _choose(own, people, cfg, doc.doc_type) if own else (None, 0.0)
+    if person is None:
+        person, _ = _by_text(page, people, cfg)
+    return person
+
+
+def _part(doc: DocumentFacts, pages: Sequence[int], page_words: Mapping[int, Sequence[str]],
+          page_dates: Mapping[int, Sequence[dt.date]]) -> DocumentFacts:
+    """The pages ``pages`` of a document, with what was read on them only."""
+    keep = doc.mrz_page in pages
+    return doc.model_copy(update={
+        "pages": tuple(pages),
+        "mentions": tuple(m for m in doc.mentions if m.page_no in pages),
+        "mrz": doc.mrz if keep else None,
+        "mrz_page": doc.mrz_page if keep else None,
+        "name_words": tuple(w for n in pages for w in page_words.get(n, ())),
+        "dates": tuple(d for n in pages for d in page_dates.get(n, ())),
+    })
+
+
+def split_by_subject(
+    docs: Sequence[DocumentFacts], people: Sequence[Person], *, cfg: RulesConfig,
+    page_words: Mapping[int, Sequence[str]], page_dates: Mapping[int, Sequence[dt.date]],
+    continued: frozenset[int] = frozenset(),
+) -> list[DocumentFacts]:
+    """Consecutive identity papers or birth certificates of different people, taken for one
+    document because nothing on the second page said it starts one, split where the person
+    changes. A page that says it continues the one before (``page 2 of 2``) is never split off.
+    """
+    out: list[DocumentFacts] = []
+    for doc in docs:
+        if len(doc.pages) < 2 or doc.doc_type not in _ONE_SUBJECT:
+            out.append(doc)
+            continue
+        runs: list[list[int]] = []
+        owner: str | None = None
+        for n in doc.pages:
+            page = _part(doc, [n], page_words, page_dates)
+            who = _page_owner(doc, page, people, cfg)
+            if runs and not (n not in continued and who and owner and who != owner):
+                runs[-1].append(n)
+                owner = owner or who
+                continue
+            runs.append([n])
+            owner = who
+        out += ([_part(doc, run, page_words, page_dates) for run in runs]
+                if len(runs) > 1 else [doc])
     return out

@@ -68,6 +68,7 @@ class PersonMention(Frozen):
     source: Literal["label", "mrz", "ner", "heading"] = "label"
     bbox: PixelBox | None = None
     text: str | None = Field(None, description="The line it was read from (evidence).")
+    page_no: int | None = Field(None, description="Packet page it was read on.")
 
 
 class ClassifiedPage(Frozen):
@@ -88,5 +89,10 @@ class DocumentFacts(Frozen):
     pages: tuple[int, ...]
     mentions: tuple[PersonMention, ...] = ()
     mrz: MrzRead | None = None
+    mrz_page: int | None = Field(None, description="Packet page of ``mrz``.")
+    name_words: tuple[str, ...] = Field(
+        (), description="Every word of the document's text, folded: names typed anywhere on it."
+    )
+    dates: tuple[dt.date, ...] = Field((), description="Every date written on the document.")
     person: str | None = Field(None, description="principal, member1…member5, or None.")
     match_score: float = 0.0

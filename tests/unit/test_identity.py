@@ -38,6 +38,15 @@ def nlp() -> spacy.Language:
 
 
 class TestLabels:
+    def test_a_labelled_value_ends_with_its_sentence(self) -> None:
+        """A civil record in prose: the name after its label ends at the full stop, not with
+        the words of the next sentence; an initial's period does not end it."""
+        text = ("ACTE DE NAISSANCE\nNom de l'enfant : KASONGO. Lecture faite, le comparant a "
+                "signé avec nous le présent acte.\nOfficier : J. Kanga")
+        mentions = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert any("KASONGO" in (m.family_name, m.full_name) for m in mentions)
+        assert not any("Lecture" in " ".join(filter(None, n)) for n in _names(mentions))
+
     def test_passport_labels_with_values_on_the_next_line(self) -> None:
         """GIVEN a bilingual passport page whose labels stand alone WHEN read THEN the names
         are the following lines and the birth date comes from the bilingual date."""

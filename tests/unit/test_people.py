@@ -316,3 +316,78 @@ class TestAssignDocuments:
             PersonMention(full_name="Marie Tremblay", date_of_birth=D(2010, 2, 2)),
         )
         assert assign_documents([doc], (mother, daughter), cfg=RULES)[0].person == "member2"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    from extractors.people import tokens
+
+    return tuple(tokens(text))
+
+
+class TestNamesTypedAnywhere:
+    """A document whose layout hides its labels still names its holder in its text."""
+
+    PROSE = ("ACTE DE NAISSANCE Acte no 3/223/0699/1998 TREMBLAY Luc. Le 31 decembre, "
+             "par-devant nous, a comparu Paul Morel, pere de l'enfant Luc, ne le 1er juin 2012")
+
+    def test_the_whole_name_in_running_text_finds_its_person(self) -> None:
+        from extractors.people import text_score
+
+        words = _words(self.PROSE)
+        assert text_score(words, CHILD) >= RULES.name_match_min
+        # Same family name, another given name: a relative, not the holder.
+        assert text_score(words, PRINCIPAL) < RULES.name_match_min
+        assert text_score(words, SPOUSE) < 50
+
+    def test_a_form_reading_with_a_wrong_letter_or_a_lost_space_still_matches(self) -> None:
+        from extractors.people import text_score
+
+        words = _words("Name MARTINEZ ORTIZ Given names ANDRES FELIPE Born on 14 FEBRUARY 2017")
+        misread = Person(id="member2", family_name="MARTÏNEZ O HIZ", given_names="ANDRÉS FELIPE")
+        assert text_score(words, misread) >= RULES.name_match_min
+        initials = Person(id="member3", family_name="MARTINEZ", given_names="A B")
+        assert text_score(words, initials) < RULES.name_match_min
+
+    def test_a_document_with_no_labelled_name_goes_to_whom_its_text_names(self) -> None:
+        doc = _doc(T.BIRTH_CERTIFICATE, name_words=_words(self.PROSE))
+        (out,) = assign_documents([doc], PEOPLE, cfg=RULES)
+        assert out.person == "member2"
+        stranger = _doc(T.BIRTH_CERTIFICATE, name_words=_words("Acte de naissance de Sara DIOP"))
+        (out,) = assign_documents([stranger], PEOPLE, cfg=RULES)
+        assert out.person is None
+
+
+class TestSplitBySubject:
+    def _pages(self, *texts: str) -> tuple[DocumentFacts, dict, dict]:
+        words = {i + 5: _words(t) for i, t in enumerate(texts)}
+        dates = {n: () for n in words}
+        doc = DocumentFacts(doc_type=T.BIRTH_CERTIFICATE, pages=tuple(words),
+                            name_words=tuple(w for ws in words.values() for w in ws))
+        return doc, words, dates
+
+    def test_two_birth_certificates_in_a_row_are_two_documents(self) -> None:
+        from extractors.people import split_by_subject
+
+        doc, words, dates = self._pages("BIRTH RECORD Name TREMBLAY Given names LUC",
+                                        "BIRTH RECORD Name OKAFOR Given names CHIDI")
+        parts = split_by_subject([doc], PEOPLE, cfg=RULES, page_words=words, page_dates=dates)
+        assert [p.pages for p in parts] == [(5,), (6,)]
+        owners = [d.person for d in assign_documents(parts, PEOPLE, cfg=RULES)]
+        assert owners == ["member2", "member1"]
+
+    def test_a_page_that_says_it_continues_stays_with_its_document(self) -> None:
+        from extractors.people import split_by_subject
+
+        doc, words, dates = self._pages("BIRTH RECORD Name TREMBLAY Given names LUC",
+                                        "page 2 of 2 witness CHIDI OKAFOR")
+        parts = split_by_subject([doc], PEOPLE, cfg=RULES, page_words=words, page_dates=dates,
+                                 continued=frozenset({6}))
+        assert [p.pages for p in parts] == [(5, 6)]
+
+    def test_a_page_naming_nobody_stays_with_its_document(self) -> None:
+        from extractors.people import split_by_subject
+
+        doc, words, dates = self._pages("BIRTH RECORD Name TREMBLAY Given names LUC",
+                                        "Marginal notes: none. Registrar of civil status")
+        parts = split_by_subject([doc], PEOPLE, cfg=RULES, page_words=words, page_dates=dates)
+        assert [p.pages for p in parts] == [(5, 6)]
