@@ -314,6 +314,11 @@ def _has(page: ClassifiedPage, prefix: str) -> bool:
     return any(e.startswith(prefix) for e in page.evidence)
 
 
+def says_continued(page: ClassifiedPage) -> bool:
+    """The page says it goes on from the one before (``page 2 of 2``, ``suite``)."""
+    return _has(page, CONTINUED)
+
+
 def _continues(page: ClassifiedPage, group_type: DocType, group_has_mrz: bool) -> bool:
     """Whether ``page`` goes on with the document before it rather than starting one."""
     if DocType.APPLICATION_FORM in (page.doc_type, group_type):

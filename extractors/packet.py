@@ -11,16 +11,11 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from extractors.checks import run_checks
-from extractors.classify import (
-    CONTINUED,
-    DocTypeMatcher,
-    _has,
-    classify_page,
-    group_documents,
-)
+from extractors.classify import DocTypeMatcher, classify_page, group_documents, says_continued
 from extractors.dates import find_dates
 from extractors.identity import extract_mentions
 from extractors.people import assign_documents, people_from_form, split_by_subject, tokens
+from extractors.quality import rejudge
 from extractors.status import deadline, decide_status, missing_documents
 from schemas.codes import DocType, FieldKind, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
@@ -93,6 +88,11 @@ def analyse_packet(
     issues: Sequence[Issue] = (),
 ) -> IntakeReport:
     """Everything after the page chain, as one pure function of its inputs."""
+    # Quality judged under this configuration, from each page's measurements.
+    pages = [
+        p.model_copy(update={"quality": rejudge(p.quality, p.ocr, cfg=cfg.quality)})
+        for p in pages
+    ]
     classified = [
         classify_page(
             p.ocr, quality=p.quality, matcher=matcher, cfg=cfg.classify,
@@ -107,7 +107,7 @@ def analyse_packet(
         build_documents(pages, classified, nlp=nlp), people, cfg=cfg.rules,
         page_words={p.page_no: tokens(p.ocr.text) for p in pages},
         page_dates={p.page_no: [d for d, _ in find_dates(p.ocr.text)] for p in pages},
-        continued=frozenset(c.page_no for c in classified if _has(c, CONTINUED)),
+        continued=frozenset(c.page_no for c in classified if says_continued(c)),
     )
     documents = assign_documents(documents, people, cfg=cfg.rules)
     flags = list(extra_flags)

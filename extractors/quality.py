@@ -11,12 +11,13 @@ recalibrated on labelled pages.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from extractors.ocr import is_real_word, real_word_count
+from extractors.ocr import is_real_word
 from extractors.preprocess import OUTSIDE, border_mask, labels_mask
 from schemas.config import QualityConfig
 from schemas.ocr import PageOcr
@@ -335,23 +336,25 @@ def _mark_cuts(pieces: np.ndarray, page: _Page) -> set[str]:
     return {side}
 
 
-def _cut_edges(page: _Page, ocr: PageOcr, *, dpi: int,
-               cfg: QualityConfig) -> tuple[tuple[str, ...], dict[str, float]]:
+def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> dict[str, float]:
+    """Per side: content pieces touching the edge, a straight cut line, a lost mark pair."""
     touching = _touching_edges(page, cfg.edge_margin_ratio)
     stats = page.stats
     pieces = stats[stats[:, cv2.CC_STAT_AREA] >= _MIN_PIECE_SQIN * page.dpi**2]
     shape = page.ink.shape
-    cut = {s for s in _SIDES if touching[s] >= 2}
+    straight = set()
     for side in _SIDES if len(pieces) >= 2 * _CUT_MIN_PIECES else ():
         line = _straight_cut(pieces, side, shape)
         if line is not None and not (side in ("top", "bottom") and _line_reads_well(
                 ocr, side, line, page.dpi / dpi, page.dpi)):
-            cut.add(side)
+            straight.add(side)
     marks = _mark_cuts(pieces, page)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
+    signals |= {f"straight_cut_{s}": float(s in straight) for s in _SIDES}
+    signals |= {f"mark_cut_{s}": float(s in marks) for s in _SIDES}
     signals["outside_ratio"] = float(page.outside.mean())
     signals["mark_cut"] = float(bool(marks))
-    return tuple(s for s in _SIDES if s in cut | marks), signals
+    return signals
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -368,22 +371,60 @@ def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig
     """
     page = _measure(image, dpi)
     paper_px = max(1, int((~page.outside).sum()))
-    ink_ratio = float(page.ink.sum()) / paper_px
-    signals = {"ink_ratio": ink_ratio, "paper_level": page.paper_level}
-    signals |= _ocr_signals(ocr) | {"ocr_ran": float(ocr.source == "tesseract")}
-    signals["shading"] = _shading(page)
-    real_words = real_word_count(ocr.text) if ocr.text else 0
-    # A smeared or faded page can have no ink left yet is not blank: it has shading.
-    blank = (ink_ratio < cfg.blank_max_ink_ratio and real_words < cfg.min_text_words
-             and signals["shading"] < _BLANK_MAX_SHADING)
-    if blank:
-        return PageQuality(page_no=ocr.page_no, legibility=1.0, legible=True, complete=True,
-                           blank=True, signals=signals)
+    signals = {"ink_ratio": float(page.ink.sum()) / paper_px, "paper_level": page.paper_level,
+               "shading": _shading(page)}
     signals |= _image_signals(page, dpi)
-    score = round(_legibility(signals, cfg), 4)
-    cut, cut_signals = _cut_edges(page, ocr, dpi=dpi, cfg=cfg)
-    signals |= cut_signals
+    signals |= _cut_signals(page, ocr, dpi=dpi, cfg=cfg)
+    return judge_page(signals, ocr, cfg=cfg)
+
+
+def _good_words(ocr: PageOcr) -> int:
+    """Words of three letters or more that read as real words, and confidently so: what a
+    blank page's dust and grain never give, however many "words" OCR makes of them."""
+    if ocr.source == "text_layer":
+        return sum(len(t) >= 3 and is_real_word(t) for t in ocr.text.split())
+    return sum(len(w.text) >= 3 and w.conf >= 70 and is_real_word(w.text) for w in ocr.words)
+
+
+def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig) -> float:
+    """Evidence, 0–1, that content runs off ``side`` of the copy: 1 for a straight cut line
+    through the content or a lost pair of form marks, else the share of
+    ``cfg.cut_min_touching`` content pieces running into the edge (1 at that many)."""
+    if signals.get(f"straight_cut_{side}") or signals.get(f"mark_cut_{side}"):
+        return 1.0
+    return min(1.0, signals.get(f"touching_{side}", 0.0) / cfg.cut_min_touching)
+
+
+def judge_page(signals: Mapping[str, float], ocr: PageOcr, *, cfg: QualityConfig) -> PageQuality:
+    """Blank, legible and complete from a page's measurements and its OCR: the thresholds
+    alone, so that stored measurements can be judged again under another configuration."""
+    sig = dict(signals) | _ocr_signals(ocr) | {"ocr_ran": float(ocr.source == "tesseract")}
+    sig["good_words"] = float(_good_words(ocr))
+    # A smeared or faded page can have no ink left yet is not blank: it has shading.
+    blank = (sig["ink_ratio"] < cfg.blank_max_ink_ratio and sig["good_words"] < cfg.min_text_words
+             and sig.get("shading", 0.0) < _BLANK_MAX_SHADING)
+    if blank or "contrast" not in sig:
+        # (Without image measurements the page was measured as blank.)
+        return PageQuality(page_no=ocr.page_no, legibility=1.0, legible=True, complete=True,
+                           blank=True, signals=sig)
+    score = round(_legibility(sig, cfg), 4)
+    sig["cut_score"] = max(cut_score(sig, s, cfg) for s in _SIDES)
+    cut = tuple(s for s in _SIDES if cut_score(sig, s, cfg) >= 1.0)
     log.debug("page %d: legibility %.2f, cut %s", ocr.page_no, score, cut)
     return PageQuality(page_no=ocr.page_no, legibility=score, blank=False,
                        legible=score >= cfg.legible_min_score, complete=not cut, cut_edges=cut,
-                       signals=signals)
+                       signals=sig)
+
+
+def rejudge(quality: PageQuality, ocr: PageOcr, *, cfg: QualityConfig) -> PageQuality:
+    """A stored page's quality under ``cfg``, from its measurements (no image needed).
+
+    Measurements of an older version hold no per-side cut lines: the sides it found cut
+    beyond what touching pieces explain are taken as cut lines.
+    """
+    sig = dict(quality.signals)
+    if "straight_cut_top" not in sig:
+        for s in _SIDES:
+            lone = s in quality.cut_edges and sig.get(f"touching_{s}", 0.0) < 2
+            sig[f"straight_cut_{s}"] = float(lone)
+    return judge_page(sig, ocr, cfg=cfg)

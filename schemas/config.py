@@ -56,6 +56,9 @@ class QualityConfig(Frozen):
     blank_max_ink_ratio: float = Field(0.0015, description="Dark-pixel share under which blank.")
     edge_margin_ratio: float = Field(0.012, description="Content this close to an edge is cut.")
     min_text_words: int = Field(3, description="Fewer OCR words: legibility from image only.")
+    cut_min_touching: float = Field(
+        2.0, description="Content pieces running into one edge that make the page cut off."
+    )
 
 
 class ClassifyConfig(Frozen):

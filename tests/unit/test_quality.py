@@ -13,10 +13,10 @@ from PIL import Image
 from extractors.ocr import is_real_word, real_word_count, text_layer_page
 from extractors.preflight import preflight
 from extractors.preprocess import clean_and_read
-from extractors.quality import assess_page
+from extractors.quality import assess_page, rejudge
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
-from schemas.ocr import PageOcr
+from schemas.ocr import OcrWord, PageOcr
 from schemas.quality import PageQuality
 from tests.unit.test_preprocess import photocopy
 
@@ -69,6 +69,17 @@ class TestBlank:
 
     def test_text_page_is_not_blank(self, linn: np.ndarray, config: PipelineConfig) -> None:
         assert not _assess(linn, config).blank
+
+    def test_words_ocr_makes_of_grain_do_not_unblank_a_page(self, config: PipelineConfig) -> None:
+        """Tesseract reads 'words' in a blank page's dust at low confidence: still blank."""
+        image, info, _ = clean_and_read(_noisy_blank(), page_no=1, dpi=300,
+                                        cfg=config.preprocess, ocr_cfg=config.ocr)
+        junk = [OcrWord(text=t, conf=c, bbox=(100 + 60 * i, 200, 150 + 60 * i, 230), line=i)
+                for i, (t, c) in enumerate([("Li", 40), ("we", 55), ("EE", 30), ("Cl", 45),
+                                            ("ooo", 35), ("the", 52), ("ea", 20)])]
+        quality = assess_page(image, PageOcr(page_no=1, words=tuple(junk)), dpi=info.dpi,
+                              cfg=config.quality)
+        assert quality.blank
 
 
 class TestLegibility:
@@ -171,3 +182,23 @@ class TestWords:
 
     def test_count(self) -> None:
         assert real_word_count("Nom : TREMBLAY | Date 1988-04-12 ~~ ;;") == 4
+
+
+class TestJudgedAgain:
+    """Stored measurements judged again under another configuration, without the image."""
+
+    def test_same_configuration_same_verdict(self, linn: np.ndarray,
+                                             config: PipelineConfig) -> None:
+        shifted = np.full_like(linn, 255)
+        shifted[:, 380:] = linn[:, :-380]
+        for raw in (linn, photocopy(shifted, paper=240, ink=30, border=240, noise=3)):
+            q = _assess(raw, config)
+            again = rejudge(q, NO_OCR, cfg=config.quality)
+            assert (again.legibility, again.legible, again.complete, again.cut_edges) == (
+                q.legibility, q.legible, q.complete, q.cut_edges)
+
+    def test_thresholds_from_the_configuration_apply(self, linn: np.ndarray,
+                                                     config: PipelineConfig) -> None:
+        q = _assess(linn, config)
+        strict = config.quality.model_copy(update={"legible_min_score": q.legibility + 0.01})
+        assert q.legible and not rejudge(q, NO_OCR, cfg=strict).legible
