@@ -90,7 +90,9 @@ def analyse_packet(
     """Everything after the page chain, as one pure function of its inputs."""
     # Quality judged under this configuration, from each page's measurements.
     pages = [
-        p.model_copy(update={"quality": rejudge(p.quality, p.ocr, cfg=cfg.quality)})
+        p.model_copy(update={"quality": rejudge(
+            p.quality, p.ocr, cfg=cfg.quality, template_page=p.form is not None and p.form.aligned,
+        )})
         for p in pages
     ]
     classified = [

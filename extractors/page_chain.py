@@ -72,7 +72,8 @@ def process_page(
             ocr_cfg=cfg.ocr,
         )
         clock.lap("clean_ocr")
-    quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality)
+    quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality,
+                          template_page=form is not None and form.aligned, cleaned=form is None)
     mrz = find_mrz(ocr) if form is None else None
     clock.lap("quality")
     path, scale = _save_page_image(image, dpi=info.dpi, image_dir=image_dir, page_no=source.page_no)

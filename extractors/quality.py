@@ -74,21 +74,24 @@ class _Page:
     labels: np.ndarray
 
 
-def _outside(image: np.ndarray, dpi: int) -> np.ndarray:
+def _outside(image: np.ndarray, dpi: int, *, cleaned: bool) -> np.ndarray:
     """Pixels off the scanned paper: 255 regions joined to the image edge (whitened borders,
-    deskew corners) plus dark copier borders an uncleaned page still has. Pure white over
-    most of the page is paper that was never cleaned (a render of clean paper), not outside."""
+    deskew corners) plus dark copier borders an uncleaned page still has. On an image that was
+    not cleaned, pure white over most of the page is paper (a render of clean paper), not
+    outside; on a cleaned one, paper is never 255, however little of the image it covers (half
+    a sheet that reached the glass)."""
     white = (image == OUTSIDE).astype(np.uint8)
     count, labels = cv2.connectedComponents(white, connectivity=4)
     edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     outside = labels_mask(labels, count, edge[edge > 0])
-    if outside.mean() > _MAX_OUTSIDE_SHARE:
+    if not cleaned and outside.mean() > _MAX_OUTSIDE_SHARE:
         outside[:] = False
     return outside | border_mask(image, dpi=dpi)
 
 
-def _working_copy(image: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, float]:
-    outside = _outside(image, dpi)
+def _working_copy(image: np.ndarray, dpi: int, *, cleaned: bool
+                  ) -> tuple[np.ndarray, np.ndarray, float]:
+    outside = _outside(image, dpi, cleaned=cleaned)
     scale = min(1.0, _WORK_DPI / max(dpi, 1))
     if scale == 1.0:
         return image, outside, float(dpi)
@@ -98,8 +101,8 @@ def _working_copy(image: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, 
     return gray, small > 0, dpi * scale
 
 
-def _measure(image: np.ndarray, dpi: int) -> _Page:
-    gray, outside, wdpi = _working_copy(image, dpi)
+def _measure(image: np.ndarray, dpi: int, *, cleaned: bool = False) -> _Page:
+    gray, outside, wdpi = _working_copy(image, dpi, cleaned=cleaned)
     paper_px = gray[~outside]
     if paper_px.size == 0:
         empty = np.zeros(gray.shape, np.uint8)
@@ -360,7 +363,8 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
 # --- the page ---------------------------------------------------------------------------------
 
 
-def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> PageQuality:
+def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig,
+                template_page: bool = False, cleaned: bool = False) -> PageQuality:
     """Judge whether a cleaned page is blank, legible and complete.
 
     Args:
@@ -368,14 +372,16 @@ def assess_page(image: np.ndarray, ocr: PageOcr, *, dpi: int, cfg: QualityConfig
         ocr: what OCR read on it (may hold no words: form pages, born-digital pages).
         dpi: resolution of ``image``.
         cfg: thresholds.
+        template_page: a form page registered to its template by its corner marks.
+        cleaned: ``image`` comes from ``clean_and_read``: 255 is never paper there.
     """
-    page = _measure(image, dpi)
+    page = _measure(image, dpi, cleaned=cleaned)
     paper_px = max(1, int((~page.outside).sum()))
     signals = {"ink_ratio": float(page.ink.sum()) / paper_px, "paper_level": page.paper_level,
                "shading": _shading(page)}
     signals |= _image_signals(page, dpi)
     signals |= _cut_signals(page, ocr, dpi=dpi, cfg=cfg)
-    return judge_page(signals, ocr, cfg=cfg)
+    return judge_page(signals, ocr, cfg=cfg, template_page=template_page)
 
 
 def _good_words(ocr: PageOcr) -> int:
@@ -386,16 +392,24 @@ def _good_words(ocr: PageOcr) -> int:
     return sum(len(w.text) >= 3 and w.conf >= 70 and is_real_word(w.text) for w in ocr.words)
 
 
-def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig) -> float:
+def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig, *,
+              template_page: bool = False) -> float:
     """Evidence, 0–1, that content runs off ``side`` of the copy: 1 for a straight cut line
     through the content or a lost pair of form marks, else the share of
-    ``cfg.cut_min_touching`` content pieces running into the edge (1 at that many)."""
+    ``cfg.cut_min_touching`` content pieces running into the edge (1 at that many).
+
+    A form page registered by its corner marks has all its content inside them: ink at its
+    edges is the copier's, and only lost marks or a cut line say that part of it is missing.
+    """
     if signals.get(f"straight_cut_{side}") or signals.get(f"mark_cut_{side}"):
         return 1.0
+    if template_page:
+        return 0.0
     return min(1.0, signals.get(f"touching_{side}", 0.0) / cfg.cut_min_touching)
 
 
-def judge_page(signals: Mapping[str, float], ocr: PageOcr, *, cfg: QualityConfig) -> PageQuality:
+def judge_page(signals: Mapping[str, float], ocr: PageOcr, *, cfg: QualityConfig,
+               template_page: bool = False) -> PageQuality:
     """Blank, legible and complete from a page's measurements and its OCR: the thresholds
     alone, so that stored measurements can be judged again under another configuration."""
     sig = dict(signals) | _ocr_signals(ocr) | {"ocr_ran": float(ocr.source == "tesseract")}
@@ -408,15 +422,17 @@ def judge_page(signals: Mapping[str, float], ocr: PageOcr, *, cfg: QualityConfig
         return PageQuality(page_no=ocr.page_no, legibility=1.0, legible=True, complete=True,
                            blank=True, signals=sig)
     score = round(_legibility(sig, cfg), 4)
-    sig["cut_score"] = max(cut_score(sig, s, cfg) for s in _SIDES)
-    cut = tuple(s for s in _SIDES if cut_score(sig, s, cfg) >= 1.0)
+    sides = {s: cut_score(sig, s, cfg, template_page=template_page) for s in _SIDES}
+    sig["cut_score"] = max(sides.values())
+    cut = tuple(s for s in _SIDES if sides[s] >= 1.0)
     log.debug("page %d: legibility %.2f, cut %s", ocr.page_no, score, cut)
     return PageQuality(page_no=ocr.page_no, legibility=score, blank=False,
                        legible=score >= cfg.legible_min_score, complete=not cut, cut_edges=cut,
                        signals=sig)
 
 
-def rejudge(quality: PageQuality, ocr: PageOcr, *, cfg: QualityConfig) -> PageQuality:
+def rejudge(quality: PageQuality, ocr: PageOcr, *, cfg: QualityConfig,
+            template_page: bool = False) -> PageQuality:
     """A stored page's quality under ``cfg``, from its measurements (no image needed).
 
     Measurements of an older version hold no per-side cut lines: the sides it found cut
@@ -427,4 +443,4 @@ def rejudge(quality: PageQuality, ocr: PageOcr, *, cfg: QualityConfig) -> PageQu
         for s in _SIDES:
             lone = s in quality.cut_edges and sig.get(f"touching_{s}", 0.0) < 2
             sig[f"straight_cut_{s}"] = float(lone)
-    return judge_page(sig, ocr, cfg=cfg)
+    return judge_page(sig, ocr, cfg=cfg, template_page=template_page)

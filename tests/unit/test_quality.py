@@ -28,7 +28,8 @@ def _assess(raw: np.ndarray, config: PipelineConfig, *, dpi: int = 300,
             ocr: bool = False) -> PageQuality:
     image, info, words = clean_and_read(raw, page_no=1, dpi=dpi, cfg=config.preprocess,
                                         ocr_cfg=config.ocr)
-    return assess_page(image, words if ocr else NO_OCR, dpi=info.dpi, cfg=config.quality)
+    return assess_page(image, words if ocr else NO_OCR, dpi=info.dpi, cfg=config.quality,
+                       cleaned=True)
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +162,38 @@ class TestCompleteness:
         shifted[:, 380:] = linn[:, :-380]  # the sheet lay 1.3 in too far right
         quality = _assess(photocopy(shifted, paper=240, ink=30, border=240, noise=3), config)
         assert not quality.complete and "right" in quality.cut_edges
+
+    def test_half_a_sheet_found_off_the_paper(self, linn: np.ndarray,
+                                              config: PipelineConfig) -> None:
+        """Cleaning found the lower part of the copy off the paper (whitened to 255) and the
+        last line left on it is cut through: more than half of the image is not paper, and
+        that is what a cut copy is, not a render of clean paper."""
+        image, info, _ = clean_and_read(photocopy(linn, paper=240, ink=30, border=240, noise=3),
+                                        page_no=1, dpi=300, cfg=config.preprocess,
+                                        ocr_cfg=config.ocr)
+        rows = (image[1100:1500] < 128).sum(axis=1)
+        cut_row = 1100 + int(np.argmax(rows))  # through the middle of a text line
+        image = image.copy()
+        image[cut_row:] = 255
+        quality = assess_page(image, NO_OCR, dpi=info.dpi, cfg=config.quality, cleaned=True)
+        assert not quality.complete
+        assert quality.signals["outside_ratio"] > 0.5
+
+    def test_a_small_document_alone_on_the_glass_is_whole(self, linn: np.ndarray,
+                                                          config: PipelineConfig) -> None:
+        """A card-sized piece of paper, its text well inside its edges, the rest off the paper."""
+        image, info, _ = clean_and_read(photocopy(linn, paper=240, ink=30, border=240, noise=3),
+                                        page_no=1, dpi=300, cfg=config.preprocess,
+                                        ocr_cfg=config.ocr)
+        card = np.full_like(image, 255)
+        y0, x0 = 300, 250
+        piece = image[y0:y0 + 1000, x0:x0 + 1600]
+        card[y0:y0 + 1000, x0:x0 + 1600] = np.minimum(piece, 254)
+        # Paper margins around the text: nothing inked touches the card's edges.
+        card[y0:y0 + 40, x0:x0 + 1600] = card[y0 + 960:y0 + 1000, x0:x0 + 1600] = 240
+        card[y0:y0 + 1000, x0:x0 + 40] = card[y0:y0 + 1000, x0 + 1560:x0 + 1600] = 240
+        quality = assess_page(card, NO_OCR, dpi=info.dpi, cfg=config.quality, cleaned=True)
+        assert quality.complete, quality.cut_edges
 
     def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
                                                 config: PipelineConfig) -> None:
