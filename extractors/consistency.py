@@ -227,18 +227,60 @@ def _letters(text: str | None) -> str:
     return re.sub(r"[KX]", "", "".join(tokens(text)).upper())
 
 
+def _zone_starts_with(m: PersonMention, family: Sequence[str]) -> bool:
+    """The zone's raw name field opens with exactly this family name, then a filler: what a
+    misread separator (``TKACHENKO<X<OLENA``) cannot hide, and a letter doubled can."""
+    words = [re.escape(w.upper()) for w in family]
+    return bool(words) and re.match(
+        "[<KX]+".join(words) + r"(?:[<KX]|$)", (m.text or "").upper()) is not None
+
+
 def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:
     """The reading carries one of the reference family names exactly (accents, case, hyphens
     and word order aside): a letter doubled or changed is a different name."""
     if m.source == "mrz":
-        return any(_letters(m.family_name) == _letters(" ".join(r)) for r in references)
+        return any(_letters(m.family_name) == _letters(" ".join(r)) or _zone_starts_with(m, r)
+                   for r in references)
     words = set(tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name))
     return any(set(r) <= words for r in references)
 
 
+def _doc_families(doc: DocumentFacts, person: Person, pk: CheckInputs) -> set[str]:
+    """Family names (words joined) a document gives this person, from its labels or zone."""
+    out: set[str] = set()
+    for m in doc.mentions:
+        if m.source != "label" or name_score(m, person) < pk.threshold - NEAR_MISS:
+            continue
+        if m.family_name:
+            out.add("".join(tokens(m.family_name)))
+        else:  # A whole name as written: any of its words may be the family name.
+            out |= set(tokens(m.full_name))
+    if doc.mrz is not None and doc.mrz.checks_ok:
+        out.add("".join(tokens(doc.mrz.family_name)))
+    return out - {""}
+
+
+def _form_outvoted(pk: CheckInputs, person: Person) -> bool:
+    """Two of the person's identity papers agree on a family name the form's reading does not
+    give: the hand-printed reading is what is wrong (a recogniser's slip), not the papers."""
+    form = "".join(tokens(person.family_name))
+    papers = [_doc_families(d, person, pk) for d in pk.documents
+              if d.person == person.id and d.doc_type in IDENTITY_TYPES]
+    shared = [name for name in set().union(*papers) if sum(name in p for p in papers) >= 2]
+    return bool(shared) and form not in shared
+
+
 def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
-    """The family name on the form, and for the principal the ones the ministry printed."""
-    refs = [tokens(person.family_name)]
+    """The family name on the form when it was read with confidence, and for the principal
+    the ones the ministry printed (typed, so read well even when the hand-printed one is not).
+    A reading short of ``name_sure_confidence`` gives way to two papers that agree without it.
+    """
+    refs = []
+    f = pk.fields.get(field_prefix(person.id) + "family_name")
+    if readable(pk, person.id, "family_name") and f is not None and (
+        f.confidence >= pk.cfg.rules.name_sure_confidence or not _form_outvoted(pk, person)
+    ):
+        refs.append(tokens(person.family_name))
     if person.id == "principal":
         refs += [tokens(p.family_name) for p, _ in printed_names(pk)]
     return [r for r in refs if r]
@@ -257,7 +299,9 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
     references = _references(pk, person)
     if not readings or not references:
         return
-    if doc.match_score >= pk.threshold and any(_agrees(m, references) for m in readings):
+    # The given names are held to the form only when it could be read there.
+    given_ok = doc.match_score >= pk.threshold or not readable(pk, person.id, "given_names")
+    if given_ok and any(_agrees(m, references) for m in readings):
         return
     best = max(readings, key=lambda m: name_score(m, person))
     yield _mismatch(
@@ -350,8 +394,7 @@ def identity_mismatches(pk: CheckInputs) -> Iterator[Flag]:
         person = pk.person(doc.person)
         if person is None or doc.doc_type not in IDENTITY_TYPES or not pk.first_legible(doc):
             continue
-        if readable(pk, person.id, "family_name", "given_names"):
-            yield from _names_agree(pk, doc, person)
+        yield from _names_agree(pk, doc, person)
         yield from _dob_agrees(pk, doc, person)
 
 

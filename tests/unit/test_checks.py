@@ -679,6 +679,72 @@ class TestIdentity:
         assert "composite" in (flags[0].evidence[0].note or "")
 
 
+class TestIdentityAgainstWhatWasReadWell:
+    """Names held to the parts of the form read with confidence, the ministry's typed name,
+    and the person's other papers: a recogniser's slip on the form is not the applicant's."""
+
+    @staticmethod
+    def _run(packet: Packet, *, confidence: dict[str, float]) -> list[Flag]:
+        fields = {
+            k: f.model_copy(update={"confidence": confidence.get(k, f.confidence)})
+            for k, f in packet.fields().items()
+        }
+        return run_checks(
+            people=people_from_form(fields), fields=fields, form_pages=packet.read_pages(),
+            documents=packet.documents(), pages=packet.classified(), quality=packet.quality(),
+            received_date=RECEIVED, registry=None, cfg=CFG,
+        )
+
+    def test_misspelled_family_name_found_when_the_given_names_could_not_be_read(self) -> None:
+        packet = Packet(unreadable={"given_names"})
+        t, p, m = DOCS[0]
+        packet.docs[0] = (t, p, m.model_copy(update={"family_name": "TREMMBLAY"}))
+        flags = packet.run()
+        assert S(F.IDENTITY_MISMATCH, page=4, person="principal", field="name") in subjects(flags)
+
+    def test_two_papers_outvote_an_unsure_reading_of_the_form(self) -> None:
+        """GIVEN a form reading 'OKAFDR' at confidence 0.75 and two papers of the spouse that
+        both say OKAFOR WHEN checked THEN no name mismatch; read at 0.97 THEN both papers
+        disagree with the form."""
+        packet = Packet()
+        packet.form["member1_family_name"] = "OKAFDR"
+        packet.docs[3] = (T.IDENTITY_DOCUMENT, "member1",
+                          PersonMention(family_name="OKAFOR", given_names="CHIDI",
+                                        date_of_birth=D(1986, 1, 30)))
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                          PersonMention(family_name="OKAFOR", given_names="CHIDI"))
+        unsure = self._run(packet, confidence={"member1_family_name": 0.75})
+        assert not [f for f in unsure if f.code is F.IDENTITY_MISMATCH]
+        sure = self._run(packet, confidence={"member1_family_name": 0.97})
+        assert {f.page for f in sure if f.code is F.IDENTITY_MISMATCH} == {7, 8}
+
+    def test_one_paper_differing_from_the_other_and_the_form_is_flagged(self) -> None:
+        packet = Packet()
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                          PersonMention(family_name="OKKAFOR", given_names="CHIDI"))
+        flags = self._run(packet, confidence={"member1_family_name": 0.75})
+        assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
+            S(F.IDENTITY_MISMATCH, page=8, person="member1", field="name")}
+
+    def test_a_misread_zone_separator_is_not_a_different_name(self) -> None:
+        """GIVEN a zone whose '<<' after the family name was read '<X<' WHEN checked THEN its
+        name agrees; a letter doubled in the zone still disagrees."""
+        packet = Packet()
+        t, p, m = DOCS[0]
+        packet.docs[0] = (t, p, m.model_copy(update={"family_name": "TREMBLAY X MARIE"}))
+        packet.mrz = {4: _passport("880412").model_copy(update={
+            "lines": ("P<CANTREMBLAY<X<MARIE<EVE<<<<<<<<<<<<<<<<<<<",
+                      _passport("880412").lines[1]),
+            "family_name": "TREMBLAY X MARIE", "given_names": "EVE"})}
+        assert not [f for f in packet.run() if f.code is F.IDENTITY_MISMATCH]
+        packet.mrz = {4: packet.mrz[4].model_copy(update={
+            "lines": ("P<CANTREMMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<", packet.mrz[4].lines[1]),
+            "family_name": "TREMMBLAY", "given_names": "MARIE EVE"})}
+        packet.docs[0] = (t, p, m.model_copy(update={"family_name": "TREMMBLAY"}))
+        assert S(F.IDENTITY_MISMATCH, page=4, person="principal", field="name") in subjects(
+            packet.run())
+
+
 def _passport(dob: str) -> MrzRead:
     """A valid passport zone for the principal, born on ``dob`` (YYMMDD)."""
     number, personal = "AB1234567", "<" * 14
