@@ -417,7 +417,8 @@ def _best_outside(span: list[Candidates], *, in_lexicon: bool) -> float:
 
 
 def decode_with_lexicon(
-    boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]]
+    boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]],
+    *, prior: float = IN_LEXICON,
 ) -> Decoded:
     """The plain reading, or the lexicon entry the boxes most probably hold.
 
@@ -425,7 +426,8 @@ def decode_with_lexicon(
     entry within ``MAX_EDITS`` of that length. The best reading that is not an entry competes
     as "an answer outside the lexicon", scored by its own candidates' probabilities; an entry
     wins only where its posterior beats it, so a clearly written town that is not in the list
-    stays as written. The confidence is the winner's posterior.
+    stays as written. The confidence is the winner's posterior. ``prior`` is the share of
+    answers to the field that are in ``entries``.
     """
     inked = [i for i, b in enumerate(boxes) if b is not None]
     if read.value is None or not inked:
@@ -437,10 +439,10 @@ def decode_with_lexicon(
     if not scored:
         return read
     outside = _best_outside(span, in_lexicon=read.value in {e for _, e in scored})
-    outside *= 1 - IN_LEXICON
-    total = outside + IN_LEXICON * sum(p for p, _ in scored)
+    outside *= 1 - prior
+    total = outside + prior * sum(p for p, _ in scored)
     p_best, best = scored[0]
-    posterior = IN_LEXICON * p_best / total if total else 0.0
+    posterior = prior * p_best / total if total else 0.0
     if best == read.value:
         return Decoded(best, max(read.confidence, posterior), read.raw, read.valid)
     if posterior <= outside / total:

@@ -113,15 +113,15 @@ def read_form_page(
     wdpi = min(dpi, WORK_DPI)
     h_work = np.diag([wdpi / dpi, wdpi / dpi, 1.0]) @ frame.homography
     warped = warp_to_template(upright, h_work, dpi=wdpi, size_pt=layout.page_size)
+    dossier, name = _read_preprinted(warped, layout=layout, page=frame.form_page, dpi=wdpi,
+                                     qr=frame)  # fmt: skip
     reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs(),
-                         lexicons=cfg.lexicons)  # fmt: skip
+                         lexicons=cfg.lexicons, printed=printed_name_entries(name))  # fmt: skip
     to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
     fields = tuple(
         _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
         for spec in specs
     )
-    dossier, name = _read_preprinted(warped, layout=layout, page=frame.form_page, dpi=wdpi,
-                                     qr=frame)  # fmt: skip
     log.info("page %d: form page %d via %s, quality %.2f, %d fields", page_no, frame.form_page,
              frame.method, frame.overall, len(fields))  # fmt: skip
     update = {
@@ -165,11 +165,38 @@ def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
     return to_px
 
 
+#: Share of family members written with the principal's family name (spouses and children
+#: often share it, and often do not): the prior of the printed family name for theirs.
+SHARED_FAMILY_NAME = 0.5
+#: Share of forms whose principal wrote the name the ministry printed on them.
+WRITES_PRINTED_NAME = 0.9
+
+
+def printed_name_entries(printed: str | None) -> dict[str, tuple[list[str], float]]:
+    """The pre-printed ``FAMILY, Given names`` as evidence for the name fields: each field's
+    candidate answers and the share of answers that are one of them.
+
+    Typed text read far better than hand printing; it is the principal's name, and often the
+    family's. Evidence only: ``decode_with_lexicon`` keeps a clearly written other name.
+    """
+    if not printed or "," not in printed:
+        return {}
+    family, _, given = (part.strip().upper() for part in printed.partition(","))
+    out = {}
+    if family:
+        out["family_name"] = ([family], WRITES_PRINTED_NAME)
+        out.update({f"member{k}_family_name": ([family], SHARED_FAMILY_NAME) for k in range(1, 6)})
+    if given:
+        out["given_names"] = ([given], WRITES_PRINTED_NAME)
+    return out
+
+
 def _read_fields(
     warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, glyphs: GlyphReader,
     lexicons: dict[str, Path] | None = None,
+    printed: dict[str, tuple[list[str], float]] | None = None,
 ) -> dict[str, Decoded]:
-    """Every field of the page decoded."""
+    """Every field of the page decoded, with its lexicon and the printed name as evidence."""
     out: dict[str, Decoded] = {}
     for spec in specs:
         if spec.kind is FieldKind.CHECKBOX:
@@ -183,6 +210,10 @@ def _read_fields(
         if lexicons and spec.name in lexicons:
             entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
             out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)
+        if printed and spec.name in printed:
+            names, prior = printed[spec.name]
+            entries = lexicon_entries(names, allowed=CHARSETS[_charset(spec)])
+            out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries, prior=prior)
     return out
 
 

@@ -14,6 +14,7 @@ from extractors.form_decode import (
     lexicon_entries,
 )
 from extractors.form_fields import CHARSETS
+from extractors.form_reader import printed_name_entries
 
 
 def boxes(text: str, p: float = 0.99) -> list:
@@ -204,3 +205,31 @@ class TestLexicon:
         lex = load_config().form.lexicons
         assert {"municipality", "place_signed", "country_of_birth", "citizenship"} <= set(lex)
         assert all(p.is_file() for p in lex.values())
+
+
+class TestPrintedName:
+    """The ministry's typed ``FAMILY, Given names`` as evidence for the written name."""
+
+    @staticmethod
+    def decode(field: str, bx: list, printed: str) -> str | None:
+        names, prior = printed_name_entries(printed)[field]
+        entries = lexicon_entries(names, allowed=CHARSETS["alpha"])
+        return decode_with_lexicon(bx, decode_text(bx, allowed=CHARSETS["alpha"]), entries,
+                                   prior=prior).value  # fmt: skip
+
+    def test_fields_it_speaks_for(self) -> None:
+        entries = printed_name_entries("BENALI, Khadija")
+        assert entries["family_name"][0] == ["BENALI"]
+        assert entries["given_names"][0] == ["KHADIJA"]
+        assert entries["member3_family_name"][0] == ["BENALI"]
+        assert entries["member3_family_name"][1] < entries["family_name"][1]
+        assert printed_name_entries(None) == {} and printed_name_entries("BENALI") == {}
+
+    def test_a_letter_that_lost_a_stroke_is_the_printed_one(self) -> None:
+        bx = boxes("BFNALI")  # the E's bottom bar lost on the box line
+        assert self.decode("family_name", bx, "BENALI, Khadija") == "BENALI"
+
+    def test_a_clearly_written_other_name_stays(self) -> None:
+        bx = boxes("MARTIN")
+        assert self.decode("family_name", bx, "MARTINEZ, Ana") == "MARTIN"
+        assert self.decode("member1_family_name", boxes("OKAFOR"), "BENALI, Khadija") == "OKAFOR"
