@@ -287,7 +287,7 @@ def _try_splits(
     for n, (k, offset, sp) in enumerate(splits):
         halves = [read[(n, 0)], read[(n, 1)]]
         whole = boxes[k][offset + sp.inked]
-        if whole is None or any(not h or h[0][0] == " " for h in halves):
+        if not whole or any(not h or h[0][0] == " " for h in halves):
             continue
         sure = min(h[0][1] for h in halves)
         key = (k, offset + sp.empty)

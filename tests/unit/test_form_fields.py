@@ -139,3 +139,18 @@ class TestTouchingCharacters:
         page, spec = _write(blank_page(1), "family_name", [("W", 2.5), ("A", 4.5)], size=64)
         boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0]
         assert [b[0][0] if b else None for b in boxes[1:6]] == [None, "W", None, "A", None]
+
+    def test_a_box_the_reader_had_no_candidate_for_is_not_split(self) -> None:
+        """GIVEN a reader with no candidate for the boxes at first, sure ones for the halves
+        THEN the split is not taken (nothing to compare it with) and nothing fails."""
+
+        class NothingThenSure:
+            calls = 0
+
+            def classify(self, crops, charset):
+                self.calls += 1
+                return [[] if self.calls == 1 else [("2", 0.99)] for _ in crops]
+
+        page, spec = _write(blank_page(1), "date_of_birth", YEAR)
+        boxes = _recognise(page, [spec], dpi=DPI, glyphs=NothingThenSure())[0]
+        assert boxes[0] is None and boxes[1] == []
