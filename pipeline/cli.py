@@ -133,10 +133,11 @@ def evaluate(
     data: Annotated[Path | None, typer.Option("--data", "-d", help="Data directory (default: a new one under the corpus's parent).")] = None,
     config: ConfigOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="List every flag wrongly raised or missed, per packet.")] = False,
+    reanalyse: Annotated[Path | None, typer.Option("--reanalyse", help="Data directory of an earlier eval of this corpus: apply the packet stage again to its stored page results (no OCR).")] = None,
 ) -> None:
     """Run the pipeline on a labelled corpus and print accuracy figures (table and JSON)."""
     from pipeline.evaluate import load_truths, score
-    from pipeline.flows import intake_batch
     from pipeline.resources import load_layout
     from schemas.config import load_config
 
@@ -144,25 +145,130 @@ def evaluate(
     if not truths:
         console.print(f"[red]No truth.json under {corpus}[/]")
         raise typer.Exit(2)
-    data = (data or corpus.parent / f"{corpus.name}-eval-data").resolve()
     registry = corpus / "registry.csv"
+    received = {pid: dt.date.fromisoformat(t["received_date"]) for pid, t in truths.items()}
     started = time.monotonic()
-    reports = intake_batch(
-        corpus.resolve(), data, config,
-        {pid: dt.date.fromisoformat(t["received_date"]) for pid, t in truths.items()},
-        sys.stderr.isatty(), "fr", registry.resolve() if registry.exists() else None,
-    )
+    if reanalyse is not None:
+        reports = _reanalyse_corpus(reanalyse, config, received, registry)
+    else:
+        from pipeline.flows import intake_batch
+
+        data = (data or corpus.parent / f"{corpus.name}-eval-data").resolve()
+        reports = intake_batch(
+            corpus.resolve(), data, config, received,
+            sys.stderr.isatty(), "fr", registry.resolve() if registry.exists() else None,
+        )
     seconds = time.monotonic() - started
     layout = load_layout(load_config(config).form.fields_file)
     scores = score(
         [json.loads(r.model_dump_json()) for r in reports], truths, layout=layout, seconds=seconds
     ).as_dict()
+    if reanalyse is not None:
+        scores["pages_per_minute"] = None  # no page was read: the speed is not the pipeline's
     _print_scores(scores)
+    if errors:
+        for pid, kind, key in scores["flag_errors"]:
+            console.print(f"  {pid} {'wrongly raised' if kind == 'fp' else 'missed':>14}  {key}")
     text = json.dumps(scores, indent=2)
     print(text)
     if json_out:
         json_out.write_text(text, encoding="utf-8")
     raise typer.Exit(0)
+
+
+def _reanalyse_corpus(data: Path, config: Path | None, received: dict, registry: Path) -> list:
+    """The packet stage again on an earlier eval's stored pages (reports rewritten, no PDF)."""
+    from extractors.registry import load_registry
+    from pipeline.reanalyse import reanalyse_all
+    from schemas.config import load_config
+
+    if not (data / "reports").is_dir():
+        console.print(f"[red]No reports under {data}[/]")
+        raise typer.Exit(2)
+    reports = reanalyse_all(
+        data.resolve(), cfg=load_config(config),
+        registry=load_registry(registry) if registry.exists() else None,
+        only=sorted(received), received_dates=received, pdf=False,
+    )
+    missing = sorted(set(received) - {r.packet_id for r in reports})
+    if missing:
+        console.print(f"[yellow]{len(missing)} packet(s) without stored pages:[/] {', '.join(missing[:10])}")
+    return reports
+
+
+@app.command("reanalyse")
+def reanalyse_command(
+    packets: Annotated[list[str] | None, typer.Argument(help="Packet ids (default: every stored one).")] = None,
+    data: DataOpt = Path("data"),
+    config: ConfigOpt = None,
+    registry: Annotated[Path | None, typer.Option(help="The ministry's invited files (CSV); default: the configuration's.")] = None,
+    lang: LangOpt = "fr",
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print report.pdf again.")] = True,
+) -> None:
+    """Apply the rules again to stored page results (after a configuration change), no OCR."""
+    from extractors.registry import load_registry
+    from pipeline.reanalyse import reanalyse_all
+    from schemas.config import load_config
+
+    cfg = load_config(config)
+    registry = registry or cfg.rules.registry_csv
+    if registry is not None and not registry.exists():
+        console.print(f"[red]No registry {registry}[/]")
+        raise typer.Exit(2)
+    reports = reanalyse_all(
+        data.resolve(), cfg=cfg, registry=load_registry(registry) if registry else None,
+        lang=lang, only=packets, pdf=pdf,
+    )
+    if not reports:
+        console.print(f"[red]No stored page results under {data / 'reports'}[/] (pages.json)")
+        raise typer.Exit(1)
+    _print_table(reports)
+    unknown = sorted(set(packets or ()) - {r.packet_id for r in reports})
+    if unknown:
+        console.print(f"[red]No stored page results for:[/] {', '.join(unknown)}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def calibrate(
+    corpus: Annotated[list[Path], typer.Option("--corpus", help="Labelled corpus (repeatable, paired with --data).")],
+    data: Annotated[list[Path], typer.Option("--data", "-d", help="Data directory of an eval of that corpus (its stored page results).")],
+    config: ConfigOpt = None,
+    min_recall: Annotated[float, typer.Option(help="Recall the operating point must keep.")] = 0.95,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
+) -> None:
+    """ROC AUC and operating point of the page-quality thresholds on labelled pages (no OCR)."""
+    from pipeline.calibrate import as_config, calibrate as run, labelled_pages, to_json
+    from schemas.config import load_config
+
+    if len(corpus) != len(data):
+        console.print("[red]Give one --data per --corpus[/]")
+        raise typer.Exit(2)
+    cfg = load_config(config).quality
+    pages = [p for c, d in zip(corpus, data, strict=True) for p in labelled_pages(c, d, cfg)]
+    if not pages:
+        console.print("[red]No labelled page with stored page results[/] (run intake eval first)")
+        raise typer.Exit(1)
+    results = run(pages, cfg, min_recall=min_recall)
+    table = Table(title=f"{len(pages)} labelled pages (blank pages left out)")
+    for col in ("flag", "pos/neg", "ROC AUC", "point", "flagged when", "recall", "precision", "FPR"):
+        table.add_column(col, justify="right")
+    for c in results:
+        for name, pt in (("current", c.current), ("chosen", c.chosen)):
+            when = "–" if pt is None else (
+                f"legibility < {1 - pt.threshold:.3f}" if c.what == "illegible_page"
+                else f"cut score ≥ {pt.threshold:.3f}")
+            cells = [str(pt.recall), str(pt.precision), str(pt.false_positive_rate)] if pt else ["–"] * 3
+            table.add_row(c.what if name == "current" else "", f"{c.positives}/{c.negatives}",
+                          str(c.auc), name, when, *cells)
+    console.print(table)
+    settings = as_config(results, cfg)
+    if settings:
+        console.print("\\[quality] at the chosen points: " + ", ".join(f"{k} = {v}" for k, v in settings.items()))
+    text = json.dumps({"pages": len(pages), "calibrations": to_json(results), "quality": settings}, indent=2)
+    print(text)
+    if json_out:
+        json_out.write_text(text, encoding="utf-8")
 
 
 @app.command()

@@ -54,6 +54,8 @@ class Scores:
     field_n: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     confusions: Counter = field(default_factory=Counter)
+    #: (packet, "fp" or "fn", flag key as text): every flag the report got wrong, to read.
+    flag_errors: list[tuple[str, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         codes = sorted(set(self.flag_tp) | set(self.flag_fp) | set(self.flag_fn))
@@ -78,6 +80,7 @@ class Scores:
             "pages": self.pages,
             "pages_per_minute": round(60 * self.pages / self.seconds, 2) if self.seconds else None,
             "status_confusion": {f"{t}->{p}": n for (t, p), n in sorted(self.confusions.items())},
+            "flag_errors": [list(e) for e in self.flag_errors],
         }
 
 
@@ -105,21 +108,27 @@ def score(
         s.status_ok += rep["status"] == expected
         if rep["status"] == "complete" and expected != "complete":
             s.wrongly_complete.append(rep["packet_id"])
-        _score_flags(s, rep["flags"], truth["expected"]["flags"])
+        _score_flags(s, rep["flags"], truth["expected"]["flags"], rep["packet_id"])
         _score_pages(s, rep["pages"], truth.get("pages", []))
         _score_fields(s, rep.get("fields", {}), truth.get("form", {}), kinds)
     return s
 
 
-def _score_flags(s: Scores, got: list[dict], want: list[dict]) -> None:
+def _score_flags(s: Scores, got: list[dict], want: list[dict], packet_id: str) -> None:
     g = {flag_key(f) for f in got}
     w = {flag_key(f) for f in want}
     for k in g & w:
         s.flag_tp[k[0][1]] += 1
-    for k in g - w:
+    for k in sorted(g - w):
         s.flag_fp[k[0][1]] += 1
-    for k in w - g:
+        s.flag_errors.append((packet_id, "fp", _key_text(k)))
+    for k in sorted(w - g):
         s.flag_fn[k[0][1]] += 1
+        s.flag_errors.append((packet_id, "fn", _key_text(k)))
+
+
+def _key_text(key: tuple) -> str:
+    return " ".join(f"{k}={v}" if k != "code" else str(v) for k, v in key)
 
 
 def _score_pages(s: Scores, got: list[dict], want: list[dict]) -> None:

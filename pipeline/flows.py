@@ -26,6 +26,7 @@ from pipeline.tasks import (
     preflight_task,
     process_page_task,
     store_task,
+    write_pages_task,
     write_batch_report_task,
     write_report_task,
 )
@@ -34,7 +35,7 @@ from schemas.codes import FlagCode
 from schemas.config import PipelineConfig, load_config
 from schemas.flags import Flag
 from schemas.ocr import Issue
-from schemas.page import PageResult
+from schemas.page import PacketPages, PageResult
 from schemas.report import FileReport, IntakeReport
 from schemas.scan import ScanFile
 
@@ -72,6 +73,13 @@ def intake_packet(
     )
     timings = {"total": round(time.monotonic() - started, 2)} | _stage_seconds(pages)
     report = report.model_copy(update={"timings_s": timings})
+    write_pages_task(
+        PacketPages(
+            packet_id=packet_id, received_date=received, content_key=key, files=file_reports,
+            pages=pages, extra_flags=flags, issues=issues, timings_s=timings,
+        ),
+        report_dir,
+    )
     write_report_task(report, report_dir, report_lang)
     store_task(report, data.db_url, key, report_dir, time.monotonic() - started)
     create_markdown_artifact(

@@ -11,14 +11,13 @@ from prefect.cache_policies import NO_CACHE
 from extractors.batch_report import render_batch_html, summarise_batch
 from extractors.packet import analyse_packet
 from extractors.page_chain import process_page
-from extractors.pdf import html_to_pdf
 from extractors.preflight import preflight
-from extractors.report_html import render_report_html
 from pipeline import resources
+from pipeline.reanalyse import write_pages, write_report
 from pipeline.store import open_store
 from pipeline.workdir import write_private
 from schemas.config import LimitsConfig, PipelineConfig
-from schemas.page import PageResult
+from schemas.page import PacketPages, PageResult
 from schemas.report import IntakeReport
 from schemas.scan import PageSource, ScanFile
 
@@ -52,11 +51,12 @@ def analyse_packet_task(pages: list[PageResult], cfg: PipelineConfig, **kwargs) 
 
 @task(name="write-report", **_TASK, **_IO_RETRY)
 def write_report_task(report: IntakeReport, report_dir: Path, lang: str) -> Path:
-    write_private(report_dir / "report.json", report.model_dump_json(indent=2))
-    html = render_report_html(report, lang=lang)
-    write_private(report_dir / "report.html", html)
-    write_private(report_dir / "report.pdf", html_to_pdf(html, base_dir=report_dir))
-    return report_dir / "report.json"
+    return write_report(report, report_dir, lang)
+
+
+@task(name="write-pages", **_TASK, **_IO_RETRY)
+def write_pages_task(packet: PacketPages, report_dir: Path) -> Path:
+    return write_pages(packet, report_dir)
 
 
 @task(name="store-packet", **_TASK, **_IO_RETRY)
