@@ -29,6 +29,8 @@ DOB_BONUS = 10.0
 #: How far under the match threshold a name may be when the date of birth agrees: the document
 #: is then theirs, and the name difference is for the reviewer (identity_mismatch).
 NEAR_MISS = 30.0
+#: Text scores this close count as equal.
+_TEXT_TIE = 5.0
 _COUPLE_DOCS = (DocType.MARRIAGE_CERTIFICATE, DocType.UNION_PROOF)
 _CHILD_DOCS = (DocType.MEDICAL_CERTIFICATE, DocType.FINANCIAL_DEPENDENCY_PROOF)
 
@@ -230,10 +232,13 @@ def mrz_mention(mrz: MrzRead) -> PersonMention:
     )
 
 
-def _scores(mentions: Sequence[PersonMention], person: Person) -> tuple[float, bool]:
+def _scores(mentions: Sequence[PersonMention], person: Person,
+            dates: Collection[dt.date] = ()) -> tuple[float, bool]:
     """Best name score over the mentions, with the date-of-birth bonus, and whether a mention
-    gives the person's exact date of birth."""
-    best, dob_agrees = 0.0, False
+    gives the person's exact date of birth (or the document writes it anywhere: a birth
+    certificate names the parents too, but it is dated with the child's birth)."""
+    best = 0.0
+    dob_agrees = person.date_of_birth is not None and person.date_of_birth in dates
     for m in mentions:
         same_dob = person.date_of_birth is not None and m.date_of_birth == person.date_of_birth
         dob_agrees |= same_dob
@@ -255,13 +260,13 @@ def _preference(doc_type: DocType, person: Person, index: int) -> tuple[float, .
 
 def _choose(
     mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig,
-    doc_type: DocType = DocType.OTHER,
+    doc_type: DocType = DocType.OTHER, dates: Collection[dt.date] = (),
 ) -> tuple[str | None, float]:
     """The person the document names (a matching birth date first, then the document kind's
     preference), or a near miss whose birth date agrees, or nobody."""
     if not mentions or not people:
         return None, 0.0
-    scored = [(*_scores(mentions, p), p, i) for i, p in enumerate(people)]
+    scored = [(*_scores(mentions, p, dates), p, i) for i, p in enumerate(people)]
     matched = [s for s in scored if s[0] >= cfg.name_match_min]
     if matched:
         score, _, person, _ = max(matched, key=lambda s: (s[1], _preference(doc_type, s[2], s[3])))
@@ -286,7 +291,13 @@ def _by_text(
     named = [s for s in scored if s[0] >= cfg.name_match_min]
     if not named:
         return None, 0.0
-    score, person, _ = max(named, key=lambda s: _preference(doc.doc_type, s[1], s[2]))
+    # A name spelled out beats one a common word happens to resemble; among equals, the
+    # person whose birth date the document writes, then the document kind's preference.
+    top = max(s[0] for s in named)
+    score, person, _ = max(
+        (s for s in named if s[0] >= top - _TEXT_TIE),
+        key=lambda s: (s[1].date_of_birth in doc.dates, _preference(doc.doc_type, s[1], s[2])),
+    )
     return person.id, score
 
 
@@ -323,9 +334,9 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
     person, score = None, 0.0
     if doc.mrz is not None:
         # The zone is the document's own statement of its holder: it decides when it matches.
-        person, score = _choose([mrz_mention(doc.mrz)], people, cfg, doc.doc_type)
+        person, score = _choose([mrz_mention(doc.mrz)], people, cfg, doc.doc_type, doc.dates)
     if person is None:
-        person, score = _choose(mentions, people, cfg, doc.doc_type)
+        person, score = _choose(mentions, people, cfg, doc.doc_type, doc.dates)
     if person is None:
         person, text = _by_text(doc, people, cfg)
         score = max(score, text) if person is None else text
@@ -337,6 +348,10 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
         couple = max(_scores(mentions, spouse)[0], _scores(mentions, principal)[0])
         if person in ("principal", spouse.id) or couple >= cfg.name_match_min - NEAR_MISS:
             person, score = spouse.id, max(score, _scores(mentions, spouse)[0])
+    owner = next((p for p in people if p.id == person), None)
+    if owner is not None:
+        # How well the document names its person: its readings, or its words.
+        score = max(score, text_score(doc.name_words, owner))
     return doc.model_copy(update={"person": person, "match_score": round(score, 1)})
 
 
@@ -363,7 +378,7 @@ def _page_owner(
     own = [m for m in page.mentions if m.source in ("label", "mrz")]
     if page.mrz is not None:
         own.insert(0, mrz_mention(page.mrz))
-    person, _ = _choose(own, people, cfg, doc.doc_type) if own else (None, 0.0)
+    person, _ = _choose(own, people, cfg, doc.doc_type, page.dates) if own else (None, 0.0)
     if person is None:
         person, _ = _by_text(page, people, cfg)
     return person
