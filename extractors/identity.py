@@ -93,9 +93,10 @@ _LINE_START_RE = re.compile(
     "^\\s*(?:" + "|".join(f"(?P<{k}{i}>(?:{p}){_E})" for i, (k, p) in enumerate(_LABELS))
     + r")(?=\s+\S+(?:\s+\S+){0,3}\s*$)"
 )
-# Civil records in prose: "NASSER Tarek, né(e) le 3 mai 1970", "Luz Muñoz, born 2 May 1970".
+# Civil records in prose: "NASSER Tarek, né(e) le 3 mai 1970", "Luz Muñoz, born 2 May 1970",
+# "BENYOUCEF, Mohamed Amine, né(e) le 10 décembre 2003".
 _BORN = re.compile(
-    r"((?:[A-ZÀ-Ý][\w'’\-]*\s+){1,3}[A-ZÀ-Ý][\w'’\-]*),?\s+"
+    r"((?:[A-ZÀ-Ý][\w'’\-]*,?\s+){1,3}[A-ZÀ-Ý][\w'’\-]*),?\s+"
     r"(?:n[ée]e?\s*(?:\(e\))?\s+le|born(?:\s+on)?)\s+(?=((?:\S+\s*){1,4}))"
 )
 _SPLIT_PEOPLE = re.compile(r"\s+(?:et|and|&)\s+|;", re.IGNORECASE)

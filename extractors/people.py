@@ -262,18 +262,20 @@ def _choose(
     mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig,
     doc_type: DocType = DocType.OTHER, dates: Collection[dt.date] = (),
 ) -> tuple[str | None, float]:
-    """The person the document names (a matching birth date first, then the document kind's
-    preference), or a near miss whose birth date agrees, or nobody."""
+    """The person the document names, or a near miss whose birth date agrees, or nobody.
+
+    A birth date that agrees outranks a name alone (a parent who pays or declares is named in
+    full on a child's papers, the child's date is what makes them the child's); then a full
+    match, then the document kind's preference, then the better name.
+    """
     if not mentions or not people:
         return None, 0.0
     scored = [(*_scores(mentions, p, dates), p, i) for i, p in enumerate(people)]
-    matched = [s for s in scored if s[0] >= cfg.name_match_min]
-    if matched:
-        score, _, person, _ = max(matched, key=lambda s: (s[1], _preference(doc_type, s[2], s[3])))
-        return person.id, score
-    near = [s for s in scored if s[1] and s[0] >= cfg.name_match_min - NEAR_MISS]
-    if near:
-        score, _, person, _ = max(near, key=lambda s: s[0])
+    found = [s for s in scored if s[0] >= cfg.name_match_min
+             or (s[1] and s[0] >= cfg.name_match_min - NEAR_MISS)]
+    if found:
+        score, _, person, _ = max(found, key=lambda s: (
+            s[1], s[0] >= cfg.name_match_min, _preference(doc_type, s[2], s[3]), s[0]))
         return person.id, score
     owner = _given_name_owner(mentions, people)
     if owner is not None:

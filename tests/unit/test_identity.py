@@ -38,6 +38,14 @@ def nlp() -> spacy.Language:
 
 
 class TestLabels:
+    def test_family_name_comma_given_names_then_born(self) -> None:
+        text = ("ATTESTATION DE DÉPENDANCE FINANCIÈRE\nJe, soussignée, Khadija Benyoucef, déclare "
+                "subvenir aux besoins de mon enfant\nBENYOUCEF, Mohamed Amine, né(e) le 10 "
+                "décembre 2003, depuis le 10 décembre 2021.")
+        mentions = extract_mentions(_ocr(text), doc_type=T.FINANCIAL_DEPENDENCY_PROOF, nlp=None)
+        dated = [m for m in mentions if m.date_of_birth == dt.date(2003, 12, 10)]
+        assert dated and "BENYOUCEF" in (dated[0].full_name or "")
+
     def test_a_labelled_value_ends_with_its_sentence(self) -> None:
         """A civil record in prose: the name after its label ends at the full stop, not with
         the words of the next sentence; an initial's period does not end it."""

@@ -391,3 +391,15 @@ class TestSplitBySubject:
                                         "Marginal notes: none. Registrar of civil status")
         parts = split_by_subject([doc], PEOPLE, cfg=RULES, page_words=words, page_dates=dates)
         assert [p.pages for p in parts] == [(5, 6)]
+
+
+def test_the_childs_birth_date_outranks_the_parent_named_in_full() -> None:
+    """A dependency proof signed by the principal, naming the child by given names and birth
+    date: the child's."""
+    child = CHILD.model_copy(update={"date_of_birth": D(2003, 12, 10)})
+    doc = _doc(T.FINANCIAL_DEPENDENCY_PROOF,
+               PersonMention(full_name="Marie-Eve Tremblay"),
+               PersonMention(full_name="Luc", date_of_birth=D(2003, 12, 10)),
+               dates=(D(2003, 12, 10), D(2021, 12, 10)))
+    (out,) = assign_documents([doc], (PRINCIPAL, SPOUSE, child), cfg=RULES)
+    assert out.person == "member2"
