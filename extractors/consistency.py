@@ -270,6 +270,18 @@ def _form_outvoted(pk: CheckInputs, person: Person) -> bool:
     return bool(shared) and form not in shared
 
 
+_NOISE_WORD = re.compile(r"(.)\1\1|^[^aeiouy]{4,}$")
+
+
+def _plausible(m: PersonMention) -> bool:
+    """Every word of the reading could be a name: OCR noise (``ooo``, ``cece eeeeeeees``) has
+    runs of one letter or no vowel. A zone's letters are checked by its digits instead."""
+    if m.source == "mrz":
+        return True
+    words = tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
+    return bool(words) and not any(_NOISE_WORD.search(w) for w in words)
+
+
 def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
     """The family name on the form when it was read with confidence, and for the principal
     the ones the ministry printed (typed, so read well even when the hand-printed one is not).
@@ -293,7 +305,7 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
         m
         for m in doc.mentions
         if (m.family_name or len(tokens(m.full_name)) > 1)
-        and name_score(m, person) >= pk.threshold - NEAR_MISS
+        and name_score(m, person) >= pk.threshold - NEAR_MISS and _plausible(m)
     ]
     readings += [mrz_mention(doc.mrz)] if doc.mrz is not None else []
     references = _references(pk, person)
