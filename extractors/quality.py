@@ -59,6 +59,11 @@ _NO_WORDS_FACTOR = 0.4
 #: Blank paper varies less than this in large-scale tone (std, 0–255) once noise is blurred.
 _BLANK_MAX_SHADING = 4.2
 _SIDES = ("top", "right", "bottom", "left")
+#: A dark region this dark (0–255, median-smoothed) over this share of the page, joined to an
+#: edge, is the copier's lid seen where the sheet was not: part of the page is missing.
+_VOID_MAX_LEVEL = 70
+_VOID_MIN_SHARE = 0.08
+_VOID_EDGE = 0.05
 
 
 @dataclass(frozen=True)
@@ -339,6 +344,30 @@ def _mark_cuts(pieces: np.ndarray, page: _Page) -> set[str]:
     return {side}
 
 
+def _dark_voids(page: _Page) -> dict[str, float]:
+    """Per side, the share of the page taken by one solid dark region running in from that
+    edge: the copier's open lid where the sheet did not reach (no paper there, no text)."""
+    smooth = cv2.medianBlur(page.gray, 5)
+    dark = ((smooth < _VOID_MAX_LEVEL) & ~page.outside).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+    h, w = dark.shape
+    out = dict.fromkeys(_SIDES, 0.0)
+    for i in range(1, count):
+        x, y, cw, ch, area = stats[i]
+        share = area / (h * w)
+        if share < _VOID_MIN_SHARE:
+            continue
+        # Reaching an edge (or the whitened border along it), along most of that edge.
+        near = {"top": y <= _VOID_EDGE * h, "bottom": y + ch >= (1 - _VOID_EDGE) * h,
+                "left": x <= _VOID_EDGE * w, "right": x + cw >= (1 - _VOID_EDGE) * w}
+        along = {"top": cw / w, "bottom": cw / w, "left": ch / h, "right": ch / h}
+        sides = [s for s in _SIDES if near[s]]
+        if sides:
+            side = max(sides, key=along.__getitem__)
+            out[side] = max(out[side], float(share))
+    return out
+
+
 def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> dict[str, float]:
     """Per side: content pieces touching the edge, a straight cut line, a lost mark pair."""
     touching = _touching_edges(page, cfg.edge_margin_ratio)
@@ -353,6 +382,7 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
             straight.add(side)
     marks = _mark_cuts(pieces, page)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
+    signals |= {f"dark_void_{s}": v for s, v in _dark_voids(page).items()}
     signals |= {f"straight_cut_{s}": float(s in straight) for s in _SIDES}
     signals |= {f"mark_cut_{s}": float(s in marks) for s in _SIDES}
     signals["outside_ratio"] = float(page.outside.mean())
@@ -402,6 +432,8 @@ def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig, *,
     edges is the copier's, and only lost marks or a cut line say that part of it is missing.
     """
     if signals.get(f"straight_cut_{side}") or signals.get(f"mark_cut_{side}"):
+        return 1.0
+    if signals.get(f"dark_void_{side}", 0.0) >= _VOID_MIN_SHARE:
         return 1.0
     if template_page:
         return 0.0

@@ -179,6 +179,19 @@ class TestCompleteness:
         assert not quality.complete
         assert quality.signals["outside_ratio"] > 0.5
 
+    def test_copier_lid_over_the_lower_part(self, linn: np.ndarray,
+                                            config: PipelineConfig) -> None:
+        """The sheet stopped short and the open lid shows black below its last line; a dark
+        photo inside the page is not that."""
+        rng = np.random.default_rng(5)
+        lid = linn.copy()
+        lid[1900:] = rng.integers(0, 25, lid[1900:].shape)
+        quality = _assess(photocopy(lid, paper=240, ink=30, border=240, noise=3), config)
+        assert not quality.complete and "bottom" in quality.cut_edges
+        photo = linn.copy()
+        photo[600:1200, 700:1500] = rng.integers(0, 25, (600, 800))
+        assert _assess(photocopy(photo, paper=240, ink=30, border=240, noise=3), config).complete
+
     def test_a_small_document_alone_on_the_glass_is_whole(self, linn: np.ndarray,
                                                           config: PipelineConfig) -> None:
         """A card-sized piece of paper, its text well inside its edges, the rest off the paper."""
