@@ -418,7 +418,7 @@ def _best_outside(span: list[Candidates], *, in_lexicon: bool) -> float:
 
 def decode_with_lexicon(
     boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]],
-    *, prior: float = IN_LEXICON,
+    *, prior: float = IN_LEXICON, vouch: bool = True,
 ) -> Decoded:
     """The plain reading, or the lexicon entry the boxes most probably hold.
 
@@ -427,7 +427,9 @@ def decode_with_lexicon(
     as "an answer outside the lexicon", scored by its own candidates' probabilities; an entry
     wins only where its posterior beats it, so a clearly written town that is not in the list
     stays as written. The confidence is the winner's posterior. ``prior`` is the share of
-    answers to the field that are in ``entries``.
+    answers to the field that are in ``entries``. Without ``vouch``, entries only correct a
+    reading and never raise the confidence of one they agree with: for entries read by a
+    machine with the recogniser's own blind spots (accents neither reads).
     """
     inked = [i for i, b in enumerate(boxes) if b is not None]
     if read.value is None or not inked:
@@ -444,7 +446,8 @@ def decode_with_lexicon(
     p_best, best = scored[0]
     posterior = prior * p_best / total if total else 0.0
     if best == read.value:
-        return Decoded(best, max(read.confidence, posterior), read.raw, read.valid)
+        sure = max(read.confidence, posterior) if vouch else read.confidence
+        return Decoded(best, sure, read.raw, read.valid)
     if posterior <= outside / total:
         return read
     return Decoded(best, posterior, read.raw)
