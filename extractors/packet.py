@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from extractors.checks import run_checks
 from extractors.classify import DocTypeMatcher, classify_page, group_documents, says_continued
 from extractors.dates import find_dates
+from extractors.doc_split import split_by_subject
 from extractors.identity import extract_mentions
-from extractors.people import assign_documents, people_from_form, split_by_subject, tokens
+from extractors.people import assign_documents, people_from_form, tokens
 from extractors.quality import rejudge
 from extractors.status import deadline, decide_status, missing_documents
 from schemas.codes import DocType, FieldKind, FieldStatus, FlagCode

@@ -258,7 +258,7 @@ def _preference(doc_type: DocType, person: Person, index: int) -> tuple[float, .
     return (person.id == "principal", -index)
 
 
-def _choose(
+def choose_person(
     mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig,
     doc_type: DocType = DocType.OTHER, dates: Collection[dt.date] = (),
 ) -> tuple[str | None, float]:
@@ -283,7 +283,7 @@ def _choose(
     return None, max(s[0] for s in scored)
 
 
-def _by_text(
+def person_by_text(
     doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig
 ) -> tuple[str | None, float]:
     """The person whose whole name the document's text carries, when no labelled name said
@@ -336,11 +336,11 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
     person, score = None, 0.0
     if doc.mrz is not None:
         # The zone is the document's own statement of its holder: it decides when it matches.
-        person, score = _choose([mrz_mention(doc.mrz)], people, cfg, doc.doc_type, doc.dates)
+        person, score = choose_person([mrz_mention(doc.mrz)], people, cfg, doc.doc_type, doc.dates)
     if person is None:
-        person, score = _choose(mentions, people, cfg, doc.doc_type, doc.dates)
+        person, score = choose_person(mentions, people, cfg, doc.doc_type, doc.dates)
     if person is None:
-        person, text = _by_text(doc, people, cfg)
+        person, text = person_by_text(doc, people, cfg)
         score = max(score, text) if person is None else text
     spouse = _spouse(people, mentions, cfg) if doc.doc_type in _COUPLE_DOCS else None
     if spouse is not None:
@@ -365,66 +365,4 @@ def assign_documents(
     out = [_assign(doc, people, cfg) for doc in docs]
     matched = sum(d.person is not None for d in out)
     log.info("%d document(s), %d matched to a person", len(out), matched)
-    return out
-
-
-#: Kinds of document about one person each: consecutive pages naming two people are two.
-_ONE_SUBJECT = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
-
-
-def _page_owner(
-    doc: DocumentFacts, page: DocumentFacts, people: Sequence[Person], cfg: RulesConfig
-) -> str | None:
-    """Whose the page alone says it is: its labelled names or zone, else the name its text
-    carries in full."""
-    own = [m for m in page.mentions if m.source in ("label", "mrz")]
-    if page.mrz is not None:
-        own.insert(0, mrz_mention(page.mrz))
-    person, _ = _choose(own, people, cfg, doc.doc_type, page.dates) if own else (None, 0.0)
-    if person is None:
-        person, _ = _by_text(page, people, cfg)
-    return person
-
-
-def _part(doc: DocumentFacts, pages: Sequence[int], page_words: Mapping[int, Sequence[str]],
-          page_dates: Mapping[int, Sequence[dt.date]]) -> DocumentFacts:
-    """The pages ``pages`` of a document, with what was read on them only."""
-    keep = doc.mrz_page in pages
-    return doc.model_copy(update={
-        "pages": tuple(pages),
-        "mentions": tuple(m for m in doc.mentions if m.page_no in pages),
-        "mrz": doc.mrz if keep else None,
-        "mrz_page": doc.mrz_page if keep else None,
-        "name_words": tuple(w for n in pages for w in page_words.get(n, ())),
-        "dates": tuple(d for n in pages for d in page_dates.get(n, ())),
-    })
-
-
-def split_by_subject(
-    docs: Sequence[DocumentFacts], people: Sequence[Person], *, cfg: RulesConfig,
-    page_words: Mapping[int, Sequence[str]], page_dates: Mapping[int, Sequence[dt.date]],
-    continued: frozenset[int] = frozenset(),
-) -> list[DocumentFacts]:
-    """Consecutive identity papers or birth certificates of different people, taken for one
-    document because nothing on the second page said it starts one, split where the person
-    changes. A page that says it continues the one before (``page 2 of 2``) is never split off.
-    """
-    out: list[DocumentFacts] = []
-    for doc in docs:
-        if len(doc.pages) < 2 or doc.doc_type not in _ONE_SUBJECT:
-            out.append(doc)
-            continue
-        runs: list[list[int]] = []
-        owner: str | None = None
-        for n in doc.pages:
-            page = _part(doc, [n], page_words, page_dates)
-            who = _page_owner(doc, page, people, cfg)
-            if runs and not (n not in continued and who and owner and who != owner):
-                runs[-1].append(n)
-                owner = owner or who
-                continue
-            runs.append([n])
-            owner = who
-        out += ([_part(doc, run, page_words, page_dates) for run in runs]
-                if len(runs) > 1 else [doc])
     return out

@@ -366,7 +366,7 @@ class TestSplitBySubject:
         return doc, words, dates
 
     def test_two_birth_certificates_in_a_row_are_two_documents(self) -> None:
-        from extractors.people import split_by_subject
+        from extractors.doc_split import split_by_subject
 
         doc, words, dates = self._pages("BIRTH RECORD Name TREMBLAY Given names LUC",
                                         "BIRTH RECORD Name OKAFOR Given names CHIDI")
@@ -376,7 +376,7 @@ class TestSplitBySubject:
         assert owners == ["member2", "member1"]
 
     def test_a_page_that_says_it_continues_stays_with_its_document(self) -> None:
-        from extractors.people import split_by_subject
+        from extractors.doc_split import split_by_subject
 
         doc, words, dates = self._pages("BIRTH RECORD Name TREMBLAY Given names LUC",
                                         "page 2 of 2 witness CHIDI OKAFOR")
@@ -385,7 +385,7 @@ class TestSplitBySubject:
         assert [p.pages for p in parts] == [(5, 6)]
 
     def test_a_page_naming_nobody_stays_with_its_document(self) -> None:
-        from extractors.people import split_by_subject
+        from extractors.doc_split import split_by_subject
 
         doc, words, dates = self._pages("BIRTH RECORD Name TREMBLAY Given names LUC",
                                         "Marginal notes: none. Registrar of civil status")
