@@ -140,10 +140,15 @@ def unmatched_documents(pk: CheckInputs) -> Iterator[Flag]:
     required = required_documents(pk.cfg.rules.required_documents_file)
     wanted = {t for r in (*required.principal, *required.member) for t in r.any_of}
     wanted |= {t for c in required.member_when for r in c.documents for t in r.any_of}
-    if not pk.has_names or _unsure(pk):
-        return  # No name on the form, or one unread: nothing to say a document names nobody.
+    if not pk.has_names:
+        return  # No name on the form: nothing to say a document names nobody.
+    # A person whose name could not be read may own a document of a kind they still lack.
+    held, unsure = held_documents(pk), _unsure(pk)
+    open_kinds = {t for p in pk.people if p.id in unsure for r in _needs(pk, p, required)
+                  if not any((p.id, k) in held for k in r.any_of) for t in r.any_of}
     for doc in pk.documents:
-        if doc.person is None and doc.doc_type in wanted and pk.first_legible(doc):
+        if (doc.person is None and doc.doc_type in wanted and doc.doc_type not in open_kinds
+                and pk.first_legible(doc)):
             m = doc.mentions[0] if doc.mentions else None
             names = "; ".join(_shown(x) for x in doc.mentions[:3]) or None
             yield pk.flag(

@@ -529,6 +529,14 @@ class TestRequiredDocuments:
         packet.docs[1] = (T.BIRTH_CERTIFICATE, None, PersonMention(full_name="Marie-Eve Tremblay"))
         assert subjects(packet.run()) == {S(F.FIELD_UNREADABLE, field="family_name")}
 
+    def test_an_unread_name_does_not_excuse_a_kind_its_person_already_has(self) -> None:
+        """GIVEN the spouse's name unreadable, and a second birth certificate naming a stranger
+        while everyone has theirs WHEN checked THEN it is unmatched: it cannot be anyone's
+        missing paper."""
+        packet = Packet(unreadable={"member1_family_name"})
+        packet.docs.append((T.BIRTH_CERTIFICATE, None, PersonMention(full_name="Jean Roy")))
+        assert S(F.UNMATCHED_DOCUMENT, page=4 + len(DOCS)) in subjects(packet.run())
+
     def test_letter_naming_nobody_is_not_flagged(self) -> None:
         packet = Packet()
         packet.docs.append((T.SUPPORTING_LETTER, None, PersonMention(full_name="Jean Roy")))
