@@ -93,3 +93,26 @@ def test_reanalysing_an_unknown_packet_fails(copy) -> None:
         capture_output=True, text=True, timeout=300,
     )
     assert out.returncode == 1
+
+
+def test_eval_scores_stored_pages_without_reading_them(copy, sample_scans, tmp_path) -> None:
+    """A labelled corpus of truth files only (no scan at all): the figures come from the
+    stored page results, and every wrongly raised or missed flag is listed."""
+    data, truths, reports = copy
+    corpus = tmp_path / "corpus"
+    for pid in truths:
+        (corpus / pid).mkdir(parents=True)
+        shutil.copy(sample_scans / pid / "truth.json", corpus / pid / "truth.json")
+    out_json = tmp_path / "scores.json"
+    out = subprocess.run(
+        [INTAKE, "eval", str(corpus), "--reanalyse", str(data), "--json", str(out_json),
+         "--errors"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    scores = json.loads(out_json.read_text(encoding="utf-8"))
+    assert scores["packets"] == len(truths)
+    assert scores["pages"] == sum(len(t["pages"]) for t in truths.values())
+    assert scores["pages_per_minute"] is None
+    wrong = sum(d["fp"] + d["fn"] for d in scores["flags"].values())
+    assert len(scores["flag_errors"]) == wrong
