@@ -303,13 +303,21 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
     return [r for r in refs if r]
 
 
+def _beyond_given(m: PersonMention, person: Person) -> bool:
+    """A whole name as written holds a word besides the person's given names: only then can it
+    disagree on the family name ("Fatima Zahra" alone says nothing of it)."""
+    given = set(tokens(person.given_names))
+    words = tokens(m.full_name)
+    return len(words) > 1 and any(w not in given for w in words)
+
+
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
     # Readings of this person (not of the officer or a parent) that carry a family name: a
     # given name alone cannot disagree on it.
     readings = [
         m
         for m in doc.mentions
-        if (m.family_name or len(tokens(m.full_name)) > 1)
+        if (m.family_name or _beyond_given(m, person))
         and name_score(m, person) >= pk.threshold - NEAR_MISS and _plausible(m)
     ]
     readings += [mrz_mention(doc.mrz)] if doc.mrz is not None else []
@@ -355,10 +363,13 @@ def _doc_dob(
 
 
 def reference_dob(pk: CheckInputs, person: Person) -> dt.date | None:
-    """The birth date to hold documents to: the form's when read with confidence, else for
-    the principal the one in the ministry's list of invited files."""
-    if person.date_of_birth is not None and readable(pk, person.id, "date_of_birth"):
-        return person.date_of_birth
+    """The birth date to hold documents to: the form's when read with confidence (and not
+    after the envelope arrived), else for the principal the one in the ministry's list of
+    invited files."""
+    born = person.date_of_birth
+    if born is not None and readable(pk, person.id, "date_of_birth") and born <= pk.received:
+        # (A date after the envelope arrived is a misreading, not a birth date.)
+        return born
     entry = registry_entry(pk) if person.id == "principal" else None
     return entry.date_of_birth if entry is not None else None
 

@@ -746,6 +746,26 @@ class TestIdentityAgainstWhatWasReadWell:
         assert _plausible(PersonMention(family_name="NG", given_names="Van Thanh"))
         assert not _plausible(PersonMention(family_name="ooo", given_names="Karim"))
 
+    def test_given_names_alone_say_nothing_of_the_family_name(self) -> None:
+        """GIVEN a passport whose only reading is the holder's two given names WHEN checked
+        THEN no name mismatch; the same given names with another family name still differ."""
+        packet = Packet()
+        t, p, m = DOCS[0]
+        packet.docs[0] = (t, p, PersonMention(full_name="Marie Eve"))
+        assert not [f for f in packet.run() if f.code is F.IDENTITY_MISMATCH]
+        packet.docs[0] = (t, p, PersonMention(full_name="Marie Eve Gagnon",
+                                              date_of_birth=D(1988, 4, 12)))
+        assert S(F.IDENTITY_MISMATCH, page=4, person="principal", field="name") in subjects(
+            packet.run())
+
+    def test_a_form_birth_date_after_the_envelope_arrived_is_no_reference(self) -> None:
+        """GIVEN the spouse's date of birth read as a day after the received date WHEN the
+        papers give another THEN no date-of-birth mismatch: the form was misread."""
+        packet = Packet()
+        packet.form["member1_date_of_birth"] = "2027-01-30"
+        flags = self._run(packet, confidence={})
+        assert not [f for f in flags if f.code is F.IDENTITY_MISMATCH]
+
     def test_a_misread_zone_separator_is_not_a_different_name(self) -> None:
         """GIVEN a zone whose '<<' after the family name was read '<X<' WHEN checked THEN its
         name agrees; a letter doubled in the zone still disagrees."""
