@@ -25,9 +25,8 @@ def boxes(text: str, p: float = 0.99) -> list:
 def unsure_ones(text: str) -> list:
     """Like ``boxes``, but every I or 1 also seen as the other at a third of its probability."""
     alt = {"I": "1", "1": "I"}
-    return [
-        [(c, 0.7), (alt[c], 0.25)] if c in alt else b for c, b in zip(text, boxes(text), strict=True)
-    ]
+    sure = boxes(text)
+    return [[(c, 0.7), (alt[c], 0.25)] if c in alt else b for c, b in zip(text, sure, strict=True)]
 
 
 class TestDecodeText:

@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extractors.form_fields import cut_comb, signature_ink, tick_ink
 from extractors.form_reader import SIGNED_INK, TICKED_INK, UNSIGNED_INK, UNTICKED_INK, _recognise
-from extractors.glyphs import load_glyph_reader
 from extractors.form_tesseract import TesseractGlyphs
+from extractors.glyphs import load_glyph_reader
 from schemas.form import load_form_layout
 from tests.unit.form_fixture import DPI, blank_page, filled_pages
 
