@@ -8,7 +8,6 @@ known, and a full-page OCR would cost more than reading every field.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import numpy as np
 
 from extractors.form_reader import read_form_page
 from extractors.mrz import find_mrz
-from extractors.ocr import read_words, text_layer_page
-from extractors.preprocess import clean_and_read, rotate_ccw
+from extractors.ocr import text_layer_page
+from extractors.preprocess import clean_and_read
 from extractors.quality import assess_page
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
@@ -72,7 +71,6 @@ def process_page(
             raster.image, page_no=source.page_no, dpi=raster.dpi, cfg=cfg.preprocess,
             ocr_cfg=cfg.ocr,
         )
-        image, info, ocr = upright_by_zone(image, info, ocr, cfg=cfg)
         clock.lap("clean_ocr")
     quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality,
                           template_page=form is not None and form.aligned, cleaned=form is None)
@@ -85,32 +83,6 @@ def process_page(
         source=source, clean=info, ocr=ocr, quality=quality, form=form, mrz=mrz,
         image=path, image_scale=scale, issues=ocr.issues, seconds=clock.laps,
     )
-
-
-_ZONE_UPSIDE_DOWN = re.compile(r">{6,}")
-_ZONE_UPRIGHT = re.compile(r"<{6,}")
-
-
-def upright_by_zone(
-    image: np.ndarray, info: CleanInfo, ocr: PageOcr, *, cfg: PipelineConfig
-) -> tuple[np.ndarray, CleanInfo, PageOcr]:
-    """Turn a page whose machine-readable zone reads upside down.
-
-    A zone's fillers ``<<<<<<`` read as ``>>>>>>`` (and never the right way round) say the page
-    lies upside down: orientation detection is least sure on identity papers, whose sparse text
-    and photo give it little to go on. The page is turned and read again, and kept turned only
-    if its zone now reads the right way up.
-    """
-    text = ocr.text
-    if not _ZONE_UPSIDE_DOWN.search(text) or _ZONE_UPRIGHT.search(text):
-        return image, info, ocr
-    turned = rotate_ccw(image, 180)
-    again = read_words(turned, page_no=info.page_no, cfg=cfg.ocr, dpi=info.dpi)
-    if not _ZONE_UPRIGHT.search(again.text):
-        return image, info, ocr
-    log.info("page %d: machine-readable zone upside down, turned", info.page_no)
-    turn = (info.rotation_deg + 180) % 360
-    return turned, info.model_copy(update={"rotation_deg": turn}), again
 
 
 def _born_digital(raster, source: PageSource, *, image_dir: Path, cfg: PipelineConfig) -> PageResult:

@@ -8,6 +8,7 @@ copier borders, corners uncovered by deskewing) are exactly 255 and the paper it
 from __future__ import annotations
 
 import logging
+import re
 
 import cv2
 import numpy as np
@@ -193,10 +194,16 @@ def _reads_upright(gray: np.ndarray, turn: int, *, dpi: int, ocr_cfg: OcrConfig,
     densest band turned so, and their share of all words there. Digits do not count: read
     upside down they are digits still ("2026" gives "9202")."""
     band = _text_band(rotate_ccw(gray, turn))
-    words = [w for w in read_words(band, page_no=page_no, cfg=ocr_cfg, dpi=dpi).words
-             if len(w.text) >= 3]
+    good, words = _good_words(read_words(band, page_no=page_no, cfg=ocr_cfg, dpi=dpi))
+    return good, good / max(1, words)
+
+
+def _good_words(ocr: PageOcr) -> tuple[int, int]:
+    """Words of 3+ characters, and how many of them are letter words Tesseract read as real
+    words at confidence 80+: (good, all)."""
+    words = [w for w in ocr.words if len(w.text) >= 3]
     good = sum(1 for w in words if w.conf >= 80 and w.text.isalpha() and is_real_word(w.text))
-    return good, good / max(1, len(words))
+    return good, len(words)
 
 
 def _orientation_by_reading(gray: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig, page_no: int,
@@ -349,9 +356,34 @@ def reads_as_words(ocr: PageOcr) -> bool:
     """Whether a page's OCR is real text read the right way up: at least ``_READ_MIN_WORDS``
     letter words read well, and ``_READ_GOOD_SHARE`` of all its words of 3+ characters (the
     test ``_reads_upright`` applies to a band, here applied to a whole page)."""
-    words = [w for w in ocr.words if len(w.text) >= 3]
-    good = sum(1 for w in words if w.conf >= 80 and w.text.isalpha() and is_real_word(w.text))
-    return good >= _READ_MIN_WORDS and good >= _READ_GOOD_SHARE * len(words)
+    good, words = _good_words(ocr)
+    return good >= _READ_MIN_WORDS and good >= _READ_GOOD_SHARE * words
+
+
+_ZONE_UPSIDE_DOWN = re.compile(r">{6,}")
+_ZONE_UPRIGHT = re.compile(r"<{6,}")
+
+
+def upright_by_zone(
+    image: np.ndarray, info: CleanInfo, ocr: PageOcr, *, ocr_cfg: OcrConfig
+) -> tuple[np.ndarray, CleanInfo, PageOcr]:
+    """Turn a page whose machine-readable zone reads upside down.
+
+    A zone's fillers ``<<<<<<`` read as ``>>>>>>`` (and never the right way round) say the page
+    lies upside down: orientation detection is least sure on identity papers, whose sparse text
+    and photo give it little to go on. The page is turned and read again, and kept turned only
+    if its zone now reads the right way up.
+    """
+    text = ocr.text
+    if not _ZONE_UPSIDE_DOWN.search(text) or _ZONE_UPRIGHT.search(text):
+        return image, info, ocr
+    turned = rotate_ccw(image, 180)
+    again = read_words(turned, page_no=info.page_no, cfg=ocr_cfg, dpi=info.dpi)
+    if not _ZONE_UPRIGHT.search(again.text):
+        return image, info, ocr
+    log.info("page %d: machine-readable zone upside down, turned", info.page_no)
+    turn = (info.rotation_deg + 180) % 360
+    return turned, info.model_copy(update={"rotation_deg": turn}), again
 
 
 def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: PreprocessConfig,
@@ -365,7 +397,8 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
     a page is straightened and read as it is, and if it reads as words (``reads_as_words``)
     nothing more is spent on orientation. Only a page that does not, or whose lines clearly
     run up and down (``_CLEARLY_SIDEWAYS``), goes through orientation detection (Tesseract OSD
-    with a reading check, ``_orientation``), and is read again if it had to be turned.
+    with a reading check, ``_orientation``), and is read again if it had to be turned. Last,
+    a machine-readable zone read upside down turns the page (``upright_by_zone``).
     Orientation detection used to cost as much as the OCR itself on every page.
 
     Returns:
@@ -389,4 +422,4 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
               w, h, dpi)
     info = CleanInfo(page_no=page_no, rotation_deg=turn, skew_deg=skew, dpi=dpi,
                      width_px=w, height_px=h)
-    return page, info, ocr
+    return upright_by_zone(page, info, ocr, ocr_cfg=ocr_cfg)

@@ -1,4 +1,4 @@
-"""The page chain's orientation check on identity papers: the zone says which way is up."""
+"""The orientation check on identity papers: the zone says which way is up."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import pytest
 
 from extractors.mrz import find_mrz
 from extractors.ocr import read_words
-from extractors.page_chain import upright_by_zone
 from extractors.preflight import preflight
-from extractors.preprocess import clean_and_read, rotate_ccw
+from extractors.preprocess import clean_and_read, rotate_ccw, upright_by_zone
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
 
@@ -29,7 +28,7 @@ def passport(config: PipelineConfig):
 def test_an_upright_page_is_left_alone(passport, config: PipelineConfig) -> None:
     image, info, ocr = passport
     assert "<<<<<<" in ocr.text
-    assert upright_by_zone(image, info, ocr, cfg=config) == (image, info, ocr)
+    assert upright_by_zone(image, info, ocr, ocr_cfg=config.ocr) == (image, info, ocr)
 
 
 def test_a_page_left_upside_down_is_turned_by_its_zone(passport, config: PipelineConfig) -> None:
@@ -37,7 +36,7 @@ def test_a_page_left_upside_down_is_turned_by_its_zone(passport, config: Pipelin
     upside = rotate_ccw(image, 180)
     wrong = read_words(upside, page_no=4, cfg=config.ocr, dpi=info.dpi)
     assert find_mrz(wrong) is None and ">>>>>>" in wrong.text
-    turned, fixed, ocr = upright_by_zone(upside, info, wrong, cfg=config)
+    turned, fixed, ocr = upright_by_zone(upside, info, wrong, ocr_cfg=config.ocr)
     assert fixed.rotation_deg == (info.rotation_deg + 180) % 360
     assert find_mrz(ocr) is not None
     assert turned.shape == image.shape
