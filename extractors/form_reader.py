@@ -315,12 +315,11 @@ def _box_charset(charset: str, box: int) -> str:
 
 
 def _reader_charsets(charset: str, inked: list[int]) -> list[tuple[str, list[int]]]:
-    """What to ask the reader for each inked box: a postal code's boxes alternate letters and
-    digits (A9A9A9), so each box is asked for its own kind."""
-    if charset != "postal":
-        return [(charset, inked)] if inked else []
-    parts = (("letters", [i for i in inked if i % 2 == 0]), ("digits", [i for i in inked if i % 2]))
-    return [(c, idx) for c, idx in parts if idx]
+    """The inked boxes grouped by what the reader is asked for each (``_box_charset``)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in inked:
+        groups[_box_charset(charset, i)].append(i)
+    return list(groups.items())
 
 
 def _adjust(cands: list[tuple[str, float]], *, marked: bool) -> Candidates:
