@@ -51,9 +51,11 @@ def merge_form_fields(form_pages: Sequence[FormPageRead]) -> dict[str, FieldRead
 
 
 def build_documents(
-    pages: Sequence[PageResult], classified: Sequence[ClassifiedPage], *, nlp: object | None
+    pages: Sequence[PageResult], classified: Sequence[ClassifiedPage], *, nlp: object | None,
+    page_words: Mapping[int, list[str]], page_dates: Mapping[int, list[dt.date]],
 ) -> list[DocumentFacts]:
-    """Group supporting pages into documents and read who each is about."""
+    """Group supporting pages into documents and read who each is about (``page_words`` and
+    ``page_dates``: each page's folded words and dates, read once for the packet)."""
     by_no = {p.page_no: p for p in pages}
     docs = []
     for doc_type, page_nos in group_documents(classified):
@@ -68,8 +70,8 @@ def build_documents(
         docs.append(DocumentFacts(
             doc_type=doc_type, pages=page_nos, mentions=mentions,
             mrz=by_no[mrz_page].mrz if mrz_page else None, mrz_page=mrz_page,
-            name_words=tuple(w for n in page_nos for w in tokens(by_no[n].ocr.text)),
-            dates=tuple(d for n in page_nos for d, _ in find_dates(by_no[n].ocr.text)),
+            name_words=tuple(w for n in page_nos for w in page_words[n]),
+            dates=tuple(d for n in page_nos for d in page_dates[n]),
         ))
     return docs
 
@@ -106,10 +108,11 @@ def analyse_packet(
     form_pages = [p.form for p in pages if p.form is not None]
     fields = merge_form_fields(form_pages)
     people = people_from_form(fields)
+    page_words = {p.page_no: tokens(p.ocr.text) for p in pages}
+    page_dates = {p.page_no: [d for d, _ in find_dates(p.ocr.text)] for p in pages}
     documents = split_by_subject(
-        build_documents(pages, classified, nlp=nlp), people, cfg=cfg.rules,
-        page_words={p.page_no: tokens(p.ocr.text) for p in pages},
-        page_dates={p.page_no: [d for d, _ in find_dates(p.ocr.text)] for p in pages},
+        build_documents(pages, classified, nlp=nlp, page_words=page_words, page_dates=page_dates),
+        people, cfg=cfg.rules, page_words=page_words, page_dates=page_dates,
         continued=frozenset(c.page_no for c in classified if says_continued(c)),
     )
     documents = assign_documents(documents, people, cfg=cfg.rules)
