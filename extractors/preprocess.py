@@ -240,6 +240,8 @@ def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
     8.6 and called an upside-down one upright at 5.5. If the reading is inconclusive, OSD is
     trusted from ``cfg.osd_min_confidence``, else the page is left as it is.
     """
+    if _ink_points(gray, dpi=dpi) is None:
+        return 0  # a blank page has no orientation, and OSD would spend a second finding none
     turn, conf = _osd(gray, dpi=dpi, ocr_cfg=ocr_cfg, min_conf=cfg.osd_min_confidence)
     trusted = conf >= cfg.osd_min_confidence
     if turn == 0 and trusted and conf >= _OSD_SURE:
@@ -334,13 +336,13 @@ def _deskew(gray: np.ndarray, skew_deg: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=OUTSIDE)
 
 
-def _prepared(image: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
-              ocr_cfg: OcrConfig) -> tuple[np.ndarray, int]:
-    """Resolution, copier borders whitened, denoised, paper scaled to white
+def _prepared(image: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig,
+              denoise: bool) -> tuple[np.ndarray, int]:
+    """Resolution, copier borders whitened, denoised if asked, paper scaled to white
     (see ``clean_and_read``)."""
     gray, dpi = _resample(np.ascontiguousarray(image, dtype=np.uint8), dpi, ocr_cfg.ocr_dpi)
     outside = border_mask(gray, dpi=dpi)
-    if cfg.denoise:
+    if denoise:
         gray = _denoise(gray, dpi)
     gray = np.minimum(_whiten_paper(gray, outside), OUTSIDE - 1)
     gray[outside] = OUTSIDE
@@ -362,6 +364,15 @@ def reads_as_words(ocr: PageOcr) -> bool:
 
 _ZONE_UPSIDE_DOWN = re.compile(r">{6,}")
 _ZONE_UPRIGHT = re.compile(r"<{6,}")
+
+
+def zone_reads_upright(ocr: PageOcr) -> bool:
+    """Whether the page holds a machine-readable zone read the right way up: its fillers
+    ``<<<<<<`` come out as such only from an upright page (upside down they read ``>>>>>>``,
+    sideways not at all). An identity page's sparse text and photo often fail
+    ``reads_as_words``; its zone proves it upright all the same."""
+    text = ocr.text
+    return bool(_ZONE_UPRIGHT.search(text)) and not _ZONE_UPSIDE_DOWN.search(text)
 
 
 def upright_by_zone(
@@ -395,7 +406,9 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
 
     Most pages arrive upright, and the OCR that has to be done anyway is the best proof of it:
     a page is straightened and read as it is, and if it reads as words (``reads_as_words``)
-    nothing more is spent on orientation. Only a page that does not, or whose lines clearly
+    nothing more is spent on orientation. A page that does not is read again without the
+    median filter (small print suffers from it), and a machine-readable zone read the right
+    way up proves it upright too. Only a page that still does not read, or whose lines clearly
     run up and down (``_CLEARLY_SIDEWAYS``), goes through orientation detection (Tesseract OSD
     with a reading check, ``_orientation``), and is read again if it had to be turned. Last,
     a machine-readable zone read upside down turns the page (``upright_by_zone``).
@@ -405,14 +418,24 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
         The cleaned 8-bit image (outside-the-paper pixels 255, paper at most 254), what was
         done to it, and its OCR.
     """
-    gray, dpi = _prepared(image, dpi=dpi, cfg=cfg, ocr_cfg=ocr_cfg)
+    source_dpi = dpi
+    gray, dpi = _prepared(image, dpi=dpi, ocr_cfg=ocr_cfg, denoise=cfg.denoise)
     turn, ocr = 0, None
     if _column_ratio(gray, dpi=dpi) >= _CLEARLY_SIDEWAYS:
         turn = _orientation(gray, dpi=dpi, cfg=cfg, ocr_cfg=ocr_cfg, page_no=page_no)
     else:
         page, skew = _straightened(gray, dpi=dpi, cfg=cfg)
         ocr = read_words(page, page_no=page_no, cfg=ocr_cfg, dpi=dpi)
-        if not reads_as_words(ocr):
+        if cfg.denoise and not reads_as_words(ocr):
+            # The median filter that takes a copy's grain also breaks the one-pixel strokes
+            # of small print (identity papers above all): read such a page unfiltered too,
+            # and keep the reading with more real words.
+            plain, _ = _prepared(image, dpi=source_dpi, ocr_cfg=ocr_cfg, denoise=False)
+            plain_page = _deskew(plain, skew)
+            plain_ocr = read_words(plain_page, page_no=page_no, cfg=ocr_cfg, dpi=dpi)
+            if _good_words(plain_ocr)[0] > _good_words(ocr)[0]:
+                gray, page, ocr = plain, plain_page, plain_ocr
+        if not reads_as_words(ocr) and not zone_reads_upright(ocr):
             turn = _orientation(page, dpi=dpi, cfg=cfg, ocr_cfg=ocr_cfg, page_no=page_no)
     if turn or ocr is None:
         page, skew = _straightened(rotate_ccw(gray, turn), dpi=dpi, cfg=cfg)
