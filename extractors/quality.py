@@ -64,6 +64,10 @@ _SIDES = ("top", "right", "bottom", "left")
 _VOID_MAX_LEVEL = 70
 _VOID_MIN_SHARE = 0.08
 _VOID_EDGE = 0.05
+#: A piece touching an edge is content running off the copy only if other content lies
+#: within this distance (in) of it: the end of a text line, a table's rule. A lone dark
+#: blob at the edge, paper all round it, is what a copier border leaves behind.
+_CONTENT_NEAR_IN = 0.15
 
 
 @dataclass(frozen=True)
@@ -251,9 +255,19 @@ def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
         if area == 0 or _in_corner(x, y, cw, ch, page):
             continue
         side = _nearest_side(x + cw / 2, y + ch / 2, w, h)
-        if not _edge_debris(cw, ch, side, page.dpi):
+        if not _edge_debris(cw, ch, side, page.dpi) and _has_neighbour(page, int(label)):
             counts[side] += 1
     return counts
+
+
+def _has_neighbour(page: _Page, label: int) -> bool:
+    """Whether other content (no speck) lies within ``_CONTENT_NEAR_IN`` of a piece."""
+    x, y, cw, ch, _ = page.stats[label]
+    d = round(_CONTENT_NEAR_IN * page.dpi)
+    window = page.labels[max(0, y - d):y + ch + d, max(0, x - d):x + cw + d]
+    others = np.unique(window)
+    others = others[(others != 0) & (others != label)]
+    return bool((page.stats[others, cv2.CC_STAT_AREA] > 0).any())
 
 
 def _side_view(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> tuple[np.ndarray, ...]:
@@ -295,8 +309,9 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> floa
         gap = (extent - line) / extent
         relative = np.median(size[on]) / np.median(size)
         # Far from the edge a whole last line of text (an identity card's MRZ) ends on its
-        # baseline just as straight: across lines, the pieces must also be cut short.
-        short = side in ("left", "right") or relative < _HALF_MAX_RELATIVE_SIZE
+        # baseline just as straight, and left-aligned lines start on one column: on every
+        # side the pieces must also be cut short (a sideways page is no exception).
+        short = relative < _HALF_MAX_RELATIVE_SIZE
         if (gap >= _HALF_PAGE_GAP and short) or (
                 gap <= _NEAR_EDGE_GAP and relative < _CUT_MAX_RELATIVE_SIZE):
             return float(line if side in ("bottom", "right") else extent - line)
@@ -305,9 +320,10 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> floa
 
 
 def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: float) -> bool:
-    """Whether the words ending on a horizontal cut line read as whole words: a last line of
-    small print ends as straight as a cut one, but a cut line's half letters read badly."""
-    edge = 3 if side == "bottom" else 1
+    """Whether the words ending (or, on the left, starting) on a cut line read as whole words:
+    a last line of small print ends as straight as a cut one, and left-aligned lines start on
+    one column, but a cut line's half letters read badly."""
+    edge = {"left": 0, "top": 1, "right": 2, "bottom": 3}[side]
     words = [w for w in ocr.words if abs(w.bbox[edge] * scale - line) <= _LINE_TOLERANCE_IN * dpi]
     if len(words) < 2:
         return False
@@ -377,8 +393,7 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
     straight = set()
     for side in _SIDES if len(pieces) >= 2 * _CUT_MIN_PIECES else ():
         line = _straight_cut(pieces, side, shape)
-        if line is not None and not (side in ("top", "bottom") and _line_reads_well(
-                ocr, side, line, page.dpi / dpi, page.dpi)):
+        if line is not None and not _line_reads_well(ocr, side, line, page.dpi / dpi, page.dpi):
             straight.add(side)
     marks = _mark_cuts(pieces, page)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
@@ -425,8 +440,9 @@ def _good_words(ocr: PageOcr) -> int:
 def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig, *,
               template_page: bool = False) -> float:
     """Evidence, 0–1, that content runs off ``side`` of the copy: 1 for a straight cut line
-    through the content or a lost pair of form marks, else the share of
-    ``cfg.cut_min_touching`` content pieces running into the edge (1 at that many).
+    through the content, a lost pair of form marks or the copier's lid over part of the page,
+    else the share of ``cfg.cut_min_touching`` content pieces running into
+    the edge (1 at that many). The page is cut on that side from ``cfg.cut_min_score``.
 
     A form page registered by its corner marks has all its content inside them: ink at its
     edges is the copier's, and only lost marks or a cut line say that part of it is missing.
@@ -456,7 +472,7 @@ def judge_page(signals: Mapping[str, float], ocr: PageOcr, *, cfg: QualityConfig
     score = round(_legibility(sig, cfg), 4)
     sides = {s: cut_score(sig, s, cfg, template_page=template_page) for s in _SIDES}
     sig["cut_score"] = max(sides.values())
-    cut = tuple(s for s in _SIDES if sides[s] >= 1.0)
+    cut = tuple(s for s in _SIDES if sides[s] >= cfg.cut_min_score)
     log.debug("page %d: legibility %.2f, cut %s", ocr.page_no, score, cut)
     return PageQuality(page_no=ocr.page_no, legibility=score, blank=False,
                        legible=score >= cfg.legible_min_score, complete=not cut, cut_edges=cut,

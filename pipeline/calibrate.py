@@ -127,7 +127,7 @@ def calibrate(pages: Iterable[LabelledPage], cfg: QualityConfig, *, min_recall: 
     out = []
     for what, scores, current in (
         ("illegible_page", illegible, 1.0 - cfg.legible_min_score + 1e-9),
-        ("incomplete_page", cut, 1.0),
+        ("incomplete_page", cut, cfg.cut_min_score),
     ):
         pos = [s for s, y in scores if y]
         neg = [s for s, y in scores if not y]
@@ -138,16 +138,16 @@ def calibrate(pages: Iterable[LabelledPage], cfg: QualityConfig, *, min_recall: 
 
 
 def as_config(calibrations: Sequence[Calibration], cfg: QualityConfig) -> dict[str, float]:
-    """The ``[quality]`` settings of the chosen operating points. A cut score under 1 counts
-    touching pieces in units of ``cut_min_touching``: the threshold scales it."""
+    """The ``[quality]`` settings of the chosen operating points: the legibility under which a
+    page is illegible, the cut score from which it is cut off (``cut_min_score``)."""
     out = {}
     for c in calibrations:
         if c.chosen is None:
             continue
         if c.what == "illegible_page":
             out["legible_min_score"] = round(1.0 - c.chosen.threshold, 4)
-        elif c.chosen.threshold < 1.0:
-            out["cut_min_touching"] = round(c.chosen.threshold * cfg.cut_min_touching, 2)
+        else:
+            out["cut_min_score"] = round(c.chosen.threshold, 4)
     return out
 
 

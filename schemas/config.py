@@ -59,6 +59,9 @@ class QualityConfig(Frozen):
     cut_min_touching: float = Field(
         2.0, description="Content pieces running into one edge that make the page cut off."
     )
+    cut_min_score: float = Field(
+        1.0, description="Cut score (quality.cut_score, 0-1) from which a side is cut off."
+    )
 
 
 class ClassifyConfig(Frozen):

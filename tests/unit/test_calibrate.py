@@ -42,4 +42,4 @@ def test_calibration_turns_points_into_settings() -> None:
     assert incomplete.auc == 1.0 and incomplete.current.tp == 1
     settings = as_config([illegible, incomplete], cfg)
     assert 0.2 < settings["legible_min_score"] < 0.8
-    assert cfg.cut_min_touching * 0.5 < settings["cut_min_touching"] <= cfg.cut_min_touching * 1
+    assert 0.5 < settings["cut_min_score"] <= 1.0

@@ -208,6 +208,29 @@ class TestCompleteness:
         quality = assess_page(card, NO_OCR, dpi=info.dpi, cfg=config.quality, cleaned=True)
         assert quality.complete, quality.cut_edges
 
+    def test_lone_blobs_a_copier_border_left_are_not_content(self, linn: np.ndarray,
+                                                             config: PipelineConfig) -> None:
+        """GIVEN a whole page with two dark blobs at its right edge, paper all round them (what
+        a copier border leaves when it is not whitened) WHEN judged THEN it is complete: only
+        content with other content near it runs off a copy."""
+        page = np.minimum(photocopy(linn, paper=240, ink=30, border=240, noise=3), 254)
+        assert assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True).complete
+        h, w = page.shape
+        page[30:220, w - 40:] = 35
+        page[900:1050, w - 25:] = 35
+        quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
+        assert quality.complete, quality.signals
+
+    def test_lines_starting_far_from_the_left_edge_are_whole(self, linn: np.ndarray,
+                                                            config: PipelineConfig) -> None:
+        """GIVEN a whole page copied small against the right of the glass, its left-aligned
+        lines starting on one column far from the left edge WHEN judged THEN it is complete:
+        a column of line starts is as straight as a cut, but its words read whole."""
+        small = photocopy(linn, scale=0.6, shift=(480, 0), paper=240, ink=30, border=240,
+                          noise=3)
+        quality = _assess(small, config, ocr=True)
+        assert quality.complete, quality.cut_edges
+
     def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
                                                 config: PipelineConfig) -> None:
         raw = photocopy(linn, paper=235, ink=40, noise=3)
