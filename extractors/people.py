@@ -68,9 +68,10 @@ def _principal(fields: Mapping[str, FieldRead]) -> Person:
         # The ministry printed "FAMILY NAME, Given names" on every page: better than a name
         # the applicant wrote but that could not be read with confidence.
         family, _, given = (part.strip() or None for part in preprinted.partition(","))
+    born = _value(fields, "date_of_birth")
     return Person(
         id="principal", family_name=family, given_names=given,
-        date_of_birth=_date(_value(fields, "date_of_birth")), residence="quebec",
+        date_of_birth=_date(born), date_of_birth_read=born, residence="quebec",
     )
 
 
@@ -80,9 +81,10 @@ def _member(fields: Mapping[str, FieldRead], row: int) -> Person | None:
     if not (family or given):
         return None
     relationship = _value(fields, f"{key}_relationship")
+    born = _value(fields, f"{key}_date_of_birth")
     return Person(
         id=key, family_name=family, given_names=given,
-        date_of_birth=_date(_value(fields, f"{key}_date_of_birth")),
+        date_of_birth=_date(born), date_of_birth_read=born,
         relationship=int(relationship) if relationship and relationship.isdigit() else None,
         residence=_value(fields, f"{key}_residence"),
         included=_yes_no(_value(fields, f"{key}_included")) is True,
@@ -215,7 +217,7 @@ def text_score(
     giv = max([_best_word(t, vocab) for t in given if len(t) > 2]
               + [_best_word("".join(given), vocab + pairs)])
     score = (fam + giv) / 2
-    if person.date_of_birth is not None and person.date_of_birth in dates:
+    if any(person.born_on(d) for d in dates):
         score = min(100.0, score + DOB_BONUS)
     return round(score, 1)
 
@@ -238,9 +240,9 @@ def _scores(mentions: Sequence[PersonMention], person: Person,
     gives the person's exact date of birth (or the document writes it anywhere: a birth
     certificate names the parents too, but it is dated with the child's birth)."""
     best = 0.0
-    dob_agrees = person.date_of_birth is not None and person.date_of_birth in dates
+    dob_agrees = any(person.born_on(d) for d in dates)
     for m in mentions:
-        same_dob = person.date_of_birth is not None and m.date_of_birth == person.date_of_birth
+        same_dob = person.born_on(m.date_of_birth)
         dob_agrees |= same_dob
         best = max(best, min(100.0, name_score(m, person) + (DOB_BONUS if same_dob else 0.0)))
     return best, dob_agrees
@@ -290,7 +292,10 @@ def person_by_text(
     whose it is; among several, the document kind's preference (a birth certificate names the
     parents too)."""
     scored = [(text_score(doc.name_words, p, doc.dates), p, i) for i, p in enumerate(people)]
-    named = [s for s in scored if s[0] >= cfg.name_match_min]
+    # As with labelled names, a birth date the document writes lets a name read less well
+    # (a garbled label, a form reading with a wrong letter) still say whose it is.
+    named = [s for s in scored if s[0] >= cfg.name_match_min or (
+        _born_on_any(s[1], doc.dates) and s[0] >= cfg.name_match_min - NEAR_MISS)]
     if not named:
         return None, 0.0
     # A name spelled out beats one a common word happens to resemble; among equals, the
@@ -298,9 +303,13 @@ def person_by_text(
     top = max(s[0] for s in named)
     score, person, _ = max(
         (s for s in named if s[0] >= top - _TEXT_TIE),
-        key=lambda s: (s[1].date_of_birth in doc.dates, _preference(doc.doc_type, s[1], s[2])),
+        key=lambda s: (_born_on_any(s[1], doc.dates), _preference(doc.doc_type, s[1], s[2])),
     )
     return person.id, score
+
+
+def _born_on_any(person: Person, dates: Collection[dt.date]) -> bool:
+    return any(person.born_on(d) for d in dates)
 
 
 def _given_name_owner(mentions: Sequence[PersonMention], people: Sequence[Person]

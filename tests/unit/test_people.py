@@ -357,6 +357,38 @@ class TestNamesTypedAnywhere:
         assert out.person is None
 
 
+class TestBirthDateAsEvidence:
+    """A birth date on a document says whose it is when the names were read badly."""
+
+    def test_a_date_read_with_one_unsure_digit_still_agrees(self) -> None:
+        unsure = Person(id="member3", family_name="DIOP", date_of_birth_read="2019-02-0?")
+        assert unsure.born_on(D(2019, 2, 2)) and not unsure.born_on(D(2019, 3, 2))
+        vague = Person(id="member3", family_name="DIOP", date_of_birth_read="2019-?2-0?")
+        assert not vague.born_on(D(2019, 2, 2))
+        assert not unsure.born_on(None)
+
+    def test_garbled_names_with_the_birth_date_in_the_text_are_theirs(self) -> None:
+        """GIVEN a birth certificate whose labelled name OCR garbled and a form reading of the
+        child's names with wrong letters WHEN assigned THEN the child's birth date written on
+        it, with a name near enough in its text, makes it the child's."""
+        child = Person(id="member2", family_name="CHLRIF", given_names="K RIM",
+                       relationship=2, date_of_birth=D(2024, 10, 13))
+        mother = Person(id="principal", family_name="CHERIF", given_names="KHADIJA",
+                        date_of_birth=D(2000, 1, 25))
+        words = _words("ACTE DE NAISSANCE Nom een EPRRNE SOR Prenoms Karim ne le 13 octobre "
+                       "2024 mere Khadija Cherif")
+        doc = _doc(T.BIRTH_CERTIFICATE,
+                   PersonMention(family_name="een EPRRNE SOR", given_names="Karim",
+                                 date_of_birth=D(2024, 10, 13)),
+                   name_words=words, dates=(D(2024, 10, 13),))
+        (out,) = assign_documents([doc], (mother, child), cfg=RULES)
+        assert out.person == "member2"
+        # Without the date, the child's garbled name alone names nobody for sure.
+        undated = _doc(T.BIRTH_CERTIFICATE, name_words=_words("Nom een EPRRNE SOR Prenoms Karim"))
+        (out,) = assign_documents([undated], (mother, child), cfg=RULES)
+        assert out.person is None
+
+
 class TestSplitBySubject:
     def _pages(self, *texts: str) -> tuple[DocumentFacts, dict, dict]:
         words = {i + 5: _words(t) for i, t in enumerate(texts)}
