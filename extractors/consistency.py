@@ -52,12 +52,23 @@ def _needs(pk: CheckInputs, person: Person, required: RequiredDocuments) -> list
     needs = list(required.member)
     age = person.age_on(pk.received)
     for cond in required.member_when:
-        if cond.relationship and person.relationship not in cond.relationship:
+        if cond.relationship and (person.relationship not in cond.relationship
+                                  or _misread_spouse(pk, person, age)):
             continue
         if cond.min_age is not None and (age is None or age < cond.min_age):
             continue
         needs += cond.documents
     return needs
+
+
+def _misread_spouse(pk: CheckInputs, person: Person, age: int | None) -> bool:
+    """A spouse the form reader was unsure of, on a row whose date of birth makes them a
+    child: the box more likely holds a child's code. The unsure reading is reported
+    (``field_unreadable``); asking the applicant for a marriage proof on its strength is not."""
+    field = pk.fields.get(f"{person.id}_relationship")
+    return (person.relationship == SPOUSE and age is not None
+            and age < pk.cfg.rules.spouse_min_age
+            and field is not None and field.status is not FieldStatus.READ)
 
 
 def _unsure(pk: CheckInputs) -> set[str]:

@@ -117,6 +117,10 @@ class RulesConfig(Frozen):
     deadline_days: int = Field(60, description="Time given to send what is missing.")
     dependent_max_age: int = Field(22, description="A child this old or older needs two proofs.")
     signing_min_age: int = 18
+    spouse_min_age: int = Field(
+        16, description="Younger than this, a spouse reading the form reader was unsure of "
+        "(relationship 1) is taken as misread: no couple proof is asked for on its strength."
+    )
     quebec_postal_letters: str = "GHJ"
     registry_csv: Path | None = Field(None, description="The ministry's invited files, if given.")
     name_match_min: float = Field(85.0, description="rapidfuzz score (0–100) to match a name.")

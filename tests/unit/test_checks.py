@@ -382,6 +382,21 @@ class TestForm:
         packet.form["postal_code"] = code
         assert packet.run() == []
 
+    def test_unsure_spouse_code_on_a_childs_row_asks_for_no_couple_proof(self) -> None:
+        """GIVEN the 10-year-old's relationship box read as 1 (spouse) without confidence WHEN
+        checked THEN the unsure box is reported, and no marriage proof is asked for on its
+        strength; read as 1 for sure, the proof is asked for (a reviewer sees why)."""
+        packet = Packet()
+        packet.form["member2_relationship"] = "1"
+        packet.unreadable = {"member2_relationship"}
+        flags = subjects(packet.run())
+        assert S(F.FIELD_UNREADABLE, field="member2_relationship") in flags
+        assert not any(("person", "member2") in f and ("code", "missing_document") in f
+                       for f in flags)
+        packet.unreadable = set()
+        assert S(F.MISSING_DOCUMENT, person="member2",
+                 document="marriage_certificate") in subjects(packet.run())
+
     def test_enclosed_box_without_the_document(self) -> None:
         """GIVEN the union box ticked but no marriage or union document WHEN checked THEN
         enclosed_not_found names marriage_certificate (and the spouse misses it)."""
