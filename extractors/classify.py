@@ -170,7 +170,9 @@ def _longest(m: DocTypeMatcher, matches: list[tuple[int, int, int]]) -> list[tup
 
 def _read(text: str, m: DocTypeMatcher) -> _Reading:
     """Score every document type on one page's prepared text."""
-    doc = m.nlp.make_doc(text)
+    # A phrase wraps across lines as often as not ("preuve de / résidence"): the matcher reads
+    # the page as one run of words (same offsets, so titles still end where their lines do).
+    doc = m.nlp.make_doc(text.replace("\n", " "))
     title_end = _title_end(text, m.title_lines)
     found: dict[str, float] = {}
     reading = _Reading(scores={}, found=found, titles=set(), cues=[])

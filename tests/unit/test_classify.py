@@ -233,6 +233,18 @@ class TestClassifyPage:
         assert page.doc_type is T.OTHER
         assert any(e.startswith("best guess: ") for e in page.evidence)
 
+    def test_a_phrase_wrapped_across_lines_counts(self, matcher: DocTypeMatcher) -> None:
+        """GIVEN a city's address confirmation, worded as a letter, whose "preuve de résidence"
+        wraps across two lines WHEN classified THEN it is a proof of residence, not a tie
+        with a letter's greeting and closing."""
+        page = _classify(
+            "Ville de Toronto\nBureau des taxes\nToronto, 1er avril 2026\nANA GONZALEZ\n"
+            "9443 DUNDAS STREET\nTORONTO (ON)\nAVIS DE CONFIRMATION D'ADRESSE\nMadame, Monsieur,\n"
+            "Nous confirmons que la personne est inscrite à l'adresse ci-dessus. Le présent "
+            "avis peut servir de preuve de\nrésidence.\nVeuillez agréer nos salutations "
+            "distinguées.", matcher)
+        assert page.doc_type is T.RESIDENCE_PROOF, page.evidence
+
     def test_mrz_alone_makes_an_identity_document(self, matcher: DocTypeMatcher) -> None:
         """GIVEN a page whose only readable part is a machine-readable zone WHEN classified with
         has_mrz THEN it is an identity document, and says why."""
