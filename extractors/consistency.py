@@ -278,11 +278,16 @@ def _doc_families(doc: DocumentFacts, person: Person, pk: CheckInputs) -> set[st
 
 def _form_outvoted(pk: CheckInputs, person: Person) -> bool:
     """Two of the person's identity papers agree on a family name the form's reading does not
-    give: the hand-printed reading is what is wrong (a recogniser's slip), not the papers."""
+    give: the hand-printed reading is what is wrong (a recogniser's slip), not the papers.
+    For a family member, the family name the ministry printed for the principal is a vote
+    too: one paper giving exactly that name outvotes an unsure reading a letter away."""
     form = "".join(tokens(person.family_name))
     papers = [_doc_families(d, person, pk) for d in pk.documents
               if d.person == person.id and d.doc_type in IDENTITY_TYPES]
-    shared = [name for name in set().union(*papers) if sum(name in p for p in papers) >= 2]
+    household = set() if person.id == "principal" else {
+        "".join(tokens(p.family_name)) for p, _ in printed_names(pk)} - {""}
+    shared = [name for name in set().union(*papers)
+              if sum(name in p for p in papers) + (name in household) >= 2]
     return bool(shared) and form not in shared
 
 

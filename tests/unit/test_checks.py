@@ -742,6 +742,22 @@ class TestIdentityAgainstWhatWasReadWell:
         sure = self._run(packet, confidence={"member1_family_name": 0.97})
         assert {f.page for f in sure if f.code is F.IDENTITY_MISMATCH} == {7, 8}
 
+    def test_the_household_name_and_one_paper_outvote_an_unsure_reading(self) -> None:
+        """GIVEN the child's family name read 'TREMBIAY' at 0.8 and one paper of the child's
+        saying TREMBLAY, the family name the ministry printed for the principal WHEN checked
+        THEN no name mismatch; a paper saying another name, or a sure reading, is flagged."""
+        packet = Packet(docs=_without(DOCS, T.IDENTITY_DOCUMENT, "member2"))
+        packet.form["member2_family_name"] = "TREMBIAY"
+        unsure = {"member2_family_name": 0.8}
+        assert not [f for f in self._run(packet, confidence=unsure)
+                    if f.code is F.IDENTITY_MISMATCH]
+        assert [f for f in self._run(packet, confidence={"member2_family_name": 0.97})
+                if f.code is F.IDENTITY_MISMATCH]
+        k = next(i for i, (t, p, _) in enumerate(packet.docs) if p == "member2")
+        packet.docs[k] = (T.BIRTH_CERTIFICATE, "member2",
+                          PersonMention(family_name="TREMBLEY", given_names="Luc"))
+        assert [f for f in self._run(packet, confidence=unsure) if f.code is F.IDENTITY_MISMATCH]
+
     def test_one_paper_differing_from_the_other_and_the_form_is_flagged(self) -> None:
         packet = Packet()
         packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
