@@ -241,7 +241,7 @@ def _orientation(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig,
     trusted from ``cfg.osd_min_confidence``, else the page is left as it is.
     """
     if _ink_points(gray, dpi=dpi) is None:
-        return 0  # a blank page has no orientation, and OSD would spend a second finding none
+        return 0  # a page without text has no orientation; OSD would spend a second on it
     turn, conf = _osd(gray, dpi=dpi, ocr_cfg=ocr_cfg, min_conf=cfg.osd_min_confidence)
     trusted = conf >= cfg.osd_min_confidence
     if turn == 0 and trusted and conf >= _OSD_SURE:
@@ -354,6 +354,23 @@ def _straightened(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig) -> tuple
     return _deskew(gray, skew), skew
 
 
+#: Paper darker than this (grey level) in more than ``_EMPTY_DARK_SHARE`` of the page is
+#: marks of some kind (faint text, a smear): such a page is read, however little ink it has.
+_EMPTY_DARKEST = 200
+_EMPTY_DARK_SHARE = 0.001
+
+
+def is_empty(gray: np.ndarray, *, dpi: int) -> bool:
+    """Whether a prepared page holds nothing to read: no text-like ink at all, and nothing
+    darker than light grey but dust. Duplex scans give one such back per sheet; OCR would
+    spend most of a second on each to read nothing."""
+    if _ink_points(gray, dpi=dpi) is not None:
+        return False
+    small, _ = _scaled(gray, dpi, _SKEW_DPI)
+    paper = small[small < OUTSIDE]
+    return paper.size == 0 or float((paper < _EMPTY_DARKEST).mean()) <= _EMPTY_DARK_SHARE
+
+
 def reads_as_words(ocr: PageOcr) -> bool:
     """Whether a page's OCR is real text read the right way up: at least ``_READ_MIN_WORDS``
     letter words read well, and ``_READ_GOOD_SHARE`` of all its words of 3+ characters (the
@@ -404,7 +421,7 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
     Steps: downsample to ``ocr_cfg.ocr_dpi`` if sharper; whiten dark copier borders touching
     the edges; median denoise; scale grey paper to white; then orientation and skew.
 
-    Most pages arrive upright, and the OCR that has to be done anyway is the best proof of it:
+    A page with nothing on it (``is_empty``) is not read at all. Most pages arrive upright, and the OCR that has to be done anyway is the best proof of it:
     a page is straightened and read as it is, and if it reads as words (``reads_as_words``)
     nothing more is spent on orientation. A page that does not is read again without the
     median filter (small print suffers from it), and a machine-readable zone read the right
@@ -421,6 +438,10 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
     source_dpi = dpi
     gray, dpi = _prepared(image, dpi=dpi, ocr_cfg=ocr_cfg, denoise=cfg.denoise)
     turn, ocr = 0, None
+    if is_empty(gray, dpi=dpi):
+        h, w = gray.shape
+        info = CleanInfo(page_no=page_no, dpi=dpi, width_px=w, height_px=h)
+        return gray, info, PageOcr(page_no=page_no, source="none")
     if _column_ratio(gray, dpi=dpi) >= _CLEARLY_SIDEWAYS:
         turn = _orientation(gray, dpi=dpi, cfg=cfg, ocr_cfg=ocr_cfg, page_no=page_no)
     else:
