@@ -421,9 +421,10 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
     Steps: downsample to ``ocr_cfg.ocr_dpi`` if sharper; whiten dark copier borders touching
     the edges; median denoise; scale grey paper to white; then orientation and skew.
 
-    A page with nothing on it (``is_empty``) is not read at all. Most pages arrive upright, and the OCR that has to be done anyway is the best proof of it:
-    a page is straightened and read as it is, and if it reads as words (``reads_as_words``)
-    nothing more is spent on orientation. A page that does not is read again without the
+    A page with nothing on it (``is_empty``) is not read at all. Most pages arrive upright,
+    and the OCR that has to be done anyway is the best proof of it: a page is straightened
+    and read as it is, and if it reads as words (``reads_as_words``) nothing more is spent
+    on orientation. A page that does not is read again without the
     median filter (small print suffers from it), and a machine-readable zone read the right
     way up proves it upright too. Only a page that still does not read, or whose lines clearly
     run up and down (``_CLEARLY_SIDEWAYS``), goes through orientation detection (Tesseract OSD
