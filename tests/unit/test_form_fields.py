@@ -154,3 +154,36 @@ class TestTouchingCharacters:
         page, spec = _write(blank_page(1), "date_of_birth", YEAR)
         boxes = _recognise(page, [spec], dpi=DPI, glyphs=NothingThenSure())[0]
         assert boxes[0] is None and boxes[1] == []
+
+
+class TestMarkAbove:
+    """A box is ``marked`` (its accents are believed) only where ink shows a mark above the
+    letter; the comb's printed label, moved down by a copier, is no such mark."""
+
+    @staticmethod
+    def _strokes(page: np.ndarray, lines: list[tuple[float, float, float, float]]) -> np.ndarray:
+        """Pen strokes 0.8 pt wide, in points relative to the comb's first box (x) and its top
+        line (y, negative above)."""
+        s = DPI / 72
+        x0, top = (v * s for v in LAYOUT.field("family_name", 1).combs[0].box_rects()[0][:2])
+        img = Image.fromarray(page)
+        draw = ImageDraw.Draw(img)
+        for a, b, c, d in lines:
+            draw.line([(x0 + a * s, top + b * s), (x0 + c * s, top + d * s)], fill=0,
+                      width=round(0.8 * s))  # fmt: skip
+        return np.asarray(img)
+
+    def test_label_descender_near_the_line_is_no_accent(self) -> None:
+        """GIVEN an E under a descender stroke ending 1 pt above the top line (the label
+        moved down by the copy) WHEN cut THEN the box is not marked."""
+        page, spec = _write(blank_page(1), "family_name", [("E", 0.5)])
+        box_w = spec.combs[0].box_rects()[0][2] - spec.combs[0].box_rects()[0][0]
+        page = self._strokes(page, [(box_w / 2, -3.5, box_w / 2, -1.0)])
+        assert cut_comb(page, spec.combs[0], dpi=DPI).marked[0] is False
+
+    def test_accent_written_across_the_line_is_a_mark(self) -> None:
+        """GIVEN an E whose acute accent is written across the top line THEN it is marked."""
+        page, spec = _write(blank_page(1), "family_name", [("E", 0.5)])
+        box_w = spec.combs[0].box_rects()[0][2] - spec.combs[0].box_rects()[0][0]
+        page = self._strokes(page, [(box_w / 2 - 1.5, 1.0, box_w / 2 + 1.5, -2.5)])
+        assert cut_comb(page, spec.combs[0], dpi=DPI).marked[0] is True
