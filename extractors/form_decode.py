@@ -73,6 +73,13 @@ _ACCENT_ABOVE = {
     "Û": "U",
     "Ü": "U",
     "Ÿ": "Y",
+    "Á": "A",
+    "Í": "I",
+    "Ó": "O",
+    "Ú": "U",
+    "Ñ": "N",
+    "Ã": "A",
+    "Õ": "O",
 }
 
 
@@ -119,6 +126,27 @@ def _join(chars: list[str | None]) -> str:
     return re.sub(r" +", " ", text).strip()
 
 
+def _strokes_not_slashes(boxes: list[Candidates]) -> list[Candidates]:
+    """A ``/`` between two letters is an I, between two digits a 1, paid for as a correction.
+
+    A plain slanted stroke is all three; nobody writes a slash inside a word or a number on
+    this form (LINDSAY, not L/NDSAY; 5013, not 50/3).
+    """
+    out = list(boxes)
+    for i in range(1, len(boxes) - 1):
+        here, left, right = boxes[i], boxes[i - 1], boxes[i + 1]
+        if not (here and left and right) or here[0][0] != "/":
+            continue
+        pair = left[0][0] + right[0][0]
+        stroke = "I" if pair.isalpha() else "1" if pair.isdigit() else None
+        if stroke is None:
+            continue
+        seen = dict(here)
+        p = max(seen.get(stroke, 0.0), here[0][1] * CORRECTION_COST)
+        out[i] = [(stroke, p)] + [(c, q) for c, q in here if c != stroke]
+    return out
+
+
 def decode_text(boxes: list[Candidates], *, allowed: str, digits_alone: bool = False) -> Decoded:
     """A free-text comb (names, street, place, email, apartment): top candidates, joined.
 
@@ -126,6 +154,8 @@ def decode_text(boxes: list[Candidates], *, allowed: str, digits_alone: bool = F
     word (``_letter_or_digit``; ``digits_alone``: a word of look-alikes only is a number).
     """
     raw = raw_text(boxes)
+    if "/" in allowed:
+        boxes = _strokes_not_slashes(boxes)
     if any(c in DIGITS for c in allowed):
         boxes = _letter_or_digit(boxes, digits_alone=digits_alone)
     chars: list[str | None] = []
@@ -141,6 +171,21 @@ def decode_text(boxes: list[Candidates], *, allowed: str, digits_alone: bool = F
     if not value:
         return Decoded(None, 1.0, raw)
     return Decoded(value, _confidence(picks, boxes), raw, valid="?" not in value)
+
+
+#: What a blank box between written characters of an e-mail address is taken for: an address
+#: holds no space, and its full stop is the smallest mark written, the one a light pen or a
+#: faint copy loses (``YAHOO FR``). A guess, so it costs the field its sureness.
+LOST_DOT = (".", 0.5)
+
+
+def fill_lost_dots(boxes: list[Candidates]) -> list[Candidates]:
+    """An e-mail comb's boxes with every blank between two written boxes read as a full stop."""
+    written = [i for i, b in enumerate(boxes) if b is not None]
+    if len(written) < 2:
+        return boxes
+    first, last = written[0], written[-1]
+    return [[LOST_DOT] if b is None and first < i < last else b for i, b in enumerate(boxes)]
 
 
 #: Letters and digits written alike in block capitals: the same glyph, told apart only by the
@@ -445,9 +490,26 @@ def decode_with_lexicon(
     total = outside + prior * sum(p for p, _ in scored)
     p_best, best = scored[0]
     posterior = prior * p_best / total if total else 0.0
+    if not vouch and _unaccented(best) == _unaccented(read.value):
+        return read  # an entry that differs only in accents says nothing of them
     if best == read.value:
         sure = max(read.confidence, posterior) if vouch else read.confidence
         return Decoded(best, sure, read.raw, read.valid)
     if posterior <= outside / total:
         return read
+    if not vouch:
+        best = _accents_as_read(best, read.value)
     return Decoded(best, posterior, read.raw)
+
+
+def _accents_as_read(entry: str, reading: str) -> str:
+    """``entry`` with the accents of ``reading`` wherever the two have the same base letter.
+
+    For entries read by a machine blind to some accents (Tesseract reads the printed GÓMEZ as
+    GÔMEZ and MUÑOZ as MUNOZ): such an entry is evidence for the letters, not the accents.
+    """
+    if len(entry) != len(reading):
+        return entry
+    return "".join(
+        r if _unaccented(e) == _unaccented(r) else e for e, r in zip(entry, reading, strict=True)
+    )

@@ -28,6 +28,7 @@ from extractors.form_decode import (
     decode_text,
     decode_with_lexicon,
     drop_unseen_accents,
+    fill_lost_dots,
     lexicon_entries,
 )
 from extractors.form_fields import (
@@ -346,6 +347,8 @@ def _decode_comb(spec: FieldSpec, boxes: list[Candidates]) -> Decoded:
         return decode_postal(boxes)
     if charset == "digits":
         return decode_digits(boxes, name=spec.name)
+    if charset == "email":
+        boxes = fill_lost_dots(boxes)
     # An apartment (the one alnum comb) is a number far more often than a lone I or O.
     return decode_text(boxes, allowed=CHARSETS[charset], digits_alone=charset == "alnum")
 

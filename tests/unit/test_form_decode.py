@@ -11,6 +11,7 @@ from extractors.form_decode import (
     decode_postal,
     decode_text,
     decode_with_lexicon,
+    fill_lost_dots,
     lexicon_entries,
 )
 from extractors.form_fields import CHARSETS
@@ -156,6 +157,32 @@ class TestZeroOrO:
     def test_names_are_left_alone(self) -> None:
         assert decode_text(boxes("R0Y"), allowed=CHARSETS["alpha"]).value == "R?Y"
 
+    @pytest.mark.parametrize(
+        ("seen", "value"),
+        [("5013_RUE_L/NDSAY", "5013 RUE LINDSAY"), ("50/3_RUE_OAK", "5013 RUE OAK")],
+    )
+    def test_a_slash_inside_a_word_is_a_stroke(self, seen: str, value: str) -> None:
+        """GIVEN a plain stroke read as / between two letters (or two digits)
+        THEN it is an I (or a 1), and the field is less sure for it."""
+        bx = boxes(seen.replace("/", "_"))
+        bx[seen.index("/")] = [("/", 0.95), ("I", 0.03)]
+        d = decode_text(bx, allowed=CHARSETS["text"])
+        assert d.value == value
+        assert d.confidence < 0.99 ** len(seen.replace("_", ""))
+
+    def test_a_slash_between_words_stays(self) -> None:
+        assert decode_text(boxes("12_/_B"), allowed=CHARSETS["text"]).value == "12 / B"
+
+    def test_a_blank_inside_an_email_is_a_lost_full_stop(self) -> None:
+        """GIVEN an address whose dots were too faint to be kept THEN they are read back as
+        full stops, not as spaces, and the field is no longer sure; blanks after it stay."""
+        seen = boxes("OLENA_MELNYK@YAHOO_FR___")
+        d = decode_text(fill_lost_dots(seen), allowed=CHARSETS["email"])
+        assert d.value == "OLENA.MELNYK@YAHOO.FR"
+        assert d.confidence < 0.9
+        whole = boxes("OLENA.MELNYK@YAHOO.FR___")
+        assert decode_text(fill_lost_dots(whole), allowed=CHARSETS["email"]).confidence > 0.8
+
 
 class TestLexicon:
     """Word lists as evidence: an unsure reading near an entry becomes it, a clear one stays."""
@@ -224,6 +251,20 @@ class TestPrintedName:
         bx = boxes("MUNOZ", p=0.95)
         plain = decode_text(bx, allowed=CHARSETS["alpha"])
         assert self.decoded("family_name", bx, "MUNOZ, Ana").confidence == plain.confidence
+
+    @pytest.mark.parametrize(
+        ("seen", "printed", "value"),
+        [
+            ("GÓMEZ", "GÔMEZ, Ana", "GÓMEZ"),  # Tesseract has no Ó: the writer's accent stays
+            ("HERNÁNDEZ", "HERNANDEZ, Ana", "HERNÁNDEZ"),
+            ("GÓMFZ", "GÔMEZ, Ana", "GÓMEZ"),  # the printed letters still correct
+        ],
+    )
+    def test_printed_name_is_no_evidence_of_accents(
+        self, seen: str, printed: str, value: str
+    ) -> None:
+        bx = [[(c, 0.97)] if c != "F" else [("F", 0.5), ("E", 0.4)] for c in seen]
+        assert self.decode("family_name", bx, printed) == value
 
     def test_fields_it_speaks_for(self) -> None:
         entries = printed_name_entries("BENALI, Khadija")
