@@ -48,6 +48,19 @@ _HALF_PAGE_GAP = 0.25
 _HALF_MAX_RELATIVE_SIZE = 0.9
 _NEAR_EDGE_GAP = 0.018
 _CUT_CANDIDATES = 12
+#: A copy reduced to fit (or a sheet copied shifted, then scanned smaller) puts the copy's
+#: edge a little inside the image, paper beyond it: content cut there ends on a straight line
+#: this near the edge (share of the page; nearer is the edge's own debris). A few pieces on
+#: it suffice, slivers of cut letters included, if they are cut short and spread along it.
+_REDUCED_EDGE_GAP = (0.008, 0.04)
+_REDUCED_MIN_PIECES = 4
+_REDUCED_MIN_SPREAD = 0.1
+#: Pieces on such a line are typically this many specks' area at least (dust is one).
+_SLIVER_MIN_SPECKS = 2
+#: How much smaller across than the page's typical piece the pieces on such a line are: a
+#: line through a row of text leaves halves or slivers of its letters, a line down the ends
+#: of lines only trims each letter it meets (one side of it; "m" cut is still a letter wide).
+_REDUCED_MAX_RELATIVE = {"top": 0.7, "bottom": 0.7, "left": 0.9, "right": 0.9}
 #: OCR words ending within this (in) of a cut line, and how well they must read to veto it.
 _LINE_TOLERANCE_IN = 0.06
 _LINE_MIN_CONF = 75.0
@@ -234,6 +247,11 @@ def _in_corner(x: int, y: int, cw: int, ch: int, page: _Page) -> bool:
     return near_x and near_y
 
 
+def _corner_pieces(stats: np.ndarray, page: _Page) -> np.ndarray:
+    """Which rows of ``stats`` lie in a corner zone (``_in_corner``)."""
+    return np.array([_in_corner(x, y, w, h, page) for x, y, w, h, _ in stats], dtype=bool)
+
+
 def _edge_debris(cw: int, ch: int, side: str, dpi: float) -> bool:
     """A piece that does not reach inward from the side it touches: the paper's edge shadow or
     what is left of a copier border, not content."""
@@ -319,6 +337,41 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> floa
     return None
 
 
+def _reduced_edge_cut(pieces: np.ndarray, glyphs: np.ndarray, side: str,
+                      shape: tuple[int, int], dpi: float) -> float | None:
+    """Where the content towards ``side`` ends on a straight line just inside the edge, its
+    pieces there cut short: the edge of a reduced copy through the text.
+
+    ``pieces`` are every inked piece (slivers of cut letters are small), ``glyphs`` those big
+    enough to give the page's typical size across. The outermost line on which at least
+    ``_REDUCED_MIN_PIECES`` pieces end (±1 px), spread over ``_REDUCED_MIN_SPREAD`` of the
+    page, within ``_REDUCED_EDGE_GAP`` of the edge and with nothing but dust beyond.
+    """
+    far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
+    typical = float(np.median(_side_view(glyphs, side, shape)[1]))
+    area = pieces[:, cv2.CC_STAT_AREA].astype(np.float64)
+    dust = _SLIVER_MIN_SPECKS * _SPECK_SQIN * dpi**2
+    for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
+        gap = (extent - line) / extent
+        # Beyond a copy's edge there is nothing but dust (a copier border's remains are not).
+        if area[far > line + 1].max(initial=0.0) >= dust or gap > _REDUCED_EDGE_GAP[1]:
+            return None
+        on = np.abs(far - line) <= 1
+        if gap <= _REDUCED_EDGE_GAP[0] or on.sum() < _REDUCED_MIN_PIECES:
+            continue
+        spread = (a1[on].max() - a0[on].min()) / along
+        # A copier's speckled edge is dust, and a cloud of it: specks barely over the speck
+        # size, as many ending just inside the line as on it. What a cut leaves on its line
+        # are pieces of letters, alone there (the letters above end a line-gap away).
+        cloud = (far < line - 1) & (far >= line - 0.5 * typical)
+        if (spread >= _REDUCED_MIN_SPREAD and cloud.sum() < on.sum()
+                and np.median(area[on]) >= dust
+                and np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical):
+            return float(line if side in ("bottom", "right") else extent - line)
+        return None
+    return None
+
+
 def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: float) -> bool:
     """Whether the words ending (or, on the left, starting) on a cut line read as whole words:
     a last line of small print ends as straight as a cut one, and left-aligned lines start on
@@ -396,7 +449,17 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
         if line is not None and not _line_reads_well(ocr, side, line, page.dpi / dpi, page.dpi):
             straight.add(side)
     marks = _mark_cuts(pieces, page)
+    reduced = set()
+    inked = stats[(stats[:, cv2.CC_STAT_AREA] > 0) & ~_corner_pieces(stats, page)]
+    for side in _SIDES if len(pieces) and len(inked) >= _REDUCED_MIN_PIECES else ():
+        line = _reduced_edge_cut(inked, pieces, side, shape, page.dpi)
+        # A footer's small print ends on its baseline this near the edge and reads well; down
+        # a side, words cut short still read as words, and no margin is this narrow.
+        if line is not None and not (side in ("top", "bottom") and _line_reads_well(
+                ocr, side, line, page.dpi / dpi, page.dpi)):
+            reduced.add(side)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
+    signals |= {f"reduced_edge_cut_{s}": float(s in reduced) for s in _SIDES}
     signals |= {f"dark_void_{s}": v for s, v in _dark_voids(page).items()}
     signals |= {f"straight_cut_{s}": float(s in straight) for s in _SIDES}
     signals |= {f"mark_cut_{s}": float(s in marks) for s in _SIDES}
@@ -440,9 +503,10 @@ def _good_words(ocr: PageOcr) -> int:
 def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig, *,
               template_page: bool = False) -> float:
     """Evidence, 0–1, that content runs off ``side`` of the copy: 1 for a straight cut line
-    through the content, a lost pair of form marks or the copier's lid over part of the page,
-    else the share of ``cfg.cut_min_touching`` content pieces running into
-    the edge (1 at that many). The page is cut on that side from ``cfg.cut_min_score``.
+    through the content (anywhere, or just inside the edge of a reduced copy), a lost pair of
+    form marks or the copier's lid over part of the page, else the share of
+    ``cfg.cut_min_touching`` content pieces running into the edge (1 at that many). The page
+    is cut on that side from ``cfg.cut_min_score``.
 
     A form page registered by its corner marks has all its content inside them: ink at its
     edges is the copier's, and only lost marks or a cut line say that part of it is missing.
@@ -453,6 +517,8 @@ def cut_score(signals: Mapping[str, float], side: str, cfg: QualityConfig, *,
         return 1.0
     if template_page:
         return 0.0
+    if signals.get(f"reduced_edge_cut_{side}"):
+        return 1.0
     return min(1.0, signals.get(f"touching_{side}", 0.0) / cfg.cut_min_touching)
 
 

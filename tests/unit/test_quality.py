@@ -231,6 +231,23 @@ class TestCompleteness:
         quality = _assess(small, config, ocr=True)
         assert quality.complete, quality.cut_edges
 
+    def test_reduced_copy_of_a_sheet_cut_off(self, linn: np.ndarray,
+                                             config: PipelineConfig) -> None:
+        """GIVEN a sheet copied shifted, its copy's edge through a line of text (or through the
+        ends of its lines), then reduced to 95 % (the copy's edge now 0.2 in inside the image,
+        paper beyond) WHEN judged THEN that side is cut; the whole sheet reduced is complete."""
+        inked = np.flatnonzero((linn[2900:2960] < 128).sum(axis=1))
+        cut_row = 2900 + int(inked[0] + inked[inked < inked[0] + 40].max()) // 2  # mid-line
+        down = np.full_like(linn, 255)
+        down[linn.shape[0] - cut_row:] = linn[:cut_row]
+        right = np.full_like(linn, 255)
+        right[:, 380:] = linn[:, :-380]  # lines ran 1.3 in too far right
+        for sheet, cut in ((down, ("bottom",)), (right, ("right",)), (linn, ())):
+            page = np.minimum(photocopy(sheet, scale=0.95, paper=240, ink=30, border=240,
+                                        noise=3), 254)
+            quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
+            assert quality.cut_edges == cut, quality.signals
+
     def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
                                                 config: PipelineConfig) -> None:
         raw = photocopy(linn, paper=235, ink=40, noise=3)
