@@ -54,6 +54,8 @@ _CUT_CANDIDATES = 12
 #: it suffice, slivers of cut letters included, if they are cut short and spread along it.
 _REDUCED_EDGE_GAP = (0.008, 0.04)
 _REDUCED_MIN_PIECES = 4
+#: ... on an image at least this big both ways (in): a sheet of paper, not a crop.
+_SHEET_MIN_IN = 7.0
 _REDUCED_MIN_SPREAD = 0.1
 #: Pieces on such a line are typically this many specks' area at least (dust is one).
 _SLIVER_MIN_SPECKS = 2
@@ -451,11 +453,15 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
     marks = _mark_cuts(pieces, page)
     reduced = set()
     inked = stats[(stats[:, cv2.CC_STAT_AREA] > 0) & ~_corner_pieces(stats, page)]
-    for side in _SIDES if len(pieces) and len(inked) >= _REDUCED_MIN_PIECES else ():
+    # Only a sheet-sized image is a copy with an edge to find: a tight crop (a chart, a card
+    # scanned alone) has its content near its edges by design.
+    sheet = min(shape) >= _SHEET_MIN_IN * page.dpi
+    for side in _SIDES if sheet and len(pieces) and len(inked) >= _REDUCED_MIN_PIECES else ():
         line = _reduced_edge_cut(inked, pieces, side, shape, page.dpi)
-        # A footer's small print ends on its baseline this near the edge and reads well; down
-        # a side, words cut short still read as words, and no margin is this narrow.
-        if line is not None and not (side in ("top", "bottom") and _line_reads_well(
+        # A footer's small print ends on its baseline this near the edge, and a tight crop's
+        # lines (or a chart's labels) start on one column: their words read well. Words cut
+        # short at their ends still read as words, so the right side goes unvetoed.
+        if line is not None and not (side != "right" and _line_reads_well(
                 ocr, side, line, page.dpi / dpi, page.dpi)):
             reduced.add(side)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
