@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"
-ACCENTED = "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒ"
+#: French, then Spanish and Portuguese accented capitals (names: MARÍA, MUÑOZ, GUIMARÃES).
+ACCENTED = "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÁÍÓÚÑÃÕ"
 #: What each comb charset of the field map may hold; ``postal`` (A9A9A9) is asked of a glyph
 #: reader box by box as ``letters`` or ``digits``.
 CHARSETS: dict[str, str] = {

@@ -49,7 +49,9 @@ _EDGE_BAND = 0.12
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"
-ACCENTED = "ÉÈÊËÀÂÇÔÎÏÙÛŒ"
+#: French accented capitals, then the Spanish and Portuguese ones of applicants' names (MARÍA,
+#: MUÑOZ, GUIMARÃES). A model trained before a class existed never answers it.
+ACCENTED = "ÉÈÊËÀÂÇÔÎÏÙÛŒÁÍÓÚÑÃÕÜ"
 CHARSETS: dict[str, str] = {
     "alpha": LETTERS + ACCENTED + " -'",
     "alnum": LETTERS + DIGITS,  # apartment numbers: 12B

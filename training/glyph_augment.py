@@ -120,6 +120,35 @@ def _box_remnants(ink: np.ndarray, rng: np.random.Generator) -> None:
             ink[a:b, w - off - t : w - off] = np.maximum(ink[a:b, w - off - t : w - off], level)
 
 
+def _line_eats_bar(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A bar written on the comb's top or bottom line, lost with it.
+
+    The reader erases box lines as long horizontal runs; a letter's bar drawn along the line
+    joins that run and goes too (an E then looks like an F or an L-like shape). Here the glyph
+    is moved onto the edge and the long runs in the line's band are wiped, vertical strokes
+    crossing it kept. The label stays the true letter, so the network learns such shapes are
+    ambiguous instead of reading them surely as the letter that lacks the bar.
+    """
+    ys, xs = np.nonzero(ink > 0.3)
+    if len(ys) == 0:
+        return ink
+    h, w = ink.shape
+    at_top = rng.random() < 0.5
+    shift = int(rng.integers(0, 3)) - (int(ys.min()) if at_top else int(ys.max()) - (h - 1))
+    moved = np.zeros_like(ink)
+    src = slice(max(0, -shift), min(h, h - shift))
+    dst = slice(max(0, shift), min(h, h + shift))
+    moved[dst] = ink[src]
+    band = int(rng.integers(3, 6))
+    rows = slice(0, band) if at_top else slice(h - band, h)
+    run = max(3, int(0.35 * (xs.max() - xs.min() + 1)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (run | 1, 1))
+    bars = cv2.morphologyEx((moved[rows] > 0.3).astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    bars = cv2.dilate(bars, np.ones((3, 3), np.uint8))
+    moved[rows][bars > 0] = 0.0
+    return moved
+
+
 def _to_gray(ink: np.ndarray, rng: np.random.Generator, *, hard: bool) -> np.ndarray:
     """Paper and ink tones, blur, noise, specks, JPEG or a photocopier's threshold."""
     u = rng.uniform
@@ -154,6 +183,8 @@ def render_box(glyph: Glyph, rng: np.random.Generator, *, hard: bool = True) -> 
     h, w = box.shape[0] // _HI, box.shape[1] // _HI
     ink = cv2.resize(box, (w, h), interpolation=cv2.INTER_AREA)
     ink *= rng.uniform(0.7, 1.0)
+    if hard and rng.random() < 0.06:
+        ink = _line_eats_bar(ink, rng)
     if rng.random() < (0.5 if hard else 0.25):
         _box_remnants(ink, rng)
     return _to_gray(ink, rng, hard=hard)

@@ -29,6 +29,7 @@ from training.glyph_sources import (
     CAP_PX,
     Glyph,
     HandSample,
+    font_family,
     font_glyph,
     is_hand_lettering,
     list_fonts,
@@ -70,10 +71,19 @@ def _pen_ratio(rng: np.random.Generator) -> float:
 
 
 def _pick_font(fonts: list, rng: np.random.Generator):
-    """Hand-lettering faces are closer to block capitals: draw them 60 % of the time."""
+    """Hand-lettering faces are closer to block capitals: draw them 60 % of the time.
+
+    A hand is drawn by its folder first (one package, one designer), then a face of it, so a
+    package with four weights of one hand does not outweigh four other hands.
+    """
     hand = [f for f in fonts if is_hand_lettering(f)]
     typed = [f for f in fonts if not is_hand_lettering(f)]
-    group = hand if hand and (not typed or rng.random() < 0.6) else typed
+    if hand and (not typed or rng.random() < 0.6):
+        dirs = sorted({f.parent for f in hand})
+        chosen = dirs[rng.integers(len(dirs))]
+        group = [f for f in hand if f.parent == chosen]
+    else:
+        group = typed
     return group[rng.integers(len(group))]
 
 
@@ -186,6 +196,7 @@ class EvalCrop:
     crop: np.ndarray
     label: str
     source: str  # "hand" (real held-out writer), "hand-accent" (composed on one), or "font"
+    face: str = ""  # the font family of a "font" crop
 
 
 def held_out_hand_crops(seed: int = 7, *, rough: bool = False) -> list[EvalCrop]:
@@ -209,13 +220,18 @@ def held_out_hand_crops(seed: int = 7, *, rough: bool = False) -> list[EvalCrop]
     return out
 
 
-def held_out_font_crops(seed: int = 11, per_class: int = 4) -> list[EvalCrop]:
-    """Every class the held-out font family has, ``per_class`` clean-ish renderings each."""
+def held_out_font_crops(
+    seed: int = 11, per_class: int = 4, *, family: str | None = None
+) -> list[EvalCrop]:
+    """Every class each held-out font has (the form generator's faces, or only those of
+    ``family``, e.g. ``Humor-Sans``), ``per_class`` clean-ish renderings each."""
     rng = np.random.default_rng(seed)
     out = []
-    for font in list_fonts(held_out=True):
+    fonts = list_fonts(held_out=True)
+    for font in [f for f in fonts if family is None or font_family(f) == family]:
         for label in CLASSES:
             glyph = font_glyph(font, label)
             for _ in range(per_class if glyph else 0):
-                out.append(EvalCrop(render_box(glyph, rng, hard=False), label, "font"))
+                crop = render_box(glyph, rng, hard=False)
+                out.append(EvalCrop(crop, label, "font", font_family(font)))
     return out

@@ -31,6 +31,12 @@ def _accent_strokes(kind: str, rng: np.random.Generator) -> list[np.ndarray]:
     if kind == "acute":
         a = u(0.5, 1.2)
         return [_line((-a / 2, 0), (a / 2, -1))]
+    if kind == "tilde":
+        # One wave, up then down; hurried writers flatten it to a wavy dash.
+        a, amp = u(0.6, 1.2), u(0.2, 0.5)
+        t = np.linspace(0.0, 2.0, 24)
+        wave = np.stack([a * (t - 1.0), -0.5 - amp * np.sin(np.pi * t)], axis=1)
+        return [wave.astype(np.float32)]
     if kind == "grave":
         a = u(0.5, 1.2)
         return [_line((-a / 2, -1), (a / 2, 0))]

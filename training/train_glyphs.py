@@ -21,7 +21,7 @@ from torch import nn
 
 from extractors.glyphs import GLYPH_SIZE, MODEL_PATH, normalise_glyph
 from training.glyph_data import CLASSES, build_training_set, held_out_hand_crops
-from training.glyph_sources import HELD_OUT_FONT, load_hand_samples, split_writers
+from training.glyph_sources import list_fonts, load_hand_samples, split_writers
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,8 @@ def main() -> None:
         "training": {
             "samples": int(len(y)), "epochs": args.epochs,
             "seconds": round(time.monotonic() - start),
-            "held_out_writers": held, "held_out_font": HELD_OUT_FONT,
+            "held_out_writers": held,
+            "held_out_fonts": [f.name for f in list_fonts(held_out=True)],
         },
     }  # fmt: skip
     export(model, args.out, meta)

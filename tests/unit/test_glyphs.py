@@ -2,8 +2,9 @@
 
 ``tests/data/glyphs/heldout.npz`` holds comb-box crops written by
 ``python -m training.eval_glyphs --write-test-data``: real characters of the writers held out of
-training (Chars74K, CoMNIST), accented capitals composed on those writers' letters, and the
-Humor Sans font family, which training never draws. Floors are the accuracies measured on this
+training (Chars74K, CoMNIST), accented capitals composed on those writers' letters (French,
+Spanish and Portuguese), and the Humor Sans font family, which training never draws (nor any
+face the form generator writes with). Floors are the accuracies measured on this
 file with the committed model, less a margin for OpenCV or numpy builds that round differently.
 """
 
@@ -86,6 +87,13 @@ class TestHeldOutAccuracy:
         samples = [s for s in held_out if s[2] == source]
         assert len(samples) > 100
         assert _accuracy(reader, samples) >= floor
+
+    def test_spanish_and_portuguese_accents(self, reader, held_out):
+        """GIVEN Á Í Ó Ú Ñ Ã Õ Ü composed on held-out writers' letters (names: MARÍA, MUÑOZ)
+        THEN each is read as itself, not as its French look-alike (Â, Î, Ô, Û) or bare letter."""
+        samples = [s for s in held_out if s[2] == "hand-accent" and s[1] in "ÁÍÓÚÑÃÕÜ"]
+        assert len(samples) == 160
+        assert _accuracy(reader, samples) >= 0.97
 
     def test_real_digits_in_a_digit_field(self, reader, held_out):
         samples = [s for s in held_out if s[2] == "hand" and s[1] in DIGITS]
