@@ -1,6 +1,7 @@
 """Train the comb-box glyph CNN on the CPU and export it to ONNX for ``extractors.glyphs``.
 
-Run from the repository root (about 15 minutes on 2 cores; never run by tests or installs)::
+Run from the repository root (about 45 minutes on one core: 10 to draw the 195,000 training
+boxes, 35 to train; never run by tests or installs)::
 
     .venv/bin/python -m training.train_glyphs --out extractors/models/glyphs.onnx
 
