@@ -336,17 +336,21 @@ def _deskew(gray: np.ndarray, skew_deg: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=OUTSIDE)
 
 
-def _prepared(image: np.ndarray, *, dpi: int, ocr_cfg: OcrConfig,
-              denoise: bool) -> tuple[np.ndarray, int]:
-    """Resolution, copier borders whitened, denoised if asked, paper scaled to white
-    (see ``clean_and_read``)."""
+def _resampled(image: np.ndarray, *, dpi: int,
+               ocr_cfg: OcrConfig) -> tuple[np.ndarray, np.ndarray, int]:
+    """The page at OCR resolution, its copier borders (``border_mask``), and its resolution."""
     gray, dpi = _resample(np.ascontiguousarray(image, dtype=np.uint8), dpi, ocr_cfg.ocr_dpi)
-    outside = border_mask(gray, dpi=dpi)
+    return gray, border_mask(gray, dpi=dpi), dpi
+
+
+def _prepared(gray: np.ndarray, outside: np.ndarray, *, dpi: int, denoise: bool) -> np.ndarray:
+    """A new image: copier borders whitened, denoised if asked, paper scaled to white
+    (see ``clean_and_read``); ``gray`` is left as it is, to be prepared again otherwise."""
     if denoise:
         gray = _denoise(gray, dpi)
     gray = np.minimum(_whiten_paper(gray, outside), OUTSIDE - 1)
     gray[outside] = OUTSIDE
-    return gray, dpi
+    return gray
 
 
 def _straightened(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig) -> tuple[np.ndarray, float]:
@@ -354,21 +358,23 @@ def _straightened(gray: np.ndarray, *, dpi: int, cfg: PreprocessConfig) -> tuple
     return _deskew(gray, skew), skew
 
 
-#: Paper darker than this (grey level) in more than ``_EMPTY_DARK_SHARE`` of the page is
+#: Paper darker than this (grey level) in ``_EMPTY_DARK_SHARE`` of the page or more is
 #: marks of some kind (faint text, a smear): such a page is read, however little ink it has.
 _EMPTY_DARKEST = 200
-_EMPTY_DARK_SHARE = 0.001
+_EMPTY_DARK_SHARE = _SKEW_MIN_INK
 
 
 def is_empty(gray: np.ndarray, *, dpi: int) -> bool:
-    """Whether a prepared page holds nothing to read: no text-like ink at all, and nothing
-    darker than light grey but dust. Duplex scans give one such back per sheet; OCR would
-    spend most of a second on each to read nothing."""
-    if _ink_points(gray, dpi=dpi) is not None:
-        return False
+    """Whether a prepared page holds nothing to read: nothing darker than light grey but dust.
+    Duplex scans give one such back per sheet; OCR would spend most of a second on each to
+    read nothing.
+
+    Text-like ink (``_ink_points``) is a part of what is darker than light grey, measured on
+    the same small copy against the same share: an empty page has too little of it too.
+    """
     small, _ = _scaled(gray, dpi, _SKEW_DPI)
     paper = small[small < OUTSIDE]
-    return paper.size == 0 or float((paper < _EMPTY_DARKEST).mean()) <= _EMPTY_DARK_SHARE
+    return paper.size == 0 or float((paper < _EMPTY_DARKEST).mean()) < _EMPTY_DARK_SHARE
 
 
 def reads_as_words(ocr: PageOcr) -> bool:
@@ -392,6 +398,12 @@ def zone_reads_upright(ocr: PageOcr) -> bool:
     return bool(_ZONE_UPRIGHT.search(text)) and not _ZONE_UPSIDE_DOWN.search(text)
 
 
+def zone_reads_upside_down(ocr: PageOcr) -> bool:
+    """The converse of ``zone_reads_upright``: fillers read ``>>>>>>`` only."""
+    text = ocr.text
+    return bool(_ZONE_UPSIDE_DOWN.search(text)) and not _ZONE_UPRIGHT.search(text)
+
+
 def upright_by_zone(
     image: np.ndarray, info: CleanInfo, ocr: PageOcr, *, ocr_cfg: OcrConfig
 ) -> tuple[np.ndarray, CleanInfo, PageOcr]:
@@ -402,8 +414,7 @@ def upright_by_zone(
     and photo give it little to go on. The page is turned and read again, and kept turned only
     if its zone now reads the right way up.
     """
-    text = ocr.text
-    if not _ZONE_UPSIDE_DOWN.search(text) or _ZONE_UPRIGHT.search(text):
+    if not zone_reads_upside_down(ocr):
         return image, info, ocr
     turned = rotate_ccw(image, 180)
     again = read_words(turned, page_no=info.page_no, cfg=ocr_cfg, dpi=info.dpi)
@@ -436,8 +447,8 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
         The cleaned 8-bit image (outside-the-paper pixels 255, paper at most 254), what was
         done to it, and its OCR.
     """
-    source_dpi = dpi
-    gray, dpi = _prepared(image, dpi=dpi, ocr_cfg=ocr_cfg, denoise=cfg.denoise)
+    raw, outside, dpi = _resampled(image, dpi=dpi, ocr_cfg=ocr_cfg)
+    gray = _prepared(raw, outside, dpi=dpi, denoise=cfg.denoise)
     turn, ocr = 0, None
     if is_empty(gray, dpi=dpi):
         h, w = gray.shape
@@ -452,7 +463,7 @@ def clean_and_read(image: np.ndarray, *, page_no: int, dpi: int, cfg: Preprocess
             # The median filter that takes a copy's grain also breaks the one-pixel strokes
             # of small print (identity papers above all): read such a page unfiltered too,
             # and keep the reading with more real words.
-            plain, _ = _prepared(image, dpi=source_dpi, ocr_cfg=ocr_cfg, denoise=False)
+            plain = _prepared(raw, outside, dpi=dpi, denoise=False)
             plain_page = _deskew(plain, skew)
             plain_ocr = read_words(plain_page, page_no=page_no, cfg=ocr_cfg, dpi=dpi)
             if _good_words(plain_ocr)[0] > _good_words(ocr)[0]:
