@@ -240,18 +240,15 @@ def _nearest_side(cx: float, cy: float, w: int, h: int) -> str:
     return min(dists, key=dists.__getitem__)
 
 
-def _in_corner(x: int, y: int, cw: int, ch: int, page: _Page) -> bool:
-    """Whether a component lies in a corner zone (a form's registration mark is there)."""
+def _corner_pieces(stats: np.ndarray, page: _Page) -> np.ndarray:
+    """Which rows of ``stats`` (components) lie in a corner zone, where a form's registration
+    marks are."""
     h, w = page.ink.shape
     c = _CORNER_IN * page.dpi
-    near_x = x + cw <= c or x >= w - c
-    near_y = y + ch <= c or y >= h - c
-    return near_x and near_y
-
-
-def _corner_pieces(stats: np.ndarray, page: _Page) -> np.ndarray:
-    """Which rows of ``stats`` lie in a corner zone (``_in_corner``)."""
-    return np.array([_in_corner(x, y, w, h, page) for x, y, w, h, _ in stats], dtype=bool)
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    near_x = (x + stats[:, cv2.CC_STAT_WIDTH] <= c) | (x >= w - c)
+    near_y = (y + stats[:, cv2.CC_STAT_HEIGHT] <= c) | (y >= h - c)
+    return near_x & near_y
 
 
 def _edge_debris(cw: int, ch: int, side: str, dpi: float) -> bool:
@@ -270,9 +267,10 @@ def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
     zone[:, :margin] = zone[:, -margin:] = 1
     hits = np.unique(page.labels[(zone > 0) & (page.ink > 0)])
     counts = dict.fromkeys(_SIDES, 0)
+    corner = _corner_pieces(page.stats, page)
     for label in hits[hits > 0]:
         x, y, cw, ch, area = page.stats[label]
-        if area == 0 or _in_corner(x, y, cw, ch, page):
+        if area == 0 or corner[label]:
             continue
         side = _nearest_side(x + cw / 2, y + ch / 2, w, h)
         if not _edge_debris(cw, ch, side, page.dpi) and _has_neighbour(page, int(label)):
