@@ -9,6 +9,7 @@ confusions (O/0, I/1, S/5, B/8, Z/2, G/6) and paying for it in confidence.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 import re
@@ -376,6 +377,7 @@ IN_LEXICON = 0.9
 MAX_EDITS = 2
 
 
+@functools.lru_cache(maxsize=4096)
 def _unaccented(text: str) -> str:
     """The capitals without their accents, one for one (É → E, Ç → C)."""
     return fold_keep_length(text).upper()
@@ -423,12 +425,35 @@ def _box_p(ch: str, cands: list[tuple[str, float]]) -> float:
     return best
 
 
-def _entry_likelihood(entry: str, boxes: list[Candidates]) -> float:
+class _SpanOdds:
+    """``_box_p`` for the boxes of one written span, each (box, character) pair worked out
+    once: the hundreds of entries compared with one span ask for the same few pairs."""
+
+    def __init__(self, boxes: list[Candidates]) -> None:
+        self.boxes = boxes
+        self._memo: dict[tuple[int, str], float] = {}
+
+    def p(self, j: int, ch: str) -> float:
+        """P(box ``j`` | character ``ch``): a space fits a blank box only, a character a
+        written one."""
+        key = (j, ch)
+        found = self._memo.get(key)
+        if found is None:
+            b = self.boxes[j]
+            if ch == " ":
+                found = 1.0 if b is None else LEXICON_FLOOR
+            else:
+                found = LEXICON_FLOOR if b is None else _box_p(ch, b)
+            self._memo[key] = found
+        return found
+
+
+def _entry_likelihood(entry: str, odds: _SpanOdds) -> float:
     """P(boxes | entry) up to a constant, over the best alignment of the entry's characters
     with the boxes: a character in its box (a space in a blank box), and at ``LEXICON_FLOOR``
     each a box too many (a stray mark, a letter split in two) or a character with no box (two
     letters in one box, a box skipped)."""
-    n, m = len(entry), len(boxes)
+    n, m = len(entry), len(odds.boxes)
     # best[i][j]: likelihood of the first i characters over the first j boxes.
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 1.0
@@ -438,12 +463,7 @@ def _entry_likelihood(entry: str, boxes: list[Candidates]) -> float:
             if here == 0.0:
                 continue
             if i < n and j < m:
-                ch, b = entry[i], boxes[j]
-                if ch == " ":
-                    p = 1.0 if b is None else LEXICON_FLOOR
-                else:
-                    p = LEXICON_FLOOR if b is None else _box_p(ch, b)
-                best[i + 1][j + 1] = max(best[i + 1][j + 1], here * p)
+                best[i + 1][j + 1] = max(best[i + 1][j + 1], here * odds.p(j, entry[i]))
             if i < n:
                 best[i + 1][j] = max(best[i + 1][j], here * LEXICON_FLOOR)
             if j < m:
@@ -482,7 +502,8 @@ def decode_with_lexicon(
     span = boxes[inked[0] : inked[-1] + 1]
     near = (e for k in range(len(span) - MAX_EDITS, len(span) + MAX_EDITS + 1)
             for e in entries.get(k, ()))  # fmt: skip
-    scored = sorted(((_entry_likelihood(e, span), e) for e in near), reverse=True)
+    odds = _SpanOdds(span)
+    scored = sorted(((_entry_likelihood(e, odds), e) for e in near), reverse=True)
     if not scored:
         return read
     outside = _best_outside(span, in_lexicon=read.value in {e for _, e in scored})
