@@ -40,7 +40,7 @@ bench: venv
 	@dpkg -s ghostscript >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends ghostscript; }
 	$(BIN)/pip install -q -e '.[dev,bench]'
-	$(BIN)/intake bench sample_scans/packets --json var/bench.json
+	$(BIN)/intake bench sample_scans/packets --rounds 3 --json var/bench.json
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

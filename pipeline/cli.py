@@ -278,6 +278,7 @@ def bench(
     only: Annotated[list[str] | None, typer.Option(help="pipeline, no-prefect, tesseract, ocrmypdf (repeatable).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the figures here.")] = None,
     keep: Annotated[Path | None, typer.Option(help="Keep the work folder under this folder.")] = None,
+    rounds: Annotated[int, typer.Option(help="Runs of each contender, in turns; the median counts.")] = 1,
 ) -> None:
     """Time the pipeline, plain Tesseract and OCRmyPDF on the same pages; print the figures."""
     from pipeline.bench import CONTENDERS, run_bench
@@ -287,7 +288,7 @@ def bench(
     if unknown or not corpus.is_dir():
         console.print(f"[red]Unknown contender(s) {sorted(unknown)} or no folder {corpus}[/]")
         raise typer.Exit(2)
-    figures = run_bench(corpus.resolve(), jobs=jobs, contenders=names, keep=keep)
+    figures = run_bench(corpus.resolve(), jobs=jobs, contenders=names, keep=keep, rounds=rounds)
     _print_bench(figures)
     text = json.dumps(figures, indent=2)
     print(text)
@@ -367,6 +368,10 @@ def _print_bench(f: dict) -> None:
         table.add_row(name, str(r["pages"]), f"{r['seconds']:.1f}", f"{r['pages_per_minute']:.1f}",
                       f"{r['peak_mb']:.0f}", f"{r['cpu_seconds']:.0f}")  # fmt: skip
     console.print(table)
+    for name, r in f["runs"].items():
+        if r["extra"].get("rounds_s"):
+            rounds = ", ".join(map(str, r["extra"]["rounds_s"]))
+            console.print(f"{name} seconds by round: {rounds}")
     for key in ("pipeline_vs_tesseract", "pipeline_vs_ocrmypdf", "prefect_share"):
         if key in f:
             console.print(f"{key}: {f[key]}")
