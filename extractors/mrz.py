@@ -15,6 +15,9 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 
+import numpy as np
+
+from extractors.ocr import read_line
 from schemas.base import PixelBox
 from schemas.extraction import MrzRead
 from schemas.ocr import OcrWord, PageOcr
@@ -109,6 +112,29 @@ def _confusions(line: str, start: int, end: int) -> Iterator[str]:
             yield line[:i] + digit + line[i + 1 :]
 
 
+#: What OCR gives for a run of OCR-B fillers ``<`` (Tesseract has no OCR-B model).
+_FILLER_MISREADS = frozenset("<KXLCER")
+
+
+def _blank_span(line: str, start: int, end: int) -> Iterator[str]:
+    """The line with ``start:end`` all fillers, where everything read there could be fillers
+    misread (``<KK<KEKK``), and is not already. Optional data is most often empty; its check
+    digit and the composite one say whether it was. Kept only if every check then holds."""
+    span = line[start:end]
+    if set(span) <= _FILLER_MISREADS and set(span) != {"<"}:
+        yield line[:start] + "<" * (end - start) + line[end:]
+
+
+def _letter_o(line: str, start: int, end: int) -> Iterator[str]:
+    """The line with one ``O`` of ``start:end`` read as ``0``, or one ``0`` as ``O``: the two
+    are one glyph in many prints. Kept only if every check then holds (the document number's
+    and the composite), so a number really altered still fails."""
+    for i in range(start, end):
+        swap = {"O": "0", "0": "O"}.get(line[i])
+        if swap:
+            yield line[:i] + swap + line[i + 1 :]
+
+
 def _digits(line: str, spans: Sequence[tuple[int, int]]) -> str:
     """Letters read for digits inside the purely numeric spans of a line."""
     chars = list(line)
@@ -125,10 +151,15 @@ def _names(field: str) -> tuple[str, str]:
     """Family and given names of the name field.
 
     The names end where only fillers remain; OCR often reads fillers there as K, X, L or C,
-    so a tail of those that starts with a filler is dropped whole.
+    so a tail of those that starts with a filler is dropped whole. A tail with E and R in it
+    too goes only when it holds two K or X at least (a run of misread fillers, not a given
+    name such as ELLE).
     """
     field = _alpha(field)
     tail = re.search(r"<[<KXLC]*$", field)
+    longer = re.search(r"<[<KXLCER]*$", field)
+    if longer is not None and sum(c in "KX" for c in longer.group(0)) >= 2:
+        tail = longer
     if tail is not None:
         field = field[: tail.start()]
     family, _, given = field.partition("<<")
@@ -170,10 +201,16 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
     l1 = _fit(lines[0], TD3_LEN)
     reads = [_td3(l1, l2) for l2 in _fits(lines[1], TD3_LEN)]
     best = min(reads, key=lambda r: len(r.failed_checks))
-    if "document_number" in best.failed_checks:
-        mended = (_td3(l1, v) for v in _confusions(best.lines[1], 0, 9))
-        best = next((r for r in mended if r.checks_ok), best)
-    return best
+    if best.checks_ok:
+        return best
+    line2 = best.lines[1]
+    if "personal_number" in best.failed_checks:
+        line2 = next((v for v in _blank_span(line2, 28, 43) if _td3(l1, v).checks_ok), line2)
+    mended = (
+        _td3(l1, v)
+        for v in (line2, *_confusions(line2, 0, 9), *_letter_o(line2, 0, 9))
+    )  # fmt: skip
+    return next((r for r in mended if r.checks_ok), best)
 
 
 def _td3(l1: str, line2: str) -> MrzRead:
@@ -219,11 +256,20 @@ def parse_td1(lines: Sequence[str]) -> MrzRead:
         _td1(l1, l2, l3) for l1 in _fits(lines[0], TD1_LEN) for l2 in _fits(lines[1], TD1_LEN)
     ]
     best = min(reads, key=lambda r: len(r.failed_checks))
-    if "document_number" in best.failed_checks:
-        l1, l2, _ = best.lines
-        mended = (_td1(v, l2, l3) for v in _confusions(l1, 5, 14))
-        best = next((r for r in mended if r.checks_ok), best)
-    return best
+    if best.checks_ok:
+        return best
+    l1, l2, _ = best.lines
+    # Optional data (line 1 after the number, line 2 before the composite digit) is most often
+    # empty; every other field has a check digit of its own.
+    blanks = [
+        (a, b) for a in (*_blank_span(l1, 15, 30), l1) for b in (*_blank_span(l2, 18, 29), l2)
+    ]
+    mended = (
+        _td1(v1, v2, l3)
+        for a, b in blanks
+        for v1, v2 in ((a, b), *((v, b) for v in (*_confusions(a, 5, 14), *_letter_o(a, 5, 14))))
+    )  # fmt: skip
+    return next((r for r in mended if r.checks_ok), best)
 
 
 def _td1(l1: str, line2: str, l3: str) -> MrzRead:
@@ -327,3 +373,56 @@ def find_mrz(ocr: PageOcr) -> MrzRead | None:
     mrz, words = min(found, key=lambda f: len(f[0].failed_checks))
     log.info("page %d: %s MRZ, %d check(s) failed", ocr.page_no, mrz.kind, len(mrz.failed_checks))
     return mrz.model_copy(update={"bbox": _union(words)})
+
+
+# --- a second reading of a zone that fails ----------------------------------------------------
+
+#: The zone's alphabet: what its second reading may give.
+MRZ_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+#: Margin (share of a line's height) kept around the zone's words when it is cut out.
+_ZONE_MARGIN = 0.6
+
+
+def _zone_lines(band: np.ndarray, count: int) -> list[np.ndarray]:
+    """The zone's ``count`` lines, by the rows that hold ink; equal slices when the rows do
+    not fall into that many runs (lines touching, a speck between them)."""
+    inked = (band < 128).sum(axis=1) > 0
+    runs, start = [], None
+    for y, on in enumerate([*inked, False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            runs.append((start, y))
+            start = None
+    tall = [r for r in runs if r[1] - r[0] >= 0.3 * band.shape[0] / (2 * count)]
+    if len(tall) != count:
+        step = band.shape[0] / count
+        tall = [(round(i * step), round((i + 1) * step)) for i in range(count)]
+    return [band[max(0, a - 2) : b + 2] for a, b in tall]
+
+
+def reread_zone(image: np.ndarray, zone: MrzRead, *, page_no: int) -> MrzRead:
+    """A zone that fails a check, read again on its own: each line cut out of the cleaned page
+    and read as one line of the zone's alphabet (English model: no accents to choose from).
+
+    Read with the page, OCR-B fillers come out as ``K``, ``E`` or ``L`` at confidence near
+    zero, and one misread character fails a check digit. The reading with fewer failed checks
+    is kept, so a zone that really was altered still fails.
+    """
+    if zone.checks_ok or zone.bbox is None:
+        return zone
+    count = 2 if zone.kind == "TD3" else 3
+    x0, y0, x1, y1 = zone.bbox
+    pad = round(_ZONE_MARGIN * (y1 - y0) / count)
+    h, w = image.shape[:2]
+    band = image[max(0, y0 - pad) : min(h, y1 + pad), max(0, x0 - pad) : min(w, x1 + pad)]
+    if band.size == 0:
+        return zone
+    lines = _zone_lines(band, count)
+    texts = [read_line(line, whitelist=MRZ_CHARS, lang="eng")[0] for line in lines]
+    again = (parse_td3 if count == 2 else parse_td1)(texts)
+    if len(again.failed_checks) >= len(zone.failed_checks) or not again.family_name:
+        return zone
+    log.info("page %d: zone read again alone, %d check(s) failed instead of %d", page_no,
+             len(again.failed_checks), len(zone.failed_checks))  # fmt: skip
+    return again.model_copy(update={"bbox": zone.bbox})

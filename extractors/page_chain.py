@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from extractors.form_reader import read_form_page
-from extractors.mrz import find_mrz
+from extractors.mrz import find_mrz, reread_zone
 from extractors.ocr import text_layer_page
 from extractors.preprocess import clean_and_read
 from extractors.quality import assess_page
@@ -75,6 +75,8 @@ def process_page(
     quality = assess_page(image, ocr, dpi=info.dpi, cfg=cfg.quality,
                           template_page=form is not None and form.aligned, cleaned=form is None)
     mrz = find_mrz(ocr) if form is None else None
+    if mrz is not None:
+        mrz = reread_zone(image, mrz, page_no=source.page_no)
     clock.lap("quality")
     path, scale = _save_page_image(image, dpi=info.dpi, image_dir=image_dir, page_no=source.page_no)
     clock.lap("save_image")

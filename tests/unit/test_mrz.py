@@ -216,3 +216,46 @@ class TestFindMrz:
         page = PageOcr(page_no=2, source="text_layer", text_layer="Passport\n" + "\n".join(TD3))
         mrz = find_mrz(page)
         assert mrz is not None and mrz.checks_ok and mrz.bbox is None
+
+
+class TestMisreadFillersAndLetterO:
+    """Tesseract has no OCR-B model: runs of fillers come out as K, E, L… and O and 0 are one
+    glyph. Such readings are mended only where every check digit then holds."""
+
+    EMPTY_PN = "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<"
+
+    def _empty_personal_number(self) -> str:
+        line = self.EMPTY_PN
+        return line + check_digit(line[0:10] + line[13:20] + line[21:43])
+
+    def test_an_empty_personal_number_read_as_letters_is_mended(self) -> None:
+        line2 = self._empty_personal_number()
+        misread = line2[:28] + "KK<<KEKKKKKKKK" + "K" + line2[43]
+        mrz = parse_td3((TD3[0], misread))
+        assert mrz.checks_ok and mrz.lines[1] == line2
+
+    def test_letters_that_cannot_be_fillers_are_left_failing(self) -> None:
+        line2 = self._empty_personal_number()
+        misread = line2[:28] + "KK<<KAKKKKKKKK" + "K" + line2[43]
+        assert "personal_number" in parse_td3((TD3[0], misread)).failed_checks
+
+    def test_the_letter_o_in_a_passport_number_is_mended_by_its_check_digits(self) -> None:
+        line2 = "AB0123456" + check_digit("AB0123456") + TD3[1][10:]
+        line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+        mrz = parse_td3((TD3[0], line2.replace("AB0", "ABO", 1)))
+        assert mrz.checks_ok and mrz.document_number == "AB0123456"
+
+    def test_a_number_changed_otherwise_still_fails(self) -> None:
+        line2 = "AB0123456" + check_digit("AB0123456") + TD3[1][10:]
+        line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+        assert not parse_td3((TD3[0], line2.replace("AB0", "AB8", 1))).checks_ok
+
+    def test_card_optional_data_read_as_letters_is_mended(self) -> None:
+        mrz = parse_td1((TD1[0][:20] + "KK<KE" + TD1[0][25:], TD1[1], TD1[2]))
+        assert mrz.checks_ok and mrz.lines[0] == TD1[0]
+
+    def test_a_tail_of_misread_fillers_with_e_and_r_leaves_the_names(self) -> None:
+        line1 = "P<UTOERIKSSON<<ANNA<<<<KEKKKEKEREEKKKEKKKKKK"
+        assert parse_td3((line1, TD3[1])).given_names == "ANNA"
+        line1 = "P<UTOERIKSSON<<ANNA<ELLE<<<<<<<<<<<<<<<<<<<<"
+        assert parse_td3((line1, TD3[1])).given_names == "ANNA ELLE"
