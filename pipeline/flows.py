@@ -17,7 +17,7 @@ from prefect.utilities.annotations import quote
 from rich.progress import Progress
 
 from extractors.envelope import content_key, envelope_files, plan_pages
-from extractors.errors import IntakeError
+from extractors.errors import IntakeError, UnsupportedFormatError
 from extractors.packet import unreadable_file_flag
 from extractors.preflight import sha256_file
 from extractors.registry import load_registry
@@ -63,10 +63,16 @@ def intake_packet(
     report_dir = data.fresh_report_dir(packet_id)
     resources.warm(cfg)
 
-    scans, file_reports, flags = _preflight_all(envelope, cfg)
+    scans, file_reports, flags, not_scans = _preflight_all(envelope, cfg)
     pages, issues = _process_pages(scans, report_dir / "pages", cfg)
     key = content_key([f.sha256 for f in file_reports])
-    earlier = open_store(data.db_url).find_duplicate(key, packet_id=packet_id)
+    # An envelope of files that are no scan at all holds no application to compare: the same
+    # error page (a portal's "session expired" saved as scan.pdf) sent by two people is no
+    # duplicate. The same encrypted or truncated scan sent twice still is.
+    comparable = len(not_scans) < len(file_reports)
+    earlier = (
+        open_store(data.db_url).find_duplicate(key, packet_id=packet_id) if comparable else None
+    )
     if earlier:
         flags.append(_duplicate_flag(earlier, cfg))
     # Big values go to tasks ``quote``d: Prefect would otherwise walk every page's words and
@@ -97,9 +103,10 @@ def intake_packet(
 
 def _preflight_all(
     envelope: Path, cfg: PipelineConfig
-) -> tuple[list[ScanFile], list[FileReport], list[Flag]]:
-    """Check every file; the ones that cannot be used become unreadable_file flags."""
-    scans, reports, flags = [], [], []
+) -> tuple[list[ScanFile], list[FileReport], list[Flag], set[str]]:
+    """Check every file; the ones that cannot be used become unreadable_file flags. Also
+    returns the names of the files that are no scan at all (not a PDF or image)."""
+    scans, reports, flags, not_scans = [], [], [], set()
     files = envelope_files(envelope) if envelope.exists() else []
     if not files:
         flags.append(unreadable_file_flag(envelope.name, "the envelope holds no scan file", cfg))
@@ -109,10 +116,12 @@ def _preflight_all(
         except IntakeError as e:
             reports.append(FileReport(name=path.name, sha256=_safe_sha(path), error=str(e)))
             flags.append(unreadable_file_flag(path.name, str(e), cfg))
+            if isinstance(e, UnsupportedFormatError):
+                not_scans.add(path.name)
             continue
         scans.append(scan)
         reports.append(FileReport(name=path.name, sha256=scan.sha256, pages=scan.page_count))
-    return scans, reports, flags
+    return scans, reports, flags, not_scans
 
 
 def _process_pages(

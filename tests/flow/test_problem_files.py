@@ -18,6 +18,7 @@ OUTCOMES = {
     "blank.pdf": (None, "blank_page"),
     "tagged.pdf": (None, None),
 }
+ERROR_PAGES = ("error-page.pdf", "error-page-again.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,11 @@ def batch_reports(tmp_path_factory, real_scans: Path) -> dict[str, dict]:
     inbox = tmp_path_factory.mktemp("inbox")
     for name in OUTCOMES:
         shutil.copy(real_scans / "problem-pdfs" / name, inbox / name)
+    # Two envelopes holding the same bytes that are no scan: a portal's error page saved
+    # as a PDF (synthetic text).
+    page = b"<!DOCTYPE html><html><body><p>Session expired</p></body></html>"
+    for name in ERROR_PAGES:
+        (inbox / name).write_bytes(page)
     data = tmp_path_factory.mktemp("data")
     reports = intake_batch(inbox, data)
     return {r.packet_id: json.loads(r.model_dump_json()) for r in reports}
@@ -33,7 +39,15 @@ def batch_reports(tmp_path_factory, real_scans: Path) -> dict[str, dict]:
 class TestProblemFiles:
     def test_every_file_has_a_report(self, batch_reports: dict) -> None:
         """GIVEN a batch of broken and odd files WHEN it runs THEN none stops the batch."""
-        assert sorted(batch_reports) == sorted(Path(n).stem for n in OUTCOMES)
+        assert sorted(batch_reports) == sorted(Path(n).stem for n in (*OUTCOMES, *ERROR_PAGES))
+
+    def test_the_same_non_scan_twice_is_no_duplicate_application(self, batch_reports: dict) -> None:
+        """GIVEN two envelopes holding the same file that is no scan at all WHEN the batch
+        runs THEN both are unreadable and neither is a duplicate: there is no application in
+        either to compare (the same encrypted scan twice is one: ``test_postgres``)."""
+        for packet in (Path(n).stem for n in ERROR_PAGES):
+            codes = {f["code"] for f in batch_reports[packet]["flags"]}
+            assert "unreadable_file" in codes and "duplicate_packet" not in codes
 
     @pytest.mark.parametrize("name", sorted(OUTCOMES))
     def test_outcome(self, batch_reports: dict, name: str) -> None:
