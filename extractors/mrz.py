@@ -135,6 +135,14 @@ def _letter_o(line: str, start: int, end: int) -> Iterator[str]:
             yield line[:i] + swap + line[i + 1 :]
 
 
+def _number_misreads(line: str, start: int, end: int) -> Iterator[str]:
+    """The line as it is, then with one misreading in the document number ``start:end``
+    undone (``_confusions``, ``_letter_o``)."""
+    yield line
+    yield from _confusions(line, start, end)
+    yield from _letter_o(line, start, end)
+
+
 def _digits(line: str, spans: Sequence[tuple[int, int]]) -> str:
     """Letters read for digits inside the purely numeric spans of a line."""
     chars = list(line)
@@ -204,11 +212,11 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
     if best.checks_ok:
         return best
     line2 = best.lines[1]
-    if "personal_number" in best.failed_checks:
-        line2 = next((v for v in _blank_span(line2, 28, 43) if _td3(l1, v).checks_ok), line2)
+    # The personal number (optional) is most often empty: blanked, then as read.
     mended = (
         _td3(l1, v)
-        for v in (line2, *_confusions(line2, 0, 9), *_letter_o(line2, 0, 9))
+        for blanked in (*_blank_span(line2, 28, 43), line2)
+        for v in _number_misreads(blanked, 0, 9)
     )  # fmt: skip
     return next((r for r in mended if r.checks_ok), best)
 
@@ -261,13 +269,11 @@ def parse_td1(lines: Sequence[str]) -> MrzRead:
     l1, l2, _ = best.lines
     # Optional data (line 1 after the number, line 2 before the composite digit) is most often
     # empty; every other field has a check digit of its own.
-    blanks = [
-        (a, b) for a in (*_blank_span(l1, 15, 30), l1) for b in (*_blank_span(l2, 18, 29), l2)
-    ]
     mended = (
         _td1(v1, v2, l3)
-        for a, b in blanks
-        for v1, v2 in ((a, b), *((v, b) for v in (*_confusions(a, 5, 14), *_letter_o(a, 5, 14))))
+        for v2 in (*_blank_span(l2, 18, 29), l2)
+        for blanked in (*_blank_span(l1, 15, 30), l1)
+        for v1 in _number_misreads(blanked, 5, 14)
     )  # fmt: skip
     return next((r for r in mended if r.checks_ok), best)
 
@@ -402,8 +408,10 @@ def _zone_lines(band: np.ndarray, count: int) -> list[np.ndarray]:
 
 
 def reread_zone(image: np.ndarray, zone: MrzRead, *, page_no: int) -> MrzRead:
-    """A zone that fails a check, read again on its own: each line cut out of the cleaned page
-    and read as one line of the zone's alphabet (English model: no accents to choose from).
+    """A zone that fails a check, read again on its own: each line that carries check digits
+    cut out of the cleaned page and read as one line of the zone's alphabet (English model: no
+    accents to choose from). The names line has no check digit to prove a new reading better,
+    so the page's stays.
 
     Read with the page, OCR-B fillers come out as ``K``, ``E`` or ``L`` at confidence near
     zero, and one misread character fails a check digit. The reading with fewer failed checks
@@ -418,9 +426,14 @@ def reread_zone(image: np.ndarray, zone: MrzRead, *, page_no: int) -> MrzRead:
     band = image[max(0, y0 - pad) : min(h, y1 + pad), max(0, x0 - pad) : min(w, x1 + pad)]
     if band.size == 0:
         return zone
+    def read(line: np.ndarray) -> str:
+        return read_line(line, whitelist=MRZ_CHARS, lang="eng")[0]
+
     lines = _zone_lines(band, count)
-    texts = [read_line(line, whitelist=MRZ_CHARS, lang="eng")[0] for line in lines]
-    again = (parse_td3 if count == 2 else parse_td1)(texts)
+    if count == 2:
+        again = parse_td3((zone.lines[0], read(lines[1])))
+    else:
+        again = parse_td1((read(lines[0]), read(lines[1]), zone.lines[2]))
     if len(again.failed_checks) >= len(zone.failed_checks) or not again.family_name:
         return zone
     log.info("page %d: zone read again alone, %d check(s) failed instead of %d", page_no,

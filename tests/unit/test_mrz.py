@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from extractors.mrz import check_digit, find_mrz, parse_td1, parse_td3
+from extractors.mrz import check_digit, find_mrz, parse_td1, parse_td3, reread_zone
+from sample_scans.sheet import OCRB
 from schemas.ocr import OcrWord, PageOcr
 
 # ICAO Doc 9303 specimens (fictitious state Utopia).
@@ -259,3 +262,39 @@ class TestMisreadFillersAndLetterO:
         assert parse_td3((line1, TD3[1])).given_names == "ANNA"
         line1 = "P<UTOERIKSSON<<ANNA<ELLE<<<<<<<<<<<<<<<<<<<<"
         assert parse_td3((line1, TD3[1])).given_names == "ANNA ELLE"
+
+
+class TestZoneReadAgain:
+    """``reread_zone`` on a real image, with the real Tesseract."""
+
+    @staticmethod
+    def _zone_image(lines: tuple[str, ...]) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+        """``lines`` printed in OCR-B at 200 dpi (10 pt), and the box of the print."""
+        font = ImageFont.truetype(str(OCRB), round(10 / 72 * 200))
+        page = Image.new("L", (1400, 300), 245)
+        draw = ImageDraw.Draw(page)
+        for i, line in enumerate(lines):
+            draw.text((60, 80 + i * 40), line, font=font, fill=20)
+        box = ImageOps.invert(page).point(lambda v: 255 if v > 60 else 0).getbbox()
+        return np.asarray(page), box
+
+    def test_a_zone_the_page_misread_is_read_right_alone(self) -> None:
+        """GIVEN a zone whose page reading fails (a personal-number letter misread) WHEN it
+        is read again alone THEN every check holds and the page's names line is kept."""
+        image, box = self._zone_image(TD3)
+        misread = parse_td3((TD3[0], _replace(TD3[1], 30, "9"))).model_copy(update={"bbox": box})
+        assert not misread.checks_ok
+        again = reread_zone(image, misread, page_no=3)
+        assert again.checks_ok and again.bbox == box
+        assert (again.document_number, again.nationality) == ("L898902C3", "UTO")
+        assert again.lines[0] == TD3[0] and again.given_names == "ANNA MARIA"
+
+    def test_a_zone_printed_wrong_still_fails(self) -> None:
+        """GIVEN a zone printed with a wrong document-number check digit WHEN read again
+        alone THEN it fails as before: nothing is mended that the checks do not prove."""
+        altered = (TD3[0], _replace(TD3[1], 9, "7"))
+        image, box = self._zone_image(altered)
+        zone = parse_td3(altered).model_copy(update={"bbox": box})
+        assert "document_number" in zone.failed_checks
+        again = reread_zone(image, zone, page_no=3)
+        assert not again.checks_ok and "document_number" in again.failed_checks
