@@ -430,10 +430,15 @@ def reread_zone(image: np.ndarray, zone: MrzRead, *, page_no: int) -> MrzRead:
         return read_line(line, whitelist=MRZ_CHARS, lang="eng")[0]
 
     lines = _zone_lines(band, count)
+    length = TD3_LEN if count == 2 else TD1_LEN
+    texts = [read(line) for line in (lines[1:2] if count == 2 else lines[:2])]
+    # Empty fields pass their checks: a line read short or not at all proves nothing.
+    if not all(_near(t, length) for t in texts):
+        return zone
     if count == 2:
-        again = parse_td3((zone.lines[0], read(lines[1])))
+        again = parse_td3((zone.lines[0], texts[0]))
     else:
-        again = parse_td1((read(lines[0]), read(lines[1]), zone.lines[2]))
+        again = parse_td1((*texts, zone.lines[2]))
     if len(again.failed_checks) >= len(zone.failed_checks) or not again.family_name:
         return zone
     log.info("page %d: zone read again alone, %d check(s) failed instead of %d", page_no,

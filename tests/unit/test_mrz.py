@@ -298,3 +298,12 @@ class TestZoneReadAgain:
         assert "document_number" in zone.failed_checks
         again = reread_zone(image, zone, page_no=3)
         assert not again.checks_ok and "document_number" in again.failed_checks
+
+    def test_a_line_read_short_proves_nothing(self) -> None:
+        """GIVEN a failing zone whose second line, alone, reads only its first ten characters
+        (the rest gone: empty fields pass their checks) WHEN read again THEN the first
+        reading stays."""
+        image, box = self._zone_image((TD3[0], TD3[1][:10]))
+        misread = parse_td3((TD3[0], _replace(TD3[1], 30, "9")))
+        zone = misread.model_copy(update={"bbox": (box[0], box[1], box[0] + 884, box[3])})
+        assert reread_zone(image, zone, page_no=3) is zone
