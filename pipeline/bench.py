@@ -286,7 +286,8 @@ def run_bench(
 
     With several ``rounds`` the contenders take turns (A B C, A B C…), so that a spell of load
     from elsewhere falls on all of them, and each is represented by its median run: on a
-    shared machine one run of the same contender can be 10 % off the next.
+    shared machine the same code took 71.3 s in one run and 80.3 s in another (the no-Prefect
+    contender on the sample envelopes, 13 % apart).
     """
     work = Path(tempfile.mkdtemp(prefix="intake-bench-", dir=keep))
     try:
