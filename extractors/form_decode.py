@@ -375,6 +375,17 @@ ACCENT_MISS = 0.6
 IN_LEXICON = 0.9
 #: Entries longer or shorter than the written span by more than this are not compared.
 MAX_EDITS = 2
+#: Odds that an answer outside the lexicon is spelled, box for box, like an entry except where
+#: the reading was unsure: few real town or country names are one letter off another, while a
+#: misread entry always is. So DRUNMONDVILLE, its N read at 0.84 and M next at 0.02, is
+#: DRUMMONDVILLE.
+NEAR_MISS = 0.1
+#: A box read at least this sure is clearly written: an entry that disagrees with it there is
+#: no near miss, and the written answer keeps its full odds (the lexicon never overwrites what
+#: is clearly written).
+CLEAR = 0.9
+#: Highest confidence of a value corrected by entries blind to accents (``vouch=False``).
+UNVOUCHED_MAX = 0.85
 
 
 @functools.lru_cache(maxsize=4096)
@@ -481,6 +492,20 @@ def _best_outside(span: list[Candidates], *, in_lexicon: bool) -> float:
     return top * max([LEXICON_FLOOR, *ratios])
 
 
+def _near_miss(entry: str, span: list[Candidates]) -> bool:
+    """Whether ``entry`` differs from the reading of ``span`` only in boxes read unsure: same
+    length, and every box where they differ is empty or its top candidate is under ``CLEAR``
+    (accents aside: the recogniser misses them, and ``_box_p`` charges for them)."""
+    if len(entry) != len(span):
+        return False
+    for ch, b in zip(entry, span, strict=True):
+        if not b:
+            continue  # an entry's letter in a blank box: lost ink or a blank read wrong
+        if ch == " " or (_unaccented(b[0][0]) != _unaccented(ch) and b[0][1] >= CLEAR):
+            return False
+    return True
+
+
 def decode_with_lexicon(
     boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]],
     *, prior: float = IN_LEXICON, vouch: bool = True,
@@ -491,10 +516,11 @@ def decode_with_lexicon(
     entry within ``MAX_EDITS`` of that length. The best reading that is not an entry competes
     as "an answer outside the lexicon", scored by its own candidates' probabilities; an entry
     wins only where its posterior beats it, so a clearly written town that is not in the list
-    stays as written. The confidence is the winner's posterior. ``prior`` is the share of
-    answers to the field that are in ``entries``. Without ``vouch``, entries only correct a
-    reading and never raise the confidence of one they agree with: for entries read by a
-    machine with the recogniser's own blind spots (accents neither reads).
+    stays as written; when the best entry is a near miss of the reading (``_near_miss``), the
+    outside answer's odds are cut to ``NEAR_MISS``. The confidence is the winner's posterior.
+    ``prior`` is the share of answers to the field that are in ``entries``. Without ``vouch``,
+    entries only correct a reading and never raise the confidence of one they agree with: for
+    entries read by a machine with the recogniser's own blind spots (accents neither reads).
     """
     inked = [i for i, b in enumerate(boxes) if b is not None]
     if read.value is None or not inked:
@@ -506,10 +532,10 @@ def decode_with_lexicon(
     scored = sorted(((_entry_likelihood(e, odds), e) for e in near), reverse=True)
     if not scored:
         return read
-    outside = _best_outside(span, in_lexicon=read.value in {e for _, e in scored})
-    outside *= 1 - prior
-    total = outside + prior * sum(p for p, _ in scored)
     p_best, best = scored[0]
+    outside = _best_outside(span, in_lexicon=read.value in {e for _, e in scored})
+    outside *= (1 - prior) * (NEAR_MISS if best != read.value and _near_miss(best, span) else 1.0)
+    total = outside + prior * sum(p for p, _ in scored)
     posterior = prior * p_best / total if total else 0.0
     if not vouch and _unaccented(best) == _unaccented(read.value):
         return read  # an entry that differs only in accents says nothing of them
@@ -519,7 +545,10 @@ def decode_with_lexicon(
     if posterior <= outside / total:
         return read
     if not vouch:
-        best = _accents_as_read(best, read.value)
+        # The entry settles the letters; the accents are the recogniser's alone, and it
+        # misses some (AÏT read AIT): such a value is never reported sure.
+        return Decoded(_accents_as_read(best, read.value), min(posterior, UNVOUCHED_MAX),
+                       read.raw)  # fmt: skip
     return Decoded(best, posterior, read.raw)
 
 

@@ -215,6 +215,21 @@ class TestLexicon:
         assert self.decode(boxes("SAGUENEY", 0.99))[0] == "SAGUENEY"
         assert self.decode(boxes("BAIE-COMEAU", 0.97))[0] == "BAIE-COMEAU"
 
+    def test_a_near_miss_read_unsure_is_the_entry(self) -> None:
+        """GIVEN SAGUENAY with its A read as E at 0.84 and A a distant second (as the glyph
+        CNN reads one hand's A) THEN it is SAGUENAY: a real town one letter off an entry is
+        far rarer than a misread entry. The same letter read at 0.95 stays as written."""
+        unsure = boxes("SAGUENAY", 0.97)
+        unsure[6] = [("E", 0.84), ("A", 0.02)]
+        assert self.decode(unsure)[0] == "SAGUENAY"
+        clear = boxes("SAGUENAY", 0.97)
+        clear[6] = [("E", 0.95), ("A", 0.02)]
+        assert self.decode(clear)[0] == "SAGUENEY"
+
+    def test_a_letter_lost_to_a_blank_box_is_a_near_miss(self) -> None:
+        bx = boxes("TROIS-RIV_ÈRES", 0.9)
+        assert self.decode(bx)[0] == "TROIS-RIVIÈRES"
+
     def test_one_spelling_per_name_with_its_accents(self) -> None:
         entries = lexicon_entries(["Senegal", "Sénégal", "Iran"], allowed=CHARSETS["alpha"])
         assert entries == {7: ["SÉNÉGAL"], 4: ["IRAN"]}
@@ -265,6 +280,15 @@ class TestPrintedName:
     ) -> None:
         bx = [[(c, 0.97)] if c != "F" else [("F", 0.5), ("E", 0.4)] for c in seen]
         assert self.decode("family_name", bx, printed) == value
+
+    def test_a_corrected_reading_is_never_reported_sure(self) -> None:
+        """GIVEN AIT OLALI, its U read as L, and the printed AIT OUALI (Tesseract has no Ï)
+        THEN the letters are corrected, but the value may still lack the writer's accent
+        (AÏT): it passes as read without being reported sure."""
+        bx = boxes("AIT_OLALI", 0.97)
+        bx[5] = [("L", 0.8), ("U", 0.05)]
+        d = self.decoded("family_name", bx, "AIT OUALI, Nour")
+        assert d.value == "AIT OUALI" and 0.7 <= d.confidence < 0.9
 
     def test_fields_it_speaks_for(self) -> None:
         entries = printed_name_entries("BENALI, Khadija")
