@@ -563,3 +563,58 @@ def _accents_as_read(entry: str, reading: str) -> str:
     return "".join(
         r if _unaccented(e) == _unaccented(r) else e for e, r in zip(entry, reading, strict=True)
     )
+
+
+#: Box characters that end a word of a free-text comb (a blank box ends one too).
+WORD_BREAKS = "-@"
+#: Share of the words of a free-text field that are in its word list: about half the words of
+#: a street address are its kind (RUE, BOULEVARD), a particle or SAINT; most e-mail domains
+#: are a big provider's.
+IN_WORD_LIST = 0.5
+
+
+def _word_spans(boxes: list[Candidates]) -> list[tuple[int, int]]:
+    """(start, end) of each run of inked boxes between blank boxes and ``WORD_BREAKS``."""
+    spans, start = [], None
+    for i, b in enumerate([*boxes, None]):
+        breaks = b is None or (bool(b) and b[0][0] in WORD_BREAKS)
+        if breaks and start is not None:
+            spans.append((start, i))
+            start = None
+        elif not breaks and start is None:
+            start = i
+    return spans
+
+
+def _mostly_digits(word: str) -> bool:
+    """A civic number, even misread (I72 for 172), rather than a word with a misread letter
+    (BOUL5/ARD)."""
+    return sum(c in DIGITS for c in word) * 2 >= len(word)
+
+
+def decode_words_with_lexicon(
+    boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]], *, allowed: str,
+    prior: float = IN_WORD_LIST,
+) -> Decoded:
+    """``read`` with each of its words weighed against ``entries`` (``decode_with_lexicon``):
+    for fields whose words, not whole answers, come from a list (the RUE and OUEST of a
+    street, the domain of an e-mail address). Words that are mostly digits (civic numbers)
+    are left alone, and an entry must fill its word's boxes one for one.
+    The field's confidence takes each word's in place of its characters'.
+    """
+    if read.value is None:
+        return read
+    fixed, conf = list(boxes), read.confidence
+    for a, b in _word_spans(boxes):
+        word = decode_text(boxes[a:b], allowed=allowed)
+        if word.value is None or not word.confidence or _mostly_digits(word.value):
+            continue
+        d = decode_with_lexicon(boxes[a:b], word, entries, prior=prior)
+        if d.value is None or len(d.value) != b - a or d.confidence == word.confidence:
+            continue
+        fixed[a:b] = [[(c, 1.0)] for c in d.value]
+        conf *= d.confidence / word.confidence
+    if fixed == boxes:
+        return read
+    value = decode_text(fixed, allowed=allowed).value
+    return Decoded(value, min(1.0, conf), read.raw, valid=read.valid)

@@ -27,6 +27,7 @@ from extractors.form_decode import (
     decode_postal,
     decode_text,
     decode_with_lexicon,
+    decode_words_with_lexicon,
     drop_unseen_accents,
     fill_lost_dots,
     lexicon_entries,
@@ -117,7 +118,8 @@ def read_form_page(
     dossier, name = _read_preprinted(warped, layout=layout, page=frame.form_page, dpi=wdpi,
                                      qr=frame)  # fmt: skip
     reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs(),
-                         lexicons=cfg.lexicons, printed=printed_name_entries(name))  # fmt: skip
+                         lexicons=cfg.lexicons, word_lexicons=cfg.word_lexicons,
+                         printed=printed_name_entries(name))  # fmt: skip
     to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
     fields = tuple(
         _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
@@ -195,6 +197,7 @@ def printed_name_entries(printed: str | None) -> dict[str, tuple[list[str], floa
 def _read_fields(
     warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, glyphs: GlyphReader,
     lexicons: dict[str, Path] | None = None,
+    word_lexicons: dict[str, Path] | None = None,
     printed: dict[str, tuple[list[str], float]] | None = None,
 ) -> dict[str, Decoded]:
     """Every field of the page decoded, with its lexicon and the printed name as evidence."""
@@ -211,6 +214,12 @@ def _read_fields(
         if lexicons and spec.name in lexicons:
             entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
             out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)
+        if word_lexicons and spec.name in word_lexicons:
+            allowed = CHARSETS[_charset(spec)]
+            entries = load_lexicon(word_lexicons[spec.name], allowed)
+            seen = fill_lost_dots(boxes) if _charset(spec) == "email" else boxes
+            out[spec.name] = decode_words_with_lexicon(seen, out[spec.name], entries,
+                                                       allowed=allowed)  # fmt: skip
         if printed and spec.name in printed:
             names, prior = printed[spec.name]
             entries = lexicon_entries(names, allowed=CHARSETS[_charset(spec)])

@@ -87,6 +87,13 @@ class FormConfig(Frozen):
         },
         description="Field name → word list read as evidence for that field (one per line).",
     )
+    word_lexicons: dict[str, Path] = Field(
+        default_factory=lambda: {
+            "street": DATA_DIR / "lexicons" / "street_words.txt",
+            "email": DATA_DIR / "lexicons" / "email_domains.txt",
+        },
+        description="Field name → word list read as evidence for each word of that field.",
+    )
 
 
 class Requirement(Frozen):
@@ -186,9 +193,10 @@ def _resolve_paths(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
             value = out.get(table, {}).get(key)
             if value:
                 out[table][key] = str((base_dir / value).resolve())
-    lexicons = out.get("form", {}).get("lexicons")
-    if isinstance(lexicons, dict):
-        out["form"]["lexicons"] = {k: str((base_dir / v).resolve()) for k, v in lexicons.items()}
+    for key in ("lexicons", "word_lexicons"):
+        lexicons = out.get("form", {}).get(key)
+        if isinstance(lexicons, dict):
+            out["form"][key] = {k: str((base_dir / v).resolve()) for k, v in lexicons.items()}
     return out
 
 

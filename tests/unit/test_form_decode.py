@@ -11,6 +11,7 @@ from extractors.form_decode import (
     decode_postal,
     decode_text,
     decode_with_lexicon,
+    decode_words_with_lexicon,
     fill_lost_dots,
     lexicon_entries,
 )
@@ -246,6 +247,38 @@ class TestLexicon:
         lex = load_config().form.lexicons
         assert {"municipality", "place_signed", "country_of_birth", "citizenship"} <= set(lex)
         assert all(p.is_file() for p in lex.values())
+
+
+class TestWordLexicon:
+    """Word lists read word by word: a street's RUE and OUEST, an e-mail address's domain."""
+
+    @staticmethod
+    def decode(bx: list, lexicon: str, charset: str = "text"):
+        from schemas.config import FormConfig
+
+        allowed = CHARSETS[charset]
+        path = FormConfig().word_lexicons[lexicon]
+        entries = lexicon_entries(path.read_text(encoding="utf-8").splitlines(), allowed=allowed)
+        return decode_words_with_lexicon(bx, decode_text(bx, allowed=allowed), entries,
+                                         allowed=allowed)  # fmt: skip
+
+    def test_an_unsure_word_of_the_list_is_mended_and_the_rest_read_as_written(self) -> None:
+        bx = boxes("982_RUE_DEJ_FORGFS", 0.97)
+        bx[10] = [("J", 0.6), ("S", 0.3)]
+        bx[16] = [("F", 0.6), ("E", 0.3)]  # FORGES is the street's own name: not in the list
+        d = self.decode(bx, "street")
+        plain = decode_text(bx, allowed=CHARSETS["text"])
+        assert d.value == "982 RUE DES FORGFS" and d.confidence > plain.confidence
+
+    def test_civic_numbers_and_clear_words_are_left_alone(self) -> None:
+        bx = boxes("I72_BOULEVARD_OUESF", 0.97)
+        bx[0] = [("I", 0.6), ("1", 0.3)]
+        assert self.decode(bx, "street").value == "172 BOULEVARD OUESF"  # F read at 0.97
+
+    def test_the_domain_of_an_e_mail_address(self) -> None:
+        bx = boxes("LINA.KHOURY2@YAHOO.FK", 0.97)
+        bx[-1] = [("K", 0.7), ("R", 0.2)]
+        assert self.decode(bx, "email", "email").value == "LINA.KHOURY2@YAHOO.FR"
 
 
 class TestPrintedName:
