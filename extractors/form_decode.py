@@ -318,8 +318,23 @@ def _plausible_date(digits: str) -> dt.date | None:
     return day if 1900 <= day.year <= 2100 else None
 
 
-def decode_date(boxes: list[Candidates]) -> Decoded:
-    """YYYY MM DD in eight boxes; the most probable valid, plausible date among the candidates."""
+#: Weight of a date outside the window its field's answers fall in (``decode_date``): such a
+#: date stays possible (a form dated years back, a grandparent of 112), but a reading of the
+#: same boxes inside the window is far likelier (2020 for 2026, 1907 for 1967: a 6 read as 0).
+OUT_OF_WINDOW = 0.05
+
+
+def decode_date(
+    boxes: list[Candidates], *, window: tuple[dt.date, dt.date] | None = None
+) -> Decoded:
+    """YYYY MM DD in eight boxes; the most probable valid, plausible date among the candidates.
+
+    ``window`` (first, last day) is where the field's answers fall: a date outside it counts
+    ``OUT_OF_WINDOW`` of its probability in the choice. The confidence is the chosen date's
+    probability rescaled by the share the window leaves to it, so a date the window chose
+    over a likelier-looking one gains, and a clearly written date outside it, with no
+    reading inside to compete, stays as sure as it looks (it is readable; the rules judge it).
+    """
     raw = raw_text(boxes)
     if all(b is None for b in boxes):
         return Decoded(None, 1.0, raw)
@@ -327,22 +342,28 @@ def decode_date(boxes: list[Candidates]) -> Decoded:
         guess = "".join(_best(b, DIGITS, TO_DIGIT)[0] if b else "?" for b in boxes)
         return Decoded(f"{guess[:4]}-{guess[4:6]}-{guess[6:8]}", 0.0, raw, valid=False)
     per_box = [_digit_options(b) for b in boxes if b is not None]
-    best: tuple[float, str] | None = None
+    best: tuple[float, float, str] | None = None  # (weighted, plain probability, digits)
+    mass = weighted_mass = 0.0
     # Each box offers at most 3 digits, so the search is at most 3^8 = 6561 small products.
     for combo in itertools.product(*per_box):
         digits = "".join(ch for ch, _, _ in combo)
-        if _plausible_date(digits) is None:
+        day = _plausible_date(digits)
+        if day is None:
             continue
         fixes = sum(fixed for _, _, fixed in combo)
         p = math.prod(q for _, q, _ in combo) * CORRECTION_COST**fixes
-        if best is None or p > best[0]:
-            best = (p, digits)
+        outside = window is not None and not window[0] <= day <= window[1]
+        w = p * OUT_OF_WINDOW if outside else p
+        mass, weighted_mass = mass + p, weighted_mass + w
+        if best is None or w > best[0]:
+            best = (w, p, digits)
     if best is None:
         top = "".join(o[0][0] for o in per_box)
         conf = math.prod(o[0][1] for o in per_box) * SYNTAX_FAIL
         return Decoded(f"{top[:4]}-{top[4:6]}-{top[6:]}", conf, raw, valid=False)
-    p, d = best
-    return Decoded(f"{d[:4]}-{d[4:6]}-{d[6:]}", p, raw)
+    w, p, d = best
+    conf = min(1.0, w * mass / weighted_mass) if weighted_mass else p
+    return Decoded(f"{d[:4]}-{d[4:6]}-{d[6:]}", conf, raw)
 
 
 def _digit_options(cands: list[tuple[str, float]]) -> list[tuple[str, float, bool]]:

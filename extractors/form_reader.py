@@ -8,6 +8,7 @@ every field unreadable: fields are never read blindly.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import re
@@ -80,6 +81,7 @@ def read_form_page(
     layout: FormLayout,
     cfg: FormConfig,
     glyphs: GlyphReader | None = None,
+    received_on: dt.date | None = None,
 ) -> tuple[FormPageRead, np.ndarray] | None:
     """Read a cleaned page as a page of the application form, or None if it is not one.
 
@@ -90,6 +92,8 @@ def read_form_page(
         layout: the form's field map.
         cfg: alignment and confidence thresholds.
         glyphs: character recogniser; Tesseract on re-packed boxes when None.
+        received_on: the envelope's received date, which tells where the answers to date
+            fields fall (``DATE_WINDOWS``); no such evidence when None.
 
     Returns:
         The page read and the upright image all its bounding boxes refer to; None when the page
@@ -119,7 +123,7 @@ def read_form_page(
                                      qr=frame)  # fmt: skip
     reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs(),
                          lexicons=cfg.lexicons, word_lexicons=cfg.word_lexicons,
-                         printed=printed_name_entries(name))  # fmt: skip
+                         printed=printed_name_entries(name), received_on=received_on)  # fmt: skip
     to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
     fields = tuple(
         _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
@@ -199,6 +203,7 @@ def _read_fields(
     lexicons: dict[str, Path] | None = None,
     word_lexicons: dict[str, Path] | None = None,
     printed: dict[str, tuple[list[str], float]] | None = None,
+    received_on: dt.date | None = None,
 ) -> dict[str, Decoded]:
     """Every field of the page decoded, with its lexicon and the printed name as evidence."""
     out: dict[str, Decoded] = {}
@@ -210,7 +215,7 @@ def _read_fields(
             out[spec.name] = _decode_signature(signature_ink(warped, spec.bbox, dpi=dpi))
     combs = [s for s in specs if s.kind in (FieldKind.COMB, FieldKind.DATE)]
     for spec, boxes in zip(combs, _recognise(warped, combs, dpi=dpi, glyphs=glyphs), strict=True):
-        out[spec.name] = _decode_comb(spec, boxes)
+        out[spec.name] = _decode_comb(spec, boxes, received_on)
         if lexicons and spec.name in lexicons:
             entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
             out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)
@@ -348,10 +353,25 @@ def _charset(spec: FieldSpec) -> str:
     return "digits" if spec.kind is FieldKind.DATE else (spec.charset or "text")
 
 
-def _decode_comb(spec: FieldSpec, boxes: list[Candidates]) -> Decoded:
+#: Where a date field's answers fall, in days from the envelope's received date: a form is
+#: signed in the year before it is mailed (or dated a little ahead by mistake, which the rules
+#: flag), and nobody on it was born after it arrived or over 110 years before.
+DATE_WINDOWS = {"date_signed": (-366, 90), "date_of_birth": (-110 * 366, 0)}
+
+
+def _date_window(name: str, received_on: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    days = DATE_WINDOWS.get(name) or DATE_WINDOWS.get(name.split("_", 1)[-1])
+    if received_on is None or days is None:
+        return None
+    return received_on + dt.timedelta(days=days[0]), received_on + dt.timedelta(days=days[1])
+
+
+def _decode_comb(
+    spec: FieldSpec, boxes: list[Candidates], received_on: dt.date | None = None
+) -> Decoded:
     charset = _charset(spec)
     if spec.kind is FieldKind.DATE:
-        return decode_date(boxes)
+        return decode_date(boxes, window=_date_window(spec.name, received_on))
     if charset == "postal":
         return decode_postal(boxes)
     if charset == "digits":

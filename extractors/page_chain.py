@@ -7,6 +7,7 @@ known, and a full-page OCR would cost more than reading every field.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -40,8 +41,12 @@ def process_page(
     cfg: PipelineConfig,
     layout: FormLayout,
     glyphs: object | None = None,
+    received_on: dt.date | None = None,
 ) -> PageResult:
-    """Run the whole page chain on one page and keep a reduced copy of the cleaned image."""
+    """Run the whole page chain on one page and keep a reduced copy of the cleaned image.
+
+    ``received_on``, the envelope's received date, is evidence for the form's date fields.
+    """
     clock = _Clock()
     raster = render_page(scan, source.index_in_file, cfg=cfg.raster)
     clock.lap("render")
@@ -54,7 +59,7 @@ def process_page(
     # part (orientation detection) of every other page.
     form_read = read_form_page(
         raster.image, page_no=source.page_no, dpi=raster.dpi, layout=layout, cfg=cfg.form,
-        glyphs=glyphs,
+        glyphs=glyphs, received_on=received_on,
     )
     clock.lap("form")
     if form_read is not None:

@@ -96,7 +96,7 @@ def _cpu() -> float:
 
 def run_form_bench(forms: int, *, first_seed: int, readers: dict[str, object]) -> dict:
     """Read ``forms`` generated forms with every reader; figures by reader, kind and split."""
-    from sample_scans.scanned_form import UNSIGNED_SHARE, scanned_form
+    from sample_scans.scanned_form import RECEIVED, UNSIGNED_SHARE, scanned_form
 
     layout, cfg = load_form_layout(), FormConfig()
     scores = {name: ReaderScore() for name in readers}
@@ -109,7 +109,7 @@ def run_form_bench(forms: int, *, first_seed: int, readers: dict[str, object]) -
                 t0 = _cpu()
                 out = read_form_page(
                     page.image, page_no=form_page, dpi=page.dpi, layout=layout, cfg=cfg,
-                    glyphs=reader,
+                    glyphs=reader, received_on=RECEIVED,
                 )
                 scores[name].cpu_per_page.append(_cpu() - t0)
                 if out is None or not out[0].aligned or out[0].form_page != form_page:

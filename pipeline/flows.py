@@ -64,7 +64,7 @@ def intake_packet(
     resources.warm(cfg)
 
     scans, file_reports, flags, not_scans = _preflight_all(envelope, cfg)
-    pages, issues = _process_pages(scans, report_dir / "pages", cfg)
+    pages, issues = _process_pages(scans, report_dir / "pages", cfg, received)
     key = content_key([f.sha256 for f in file_reports])
     # An envelope of files that are no scan at all holds no application to compare: the same
     # error page (a portal's "session expired" saved as scan.pdf) sent by two people is no
@@ -125,13 +125,15 @@ def _preflight_all(
 
 
 def _process_pages(
-    scans: list[ScanFile], image_dir: Path, cfg: PipelineConfig
+    scans: list[ScanFile], image_dir: Path, cfg: PipelineConfig, received_on: dt.date
 ) -> tuple[list[PageResult], list[Issue]]:
     """Run the page chain on every page, in parallel; a failing page becomes an Issue."""
     by_path = {s.path: s for s in scans}
     sources = plan_pages(scans)
     # Not ``quote``d: a Dask task runner hands the wrapper itself to the task.
-    futures = [process_page_task.submit(by_path[s.file], s, image_dir, cfg) for s in sources]
+    futures = [
+        process_page_task.submit(by_path[s.file], s, image_dir, cfg, received_on) for s in sources
+    ]
     pages, issues = [], []
     for source, fut in zip(sources, futures, strict=True):
         try:

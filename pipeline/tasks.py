@@ -35,12 +35,12 @@ def preflight_task(path: Path, limits: LimitsConfig) -> ScanFile:
 
 @task(name="process-page", task_run_name="process-page-{source.page_no}", **_TASK)
 def process_page_task(
-    scan: ScanFile, source: PageSource, image_dir: Path, cfg: PipelineConfig
+    scan: ScanFile, source: PageSource, image_dir: Path, cfg: PipelineConfig,
+    received_on: dt.date | None = None,
 ) -> PageResult:
     layout = resources.load_layout(cfg.form.fields_file)
-    return process_page(
-        scan, source, image_dir=image_dir, cfg=cfg, layout=layout, glyphs=resources.load_glyphs()
-    )
+    return process_page(scan, source, image_dir=image_dir, cfg=cfg, layout=layout,
+                        glyphs=resources.load_glyphs(), received_on=received_on)  # fmt: skip
 
 
 @task(name="analyse-packet", **_TASK)

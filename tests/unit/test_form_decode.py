@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from extractors.form_decode import (
@@ -79,6 +81,22 @@ class TestDecodeDate:
 
     def test_empty_date_is_no_value(self) -> None:
         assert decode_date(boxes("________")).value is None
+
+    RECENT = (dt.date(2025, 11, 1), dt.date(2027, 1, 31))
+
+    def test_the_window_settles_a_digit_read_two_ways(self) -> None:
+        """GIVEN a date signed whose 6 was read as 0 first and 6 second THEN with the window
+        of a form mailed in 2026 it is 2026, and surer than the plain reading was of 2020."""
+        b = boxes("20201022")
+        b[3] = [("0", 0.7), ("6", 0.25)]
+        assert decode_date(b).value == "2020-10-22"
+        d = decode_date(b, window=self.RECENT)
+        assert d.value == "2026-10-22" and d.confidence > 0.25 * 0.99**7
+
+    def test_a_clear_date_outside_the_window_stays_as_sure(self) -> None:
+        """Readable is readable: a form dated 2020 is for the rules to judge."""
+        d = decode_date(boxes("20201022"), window=self.RECENT)
+        assert d.value == "2020-10-22" and d.confidence == pytest.approx(0.99**8)
 
 
 class TestDecodePostal:
