@@ -293,15 +293,41 @@ def decode_digits(boxes: list[Candidates], *, name: str) -> Decoded:
     return Decoded(value, conf if valid else conf * SYNTAX_FAIL, raw_text(boxes), valid)
 
 
-def decode_postal(boxes: list[Candidates]) -> Decoded:
-    """Canadian postal code A9A9A9: letters and digits fixed by position."""
+#: Letters Canada Post puts in a postal code: never D, F, I, O, Q or U (they read as other
+#: characters), and W and Z never first.
+POSTAL_LETTERS = "ABCEGHJKLMNPRSTVWXYZ"
+POSTAL_FIRST = "ABCEGHJKLMNPRSTVXY"
+#: Weight of a first letter outside the applicants' home region (``home``): the rare address
+#: elsewhere stays possible, and a clear T stays T, but a J read as T with J a close second
+#: is the home letter.
+OUT_OF_HOME = 0.2
+
+
+def _postal_first(cands: list[tuple[str, float]], home: str) -> tuple[str, float]:
+    """The first letter, weighed by the home region, and its probability among the letters a
+    postal code can start with (a reading no code starts with, such as I, is a misreading)."""
+    weighed = [(ch, p * (1.0 if ch in home else OUT_OF_HOME)) for ch, p in cands
+               if ch in POSTAL_FIRST]  # fmt: skip
+    total = sum(w for _, w in weighed)
+    if not total:
+        return _best(cands, POSTAL_FIRST, TO_LETTER)
+    ch, w = max(weighed, key=lambda cw: cw[1])
+    return ch, w / total
+
+
+def decode_postal(boxes: list[Candidates], *, home: str = "") -> Decoded:
+    """Canadian postal code A9A9A9: letters and digits fixed by position, letters among those
+    Canada Post uses; with ``home`` (first letters, GHJ for Québec), the first letter weighed
+    towards the region most applicants live in."""
     kept = [b for b in boxes if b is not None]
     if not kept:
         return Decoded(None, 1.0, raw_text(boxes))
     picks = []
-    for shape, b in zip(POSTAL_SHAPE, kept, strict=False):
-        if shape == "A":
-            picks.append(_best(b, LETTERS, TO_LETTER))
+    for k, (shape, b) in enumerate(zip(POSTAL_SHAPE, kept, strict=False)):
+        if shape == "A" and k == 0 and home and b:
+            picks.append(_postal_first(b, home))
+        elif shape == "A":
+            picks.append(_best(b, POSTAL_FIRST if k == 0 else POSTAL_LETTERS, TO_LETTER))
         else:
             picks.append(_best(b, DIGITS, TO_DIGIT))
     value = "".join(ch for ch, _ in picks)

@@ -49,7 +49,7 @@ from schemas.base import PixelBox, PointBox
 from schemas.codes import FieldKind, FieldStatus
 from schemas.config import FormConfig
 from schemas.extraction import FieldRead, FormPageRead
-from schemas.form import FieldSpec, FormLayout
+from schemas.form import AnswerContext, FieldSpec, FormLayout
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def read_form_page(
     layout: FormLayout,
     cfg: FormConfig,
     glyphs: GlyphReader | None = None,
-    received_on: dt.date | None = None,
+    context: AnswerContext | None = None,
 ) -> tuple[FormPageRead, np.ndarray] | None:
     """Read a cleaned page as a page of the application form, or None if it is not one.
 
@@ -92,8 +92,8 @@ def read_form_page(
         layout: the form's field map.
         cfg: alignment and confidence thresholds.
         glyphs: character recogniser; Tesseract on re-packed boxes when None.
-        received_on: the envelope's received date, which tells where the answers to date
-            fields fall (``DATE_WINDOWS``); no such evidence when None.
+        context: what the envelope says of the answers (its received date, where most
+            applicants live), weighed when decoding dates and postal codes.
 
     Returns:
         The page read and the upright image all its bounding boxes refer to; None when the page
@@ -123,7 +123,8 @@ def read_form_page(
                                      qr=frame)  # fmt: skip
     reads = _read_fields(warped, specs=specs, dpi=wdpi, glyphs=glyphs or TesseractGlyphs(),
                          lexicons=cfg.lexicons, word_lexicons=cfg.word_lexicons,
-                         printed=printed_name_entries(name), received_on=received_on)  # fmt: skip
+                         printed=printed_name_entries(name),
+                         context=context or AnswerContext())  # fmt: skip
     to_px = _point_to_pixel(frame, dpi=dpi, shape=upright.shape)
     fields = tuple(
         _field_read(spec, reads[spec.name], page_no=page_no, cfg=cfg, bbox=to_px(spec.bbox))
@@ -203,7 +204,7 @@ def _read_fields(
     lexicons: dict[str, Path] | None = None,
     word_lexicons: dict[str, Path] | None = None,
     printed: dict[str, tuple[list[str], float]] | None = None,
-    received_on: dt.date | None = None,
+    context: AnswerContext | None = None,
 ) -> dict[str, Decoded]:
     """Every field of the page decoded, with its lexicon and the printed name as evidence."""
     out: dict[str, Decoded] = {}
@@ -215,7 +216,7 @@ def _read_fields(
             out[spec.name] = _decode_signature(signature_ink(warped, spec.bbox, dpi=dpi))
     combs = [s for s in specs if s.kind in (FieldKind.COMB, FieldKind.DATE)]
     for spec, boxes in zip(combs, _recognise(warped, combs, dpi=dpi, glyphs=glyphs), strict=True):
-        out[spec.name] = _decode_comb(spec, boxes, received_on)
+        out[spec.name] = _decode_comb(spec, boxes, context or AnswerContext())
         if lexicons and spec.name in lexicons:
             entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
             out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)
@@ -366,14 +367,12 @@ def _date_window(name: str, received_on: dt.date | None) -> tuple[dt.date, dt.da
     return received_on + dt.timedelta(days=days[0]), received_on + dt.timedelta(days=days[1])
 
 
-def _decode_comb(
-    spec: FieldSpec, boxes: list[Candidates], received_on: dt.date | None = None
-) -> Decoded:
+def _decode_comb(spec: FieldSpec, boxes: list[Candidates], context: AnswerContext) -> Decoded:
     charset = _charset(spec)
     if spec.kind is FieldKind.DATE:
-        return decode_date(boxes, window=_date_window(spec.name, received_on))
+        return decode_date(boxes, window=_date_window(spec.name, context.received_on))
     if charset == "postal":
-        return decode_postal(boxes)
+        return decode_postal(boxes, home=context.home_postal_letters)
     if charset == "digits":
         return decode_digits(boxes, name=spec.name)
     if charset == "email":

@@ -22,7 +22,7 @@ from extractors.preprocess import clean_and_read
 from extractors.quality import assess_page
 from extractors.rasterize import render_page
 from schemas.config import PipelineConfig
-from schemas.form import FormLayout
+from schemas.form import AnswerContext, FormLayout
 from schemas.ocr import CleanInfo, PageOcr
 from schemas.page import PageResult
 from schemas.scan import PageSource, ScanFile
@@ -59,7 +59,9 @@ def process_page(
     # part (orientation detection) of every other page.
     form_read = read_form_page(
         raster.image, page_no=source.page_no, dpi=raster.dpi, layout=layout, cfg=cfg.form,
-        glyphs=glyphs, received_on=received_on,
+        glyphs=glyphs, context=AnswerContext(
+            received_on=received_on, home_postal_letters=cfg.rules.quebec_postal_letters
+        ),
     )
     clock.lap("form")
     if form_read is not None:

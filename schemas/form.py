@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,6 +14,18 @@ from schemas.codes import FieldKind
 FORM_DIR = Path(__file__).parent / "data" / "form"
 FIELDS_JSON = FORM_DIR / "fields.json"
 FORM_PDF = FORM_DIR / "form-pch-dsp.pdf"
+
+
+class AnswerContext(Frozen):
+    """What the envelope says of the form's answers before any is read: evidence for
+    decoding, never a value (a clear answer that breaks it stays as written)."""
+
+    received_on: dt.date | None = Field(
+        None, description="The envelope's received date: where date answers fall."
+    )
+    home_postal_letters: str = Field(
+        "", description="First letters of the postal codes applicants live under (GHJ)."
+    )
 
 
 class CombGroup(Frozen):

@@ -108,6 +108,23 @@ class TestDecodePostal:
     def test_short_code_is_invalid(self) -> None:
         assert not decode_postal(boxes("H7N2B_")).valid
 
+    def test_a_letter_canada_post_never_uses_is_a_misreading(self) -> None:
+        """No postal code holds D, F, I, O, Q or U: an O read is the next letter seen."""
+        b = boxes("H2X9O6")
+        b[4] = [("O", 0.9), ("C", 0.05)]
+        assert decode_postal(b).value == "H2X9C6"
+
+    def test_the_home_region_settles_a_first_letter_read_two_ways(self) -> None:
+        """GIVEN a Québec J read as T at 0.6, J second at 0.3 THEN with the home letters GHJ
+        it is J; a T read clearly stays T (an address outside Québec is for the rules)."""
+        b = boxes("T8T9G2")
+        b[0] = [("T", 0.6), ("J", 0.3), ("Y", 0.05)]
+        assert decode_postal(b).value == "T8T9G2"
+        assert decode_postal(b, home="GHJ").value == "J8T9G2"
+        clear = boxes("T2B6B0")
+        clear[0] = [("T", 0.97), ("J", 0.02)]
+        assert decode_postal(clear, home="GHJ").value == "T2B6B0"
+
 
 class TestDecodeDigits:
     @pytest.mark.parametrize(
