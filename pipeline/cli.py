@@ -352,7 +352,8 @@ def bench_form(
         sc = scores[n]
         cpu = sorted(sc.cpu_per_page)
         console.print(
-            f"{n}: confidence ≥ {SURE} right {cell(sc.sure)}; CPU per form page mean "
+            f"{n}: confidence ≥ {SURE} right {cell(sc.sure)}; values read right and sure "
+            f"enough to pass {cell(sc.passed)}; CPU per form page mean "
             f"{sum(cpu) / len(cpu):.2f} s, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.2f} s; "
             f"pages not aligned {sc.unaligned}"
         )

@@ -21,3 +21,7 @@ def test_one_form_read_and_scored_field_by_field() -> None:
         split = [score.tallies[(kind, s)].total for s in ("clean", "degraded")]
         assert sum(split) == tally.total
     assert set(k for k, _ in score.tallies) <= set(KINDS)
+    # Values read right, passed or flagged: every right value but the checkboxes, once.
+    scored = [k for k in KINDS if k not in ("checkboxes", "empty", "preprinted")]
+    right = sum(score.tallies[(k, "all")].right for k in scored)
+    assert score.passed.total == right and score.passed.right <= right
