@@ -356,7 +356,8 @@ def _charset(spec: FieldSpec) -> str:
 
 #: Where a date field's answers fall, in days from the envelope's received date: a form is
 #: signed in the year before it is mailed (or dated a little ahead by mistake, which the rules
-#: flag), and nobody on it was born after it arrived or over 110 years before.
+#: flag), and nobody on it was born after it arrived or over 110 years before. Family
+#: members' fields (``member3_date_of_birth``) take the window of the field they end with.
 DATE_WINDOWS = {"date_signed": (-366, 90), "date_of_birth": (-110 * 366, 0)}
 
 
