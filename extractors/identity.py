@@ -45,12 +45,14 @@ _OF = r"(?:du|de\s+la|de\s+l'|des|of\s+the|of)\s*"
 _NOT_SUBJECT = (
     r"pere|mere|parents?|temoins?|medecin|docteur|officier[a-z' ]*?civil|officier|officiant|"
     r"celebrant|proprietaire|locateur|bailleur|employeur|notaire|commissaire|father|mother|"
-    r"witness(?:es)?|physician|doctor|landlord|lessor|employer|registrar"
+    r"witness(?:es)?|physician|doctor|landlord|lessor|employer|registrar|"
+    # Who sends the money a dependant lives on is named on the transfer, not its subject.
+    r"expediteur|expeditrice|sender|remitter|payeur|payeuse|payer|donneur\s+d'ordre"
 )
 _SUBJECT = (
     r"titulaire|holder|locataires?|tenants?|lessees?|patiente?|epoux|epouse|spouse|husband|"
     r"wife|conjointe?s?|partner|enfant(?:\s+a\s+charge)?|(?:dependent\s+)?child|cliente?|"
-    r"customer|account\s+holder|beneficiaire|"
+    r"customer|account\s+holder|beneficiaire|beneficiary|"
     r"abonnee?|subscriber|requerante?|applicant|declarante?s?|declarant"
 )
 #: (kind, pattern) in priority order: at one position the first that matches wins.

@@ -15,7 +15,12 @@ from extractors.classify import DocTypeMatcher, classify_page, group_documents, 
 from extractors.dates import find_dates
 from extractors.doc_split import split_by_subject
 from extractors.identity import extract_mentions
-from extractors.people import assign_documents, people_from_form, tokens
+from extractors.people import (
+    assign_documents,
+    people_from_form,
+    settle_from_papers,
+    tokens,
+)
 from extractors.quality import rejudge
 from extractors.status import deadline, decide_status, missing_documents
 from schemas.codes import DocType, FieldKind, FieldStatus, FlagCode
@@ -116,6 +121,11 @@ def analyse_packet(
         continued=frozenset(c.page_no for c in classified if says_continued(c)),
     )
     documents = assign_documents(documents, people, cfg=cfg.rules)
+    settled = settle_from_papers(people, documents, fields)
+    if settled != people:
+        # Names and dates the papers settled say better whose the other documents are.
+        documents = assign_documents(documents, settled, cfg=cfg.rules)
+    people = settled
     flags = list(extra_flags)
     if pages:
         flags += run_checks(

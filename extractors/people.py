@@ -375,3 +375,44 @@ def assign_documents(
     matched = sum(d.person is not None for d in out)
     log.info("%d document(s), %d matched to a person", len(out), matched)
     return out
+
+
+#: Papers that state their holder's date of birth.
+_BIRTH_PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
+
+
+def _unsure(fields: Mapping[str, FieldRead], person: Person, *suffixes: str) -> bool:
+    prefix = "" if person.id == "principal" else f"{person.id}_"
+    got = [fields.get(prefix + s) for s in suffixes]
+    return any(f is None or f.status is not FieldStatus.READ for f in got)
+
+
+def settle_from_papers(
+    people: Sequence[Person], docs: Sequence[DocumentFacts], fields: Mapping[str, FieldRead]
+) -> tuple[Person, ...]:
+    """People whose date of birth the form reader could not read with confidence, with the
+    one their own identity papers (the documents matched to them) state, where every such
+    paper agrees: a machine-readable zone whose check digits hold, a labelled line.
+
+    The form field stays flagged ``field_unreadable`` for the reviewer. What rests on it then
+    rests on the papers rather than on a misread digit: the age that decides a child's
+    documents, and whose the other documents are (``assign_documents`` again). A person
+    without such papers, or whose papers disagree, keeps the form's reading. Names are not
+    taken from the zones: their check digits do not cover them, and fillers read as K or S
+    run into them (FALL<<AMINATA read NFALLSSAMINATASK…).
+    """
+    out = []
+    for p in people:
+        if _unsure(fields, p, "date_of_birth"):
+            papers = [d for d in docs if d.person == p.id and d.doc_type in _BIRTH_PAPERS]
+            stated = {d.mrz.date_of_birth for d in papers
+                      if d.mrz is not None and d.mrz.checks_ok and d.mrz.date_of_birth} | {
+                m.date_of_birth for d in papers for m in d.mentions
+                if m.date_of_birth and m.source in ("label", "mrz")
+            }  # fmt: skip
+            if len(stated) == 1 and p.date_of_birth not in stated:
+                log.info("%s: date of birth from the identity papers, the form's was unsure",
+                         p.id)  # fmt: skip
+                p = p.model_copy(update={"date_of_birth": stated.pop()})
+        out.append(p)
+    return tuple(out)

@@ -158,6 +158,13 @@ class TestLabels:
         mentions = extract_mentions(_ocr(text), doc_type=T.RESIDENCE_PROOF, nlp=None)
         assert [m.full_name for m in mentions] == ["Daniel Ortiz", "Rosa Lima"]
 
+    def test_a_money_transfer_names_its_beneficiary_not_the_sender(self) -> None:
+        """The dependant lives on the money; the sender (often the principal) pays it."""
+        text = ("HISTORIQUE DES TRANSFERTS\nExpéditeur : ABDOULAYE FALL\n"
+                "Bénéficiaire : AWA FALL\nSender: Moussa Diop\nBeneficiary: Khady Diop")
+        mentions = extract_mentions(_ocr(text), doc_type=T.FINANCIAL_DEPENDENCY_PROOF, nlp=None)
+        assert [m.full_name for m in mentions] == ["AWA FALL", "Khady Diop"]
+
     def test_english_labels(self) -> None:
         text = "Surname: OKAFOR\nGiven names: CHIDI EMEKA\nDate of birth: 1990-05-12"
         (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)

@@ -10,7 +10,7 @@ from extractors.mrz import parse_td3
 from extractors.people import assign_documents, mrz_mention, name_score, people_from_form
 from schemas.codes import DocType, FieldKind, FieldStatus
 from schemas.config import RulesConfig
-from schemas.extraction import DocumentFacts, FieldRead, PersonMention
+from schemas.extraction import DocumentFacts, FieldRead, MrzRead, PersonMention
 from schemas.people import Person
 
 T = DocType
@@ -435,3 +435,48 @@ def test_the_childs_birth_date_outranks_the_parent_named_in_full() -> None:
                dates=(D(2003, 12, 10), D(2021, 12, 10)))
     (out,) = assign_documents([doc], (PRINCIPAL, SPOUSE, child), cfg=RULES)
     assert out.person == "member2"
+
+
+class TestSettleFromPapers:
+    """An unsure date of birth on the form, and the one the person's own papers state."""
+
+    @staticmethod
+    def _zone(born: str) -> MrzRead:
+        from extractors.mrz import check_digit
+
+        number, expiry, personal = "AB1234567", "300101", "<" * 14
+        body = (f"{number}{check_digit(number)}CAN{born}{check_digit(born)}M{expiry}"
+                f"{check_digit(expiry)}{personal}{check_digit(personal)}")  # fmt: skip
+        composite = body[0:10] + body[13:20] + body[21:43]
+        return parse_td3(["P<CANTREMBLAY<<LUC".ljust(44, "<"), body + check_digit(composite)])
+
+    ZONE = _zone("060601")
+
+    def test_unsure_form_date_takes_the_papers(self) -> None:
+        """GIVEN the child's birth date read unsure as 2004 (a 6 read as 4) and his passport's
+        zone, check digits holding, saying 2006-06-01 THEN he is taken as born in 2006; the
+        form's field stays as read for the reviewer."""
+        from extractors.people import settle_from_papers
+
+        assert self.ZONE.checks_ok
+        child = CHILD.model_copy(update={"date_of_birth": D(2004, 6, 1)})
+        fields = {"member2_date_of_birth": _field("member2_date_of_birth", "2004-06-01",
+                                                   status=FieldStatus.UNREADABLE)}  # fmt: skip
+        passport = _doc(T.IDENTITY_DOCUMENT, mrz=self.ZONE, person="member2")
+        settled = settle_from_papers((PRINCIPAL, SPOUSE, child), [passport], fields)
+        assert settled[2].date_of_birth == D(2006, 6, 1)
+        assert settled[:2] == (PRINCIPAL, SPOUSE)
+
+    def test_a_sure_reading_or_papers_that_disagree_change_nothing(self) -> None:
+        from extractors.people import settle_from_papers
+
+        child = CHILD.model_copy(update={"date_of_birth": D(2004, 6, 1)})
+        passport = _doc(T.IDENTITY_DOCUMENT, mrz=self.ZONE, person="member2")
+        sure = {"member2_date_of_birth": _field("member2_date_of_birth", "2004-06-01")}
+        assert settle_from_papers((child,), [passport], sure) == (child,)
+        unsure = {"member2_date_of_birth": _field("member2_date_of_birth", "2004-06-01",
+                                                   status=FieldStatus.UNREADABLE)}  # fmt: skip
+        other = _doc(T.BIRTH_CERTIFICATE, PersonMention(full_name="Luc Tremblay",
+                                                        date_of_birth=D(2006, 1, 6)),
+                     person="member2")  # fmt: skip
+        assert settle_from_papers((child,), [passport, other], unsure) == (child,)
