@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from extractors.check_inputs import (
     CheckInputs,
     field_evidence,
@@ -257,8 +259,22 @@ def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:
     if m.source == "mrz":
         return any(_letters(m.family_name) == _letters(" ".join(r)) or _zone_starts_with(m, r)
                    for r in references)
-    words = set(tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name))
-    return any(set(r) <= words for r in references)
+    words = tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
+    return any(set(r) <= set(words) or _spelled_across("".join(r), words) for r in references)
+
+
+def _spelled_across(name: str, words: Sequence[str]) -> bool:
+    """``name`` is consecutive words joined: OCR cut it at a gap between two letters
+    (NDJOCK read ND JOCK). Whole words only, so a letter added still differs."""
+    for i in range(len(words)):
+        joined = ""
+        for w in words[i:]:
+            joined += w
+            if len(joined) >= len(name):
+                break
+        if joined == name and joined != words[i]:
+            return True
+    return False
 
 
 def _doc_families(doc: DocumentFacts, person: Person, pk: CheckInputs) -> set[str]:
@@ -324,7 +340,15 @@ def _beyond_given(m: PersonMention, person: Person) -> bool:
     disagree on the family name ("Fatima Zahra" alone says nothing of it)."""
     given = set(tokens(person.given_names))
     words = tokens(m.full_name)
-    return len(words) > 1 and any(w not in given for w in words)
+    return len(words) > 1 and not all(_given_word(w, given) for w in words)
+
+
+def _given_word(word: str, given: set[str]) -> bool:
+    """One of the given names on the form, or one letter from it: the form reader misreads a
+    hand-printed letter (NDEYE read NDEYF) far more often than a paper names someone else."""
+    return word in given or (
+        len(word) >= 4 and any(Levenshtein.distance(word, g) <= 1 for g in given)
+    )
 
 
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:

@@ -651,6 +651,28 @@ class TestIdentity:
         )
         assert flags == []
 
+    def test_a_family_name_ocr_cut_in_two_agrees(self) -> None:
+        """GIVEN a birth certificate whose OCR read TREMBLAY as TREM BLAY WHEN checked THEN
+        nothing; TREMBLAYE, a letter added, still differs."""
+        packet = Packet()
+        packet.docs[1] = (T.BIRTH_CERTIFICATE, "principal",
+                          PersonMention(full_name="Marie-Ève TREM BLAY"))  # fmt: skip
+        assert packet.run() == []
+        packet.docs[1] = (T.BIRTH_CERTIFICATE, "principal",
+                          PersonMention(full_name="Marie-Ève TREMBLAYE"))  # fmt: skip
+        assert subjects(packet.run()) == {
+            S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")
+        }
+
+    def test_given_names_read_with_one_letter_off_cannot_disagree(self) -> None:
+        """GIVEN the child's given names misread LUC ANDRF on the form, and his certificate
+        naming him 'Luc André' only WHEN checked THEN no name mismatch: the paper gives no
+        family name, only given names the form reader got one letter wrong."""
+        packet = Packet(unreadable={"member2_given_names"})
+        packet.form["member2_given_names"] = "LUC ANDRF"
+        packet.docs[7] = (T.BIRTH_CERTIFICATE, "member2", PersonMention(full_name="Luc André"))
+        assert not any(f.code is F.IDENTITY_MISMATCH for f in packet.run())
+
     def test_zone_agreeing_outweighs_a_misread_label(self) -> None:
         """GIVEN a passport whose label was misread 'TREMBIAY' but whose zone reads TREMBLAY
         WHEN checked THEN nothing."""
