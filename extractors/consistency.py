@@ -247,10 +247,12 @@ def _letters(text: str | None) -> str:
 
 def _zone_starts_with(m: PersonMention, family: Sequence[str]) -> bool:
     """The zone's raw name field opens with exactly this family name, then a filler: what a
-    misread separator (``TKACHENKO<X<OLENA``) cannot hide, and a letter doubled can."""
+    misread separator (``TKACHENKO<X<OLENA``) cannot hide, and a letter doubled can. Between
+    the words of the name, the filler may also be read as S (``ABOU<CHAAR`` read
+    ``ABOUSCHAAR``)."""
     words = [re.escape(w.upper()) for w in family]
     return bool(words) and re.match(
-        "[<KX]+".join(words) + r"(?:[<KX]|$)", (m.text or "").upper()) is not None
+        "[<KXS]+".join(words) + r"(?:[<KX]|$)", (m.text or "").upper()) is not None
 
 
 def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:
@@ -330,8 +332,13 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
         f.confidence >= pk.cfg.rules.name_sure_confidence or not _form_outvoted(pk, person)
     ):
         refs.append(tokens(person.family_name))
+    printed = [tokens(p.family_name) for p, _ in printed_names(pk)]
     if person.id == "principal":
-        refs += [tokens(p.family_name) for p, _ in printed_names(pk)]
+        refs += printed
+    elif f is not None and f.value and tokens(f.value) in printed:
+        # A member's unsure reading that spells the family name the ministry printed: two
+        # readings agree, the typed one read well. A paper giving another name differs.
+        refs.append(tokens(f.value))
     return [r for r in refs if r]
 
 

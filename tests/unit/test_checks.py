@@ -673,6 +673,23 @@ class TestIdentity:
         packet.docs[7] = (T.BIRTH_CERTIFICATE, "member2", PersonMention(full_name="Luc André"))
         assert not any(f.code is F.IDENTITY_MISMATCH for f in packet.run())
 
+    def test_a_members_unsure_name_spelling_the_printed_one_is_held_to_the_papers(self) -> None:
+        """GIVEN the child's family name read TREMBLAY but unsure, the ministry's printed
+        TREMBLAY, and his passport saying Trembley WHEN checked THEN identity_mismatch on his
+        name: the form's two readings agree, the paper differs."""
+        packet = Packet(unreadable={"member2_family_name"})
+        packet.docs[6] = (T.IDENTITY_DOCUMENT, "member2",
+                          PersonMention(full_name="Luc Trembley", date_of_birth=D(2016, 6, 1)))
+        assert any(f.code is F.IDENTITY_MISMATCH and f.person == "member2" and f.field == "name"
+                   for f in packet.run())  # fmt: skip
+
+    def test_a_zone_filler_read_as_s_between_two_family_names(self) -> None:
+        from extractors.consistency import _zone_starts_with
+
+        zone = PersonMention(text="ABOUSCHAAR<<SAMIR<<<<", source="mrz")
+        assert _zone_starts_with(zone, ["abou", "chaar"])
+        assert not _zone_starts_with(zone, ["abous", "chaars"])
+
     def test_zone_agreeing_outweighs_a_misread_label(self) -> None:
         """GIVEN a passport whose label was misread 'TREMBIAY' but whose zone reads TREMBLAY
         WHEN checked THEN nothing."""
