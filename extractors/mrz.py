@@ -311,7 +311,12 @@ def _ocr_lines(ocr: PageOcr) -> list[_Line]:
     groups: dict[tuple[int, int], list[OcrWord]] = {}
     for w in ocr.words:
         groups.setdefault((w.block, w.line), []).append(w)
-    ordered = sorted(groups.values(), key=lambda ws: min(w.bbox[1] for w in ws))
+    # Blocks top to bottom, and within a block Tesseract's own reading order: on a skewed or
+    # tilted card the tops of a zone's long lines can come out in any order.
+    top = {}
+    for (block, _), ws in groups.items():
+        top[block] = min(top.get(block, 1 << 30), *(w.bbox[1] for w in ws))
+    ordered = [groups[k] for k in sorted(groups, key=lambda k: (top[k[0]], k[0], k[1]))]
     return [(" ".join(w.text for w in ws), tuple(ws)) for ws in ordered]
 
 

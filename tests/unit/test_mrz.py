@@ -191,6 +191,17 @@ class TestFindMrz:
         mrz = find_mrz(_page(["CARTE D'IDENTITÉ", *TD1]))
         assert mrz is not None and mrz.kind == "TD1" and mrz.checks_ok
 
+    def test_a_tilted_card_keeps_its_lines_in_reading_order(self) -> None:
+        """GIVEN a card's zone on a tilted page, its names line's top higher than the others'
+        WHEN searched THEN its lines are taken in Tesseract's reading order, and they check."""
+        words = []
+        for i, text in enumerate(TD1):
+            top = 700 - 5 * i  # tilted: each lower line starts higher on the left
+            words.append(OcrWord(text=text, conf=90, bbox=(100, top, 700, top + 40), block=3,
+                                 line=i))  # fmt: skip
+        mrz = find_mrz(PageOcr(page_no=9, words=tuple(words)))
+        assert mrz is not None and mrz.kind == "TD1" and mrz.checks_ok
+
     def test_reports_a_corrupted_zone_rather_than_hiding_it(self) -> None:
         """GIVEN a zone whose birth date was altered WHEN searched THEN it is returned with the
         failed check, so the reviewer is told."""
