@@ -366,12 +366,42 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
     return doc.model_copy(update={"person": person, "match_score": round(score, 1)})
 
 
+def _born_once(
+    docs: list[DocumentFacts], people: Sequence[Person], cfg: RulesConfig
+) -> list[DocumentFacts]:
+    """A person is born once. Of two birth certificates matched to one person, one goes to
+    someone else whose whole name it also carries and who has none (a parent's name on a
+    child's certificate, or the child's on a parent's, drew it): the one matched less well,
+    or among equals the one that names the other person best."""
+    out = list(docs)
+    for person in people:
+        mine = [i for i, d in enumerate(out)
+                if d.person == person.id and d.doc_type is DocType.BIRTH_CERTIFICATE]
+        if len(mine) < 2:
+            continue
+        holders = {d.person for d in out if d.doc_type is DocType.BIRTH_CERTIFICATE}
+        moves = []
+        for i in mine:
+            doc = out[i]
+            for p in people:
+                if p.id not in holders:
+                    score = text_score(doc.name_words, p, doc.dates)
+                    if score >= cfg.name_match_min:
+                        moves.append((doc.match_score, -score, i, p.id))
+        if moves:
+            _, minus, i, other = min(moves)
+            log.info("birth certificate of pages %s: %s has one already, %s none",
+                     out[i].pages, person.id, other)  # fmt: skip
+            out[i] = out[i].model_copy(update={"person": other, "match_score": -minus})
+    return out
+
+
 def assign_documents(
     docs: Sequence[DocumentFacts], people: Sequence[Person], *, cfg: RulesConfig
 ) -> list[DocumentFacts]:
     """Each document with ``person`` (or None when it names nobody of the form) and its
     ``match_score``; the inputs are left unchanged."""
-    out = [_assign(doc, people, cfg) for doc in docs]
+    out = _born_once([_assign(doc, people, cfg) for doc in docs], people, cfg)
     matched = sum(d.person is not None for d in out)
     log.info("%d document(s), %d matched to a person", len(out), matched)
     return out

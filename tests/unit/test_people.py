@@ -254,6 +254,17 @@ class TestAssignDocuments:
         )
         assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "member2"
 
+    def test_a_person_is_born_once(self) -> None:
+        """GIVEN the child's labelled birth certificate and the principal's, whose labels OCR
+        lost, naming her and her father Luc Tremblay WHEN assigned THEN the second is hers:
+        the child has one already, she has none."""
+        childs = _doc(T.BIRTH_CERTIFICATE, PersonMention(full_name="Luc Tremblay"),
+                      name_words=("luc", "tremblay"))  # fmt: skip
+        hers = DocumentFacts(doc_type=T.BIRTH_CERTIFICATE, pages=(6,),
+                             name_words=("marie", "eve", "tremblay", "pere", "luc", "tremblay"))
+        out = assign_documents([childs, hers], PEOPLE, cfg=RULES)
+        assert [d.person for d in out] == ["member2", "principal"]
+
     def test_dependency_proof_naming_the_paying_parent(self) -> None:
         doc = _doc(
             T.FINANCIAL_DEPENDENCY_PROOF,
