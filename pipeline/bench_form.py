@@ -6,8 +6,8 @@ same box crops. Every field is scored exact match against the form's true answer
 and split by the photocopy level of its page (``clean`` against ``normal`` and ``heavy``,
 together called ``degraded``). Also printed: how often a field reported with confidence
 ≥ 0.9 is right (calibration), how many values read right still fall under the field
-threshold (flagged for review although right), empty fields read as empty, and CPU seconds
-per form page.
+threshold (flagged for review although right) and how many read wrong pass it, empty fields
+read as empty, and CPU seconds per form page.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ class ReaderScore:
     #: Of the values read right, how many are reported sure enough to pass (``right`` here
     #: counts those; the rest are flagged ``field_unreadable`` although right: review work).
     passed: Tally = field(default_factory=Tally)
+    #: Of the values read wrong, how many pass as read (``right`` counts those): what a
+    #: reviewer trusting the threshold would not check.
+    wrong_passed: Tally = field(default_factory=Tally)
     cpu_per_page: list[float] = field(default_factory=list)
     unaligned: int = 0
     errors: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -90,8 +93,8 @@ def score_page(
         score.add(kind, split, ok)
         if f.status is FieldStatus.READ and f.confidence >= SURE:
             score.sure.add(ok)
-        if ok and kind != "checkboxes":
-            score.passed.add(f.status is FieldStatus.READ)
+        if kind != "checkboxes":
+            (score.passed if ok else score.wrong_passed).add(f.status is FieldStatus.READ)
         if not ok and len(score.errors) < 400:
             score.errors.append((f.name, str(truth or ""), f.value))
 

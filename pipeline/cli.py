@@ -353,7 +353,8 @@ def bench_form(
         cpu = sorted(sc.cpu_per_page)
         console.print(
             f"{n}: confidence ≥ {SURE} right {cell(sc.sure)}; values read right and sure "
-            f"enough to pass {cell(sc.passed)}; CPU per form page mean "
+            f"enough to pass {cell(sc.passed)}; values read wrong that pass "
+            f"{cell(sc.wrong_passed)}; CPU per form page mean "
             f"{sum(cpu) / len(cpu):.2f} s, p95 {cpu[int(0.95 * (len(cpu) - 1))]:.2f} s; "
             f"pages not aligned {sc.unaligned}"
         )

@@ -25,3 +25,5 @@ def test_one_form_read_and_scored_field_by_field() -> None:
     scored = [k for k in KINDS if k not in ("checkboxes", "empty", "preprinted")]
     right = sum(score.tallies[(k, "all")].right for k in scored)
     assert score.passed.total == right and score.passed.right <= right
+    wrong = sum(score.tallies[(k, "all")].total for k in scored) - right
+    assert score.wrong_passed.total == wrong
