@@ -431,7 +431,8 @@ NEAR_MISS = 0.1
 #: no near miss, and the written answer keeps its full odds (the lexicon never overwrites what
 #: is clearly written).
 CLEAR = 0.9
-#: Highest confidence of a value corrected by entries blind to accents (``vouch=False``).
+#: Highest confidence entries blind to accents (``vouch=False``) give a value they correct
+#: or agree with.
 UNVOUCHED_MAX = 0.85
 
 
@@ -566,8 +567,8 @@ def decode_with_lexicon(
     stays as written; when the best entry is a near miss of the reading (``_near_miss``), the
     outside answer's odds are cut to ``NEAR_MISS``. The confidence is the winner's posterior.
     ``prior`` is the share of answers to the field that are in ``entries``. Without ``vouch``,
-    entries only correct a reading and never raise the confidence of one they agree with: for
-    entries read by a machine with the recogniser's own blind spots (accents neither reads).
+    for entries read by a machine with the recogniser's own blind spots (accents neither
+    reads), they raise a reading's confidence to ``UNVOUCHED_MAX`` at most.
     """
     inked = [i for i, b in enumerate(boxes) if b is not None]
     if read.value is None or not inked:
@@ -584,11 +585,13 @@ def decode_with_lexicon(
     outside *= (1 - prior) * (NEAR_MISS if best != read.value and _near_miss(best, span) else 1.0)
     total = outside + prior * sum(p for p, _ in scored)
     posterior = prior * p_best / total if total else 0.0
-    if not vouch and _unaccented(best) == _unaccented(read.value):
+    if not vouch and best != read.value and _unaccented(best) == _unaccented(read.value):
         return read  # an entry that differs only in accents says nothing of them
     if best == read.value:
-        sure = max(read.confidence, posterior) if vouch else read.confidence
-        return Decoded(best, sure, read.raw, read.valid)
+        # Entries blind to accents vouch for the letters only: both machines may have missed
+        # the same accent (MUÑOZ read MUNOZ by both), so the value passes, never sure.
+        vouched = posterior if vouch else min(posterior, UNVOUCHED_MAX)
+        return Decoded(best, max(read.confidence, vouched), read.raw, read.valid)
     if posterior <= outside / total:
         return read
     if not vouch:
