@@ -62,12 +62,27 @@ def _reference(readings: list[tuple[str, int, str]]) -> tuple[str, bool]:
 
 
 def registry_entry(pk: CheckInputs) -> RegistryEntry | None:
-    """The invited file this packet answers, when the list is given and the number read."""
+    """The invited file this packet answers, when the list is given, the number read, and
+    the file issued to this applicant (not to someone else: ``dossier_mismatch``)."""
     readings = _readings(pk)
     if pk.registry is None or not readings:
         return None
     number, exact = _reference(readings)
-    return _find(pk, number, exact=exact)
+    entry = _find(pk, number, exact=exact)
+    if entry is None or _issued_to_other(pk, entry) is not None:
+        return None
+    return entry
+
+
+def _issued_to_other(pk: CheckInputs, entry: RegistryEntry) -> tuple[float, Person, int] | None:
+    """(score, name, page) of the best name the packet shows, when the entry names someone
+    else; None when it names the applicant or the packet shows no name."""
+    named = PersonMention(family_name=entry.family_name, given_names=entry.given_names)
+    shown = printed_names(pk) + _written_name(pk)
+    if not shown:
+        return None
+    best = max(((name_score(named, p), p, n) for p, n in shown), key=lambda s: s[0])
+    return best if best[0] < pk.threshold else None
 
 
 def dossier_mismatches(pk: CheckInputs) -> Iterator[Flag]:
@@ -111,12 +126,9 @@ def _registered(pk: CheckInputs, number: str, *, exact: bool, page: int) -> Iter
             Evidence(page=page, text_read=number),
         )
         return
-    named = PersonMention(family_name=entry.family_name, given_names=entry.given_names)
-    shown = printed_names(pk) + _written_name(pk)
-    if not shown:
-        return
-    score, person, at = max(((name_score(named, p), p, n) for p, n in shown), key=lambda s: s[0])
-    if score < pk.threshold:
+    other = _issued_to_other(pk, entry)
+    if other is not None:
+        score, person, at = other
         yield pk.flag(
             F.DOSSIER_MISMATCH,
             f"File number {number} was issued to someone else.",

@@ -369,6 +369,20 @@ class TestForm:
             S(F.IDENTITY_MISMATCH, page=4, person="principal", field="date_of_birth"),
         }
 
+    def test_a_file_issued_to_someone_else_says_nothing_of_the_birth_date(self) -> None:
+        """GIVEN the form's birth date unreadable and a file number the registry gives to
+        someone else, born 2002 WHEN checked THEN dossier_mismatch, and the passport is not
+        held to that other person's birth date."""
+        packet = Packet(
+            unreadable={"date_of_birth"},
+            registry=Registry(entries=(RegistryEntry(
+                dossier_number=DOSSIER, family_name="NOËL", given_names="RÉGINALD",
+                date_of_birth=D(2002, 3, 5)),)),
+        )  # fmt: skip
+        flags = packet.run()
+        assert S(F.DOSSIER_MISMATCH) in subjects(flags)
+        assert not any(f.code is F.IDENTITY_MISMATCH for f in flags)
+
     def test_address_outside_quebec(self) -> None:
         packet = Packet()
         packet.form["postal_code"] = "K1A0B1"
