@@ -327,6 +327,10 @@ def _continues(page: ClassifiedPage, group_type: DocType, group_has_mrz: bool) -
         return page.doc_type is group_type
     if _has(page, FIRST_PAGE) or (group_has_mrz and _has(page, MRZ_CUE)):
         return False
+    if _has(page, TITLE) and page.doc_type is not group_type:
+        # A title of another kind of document outweighs a "suite" found in garbled text
+        # ("Dane c'e Suite de…" for "Date de naissance" on a passport after a certificate).
+        return False
     if _has(page, CONTINUED):
         return True
     if _has(page, TITLE):

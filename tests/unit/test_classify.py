@@ -329,6 +329,16 @@ class TestGroupDocuments:
         ]
         assert group_documents(pages) == [(T.RESIDENCE_PROOF, (4, 5))]
 
+    def test_a_title_of_another_kind_outweighs_a_continued_cue(self) -> None:
+        """GIVEN a birth certificate, then a passport whose garbled OCR holds the word "suite"
+        WHEN grouped THEN two documents: the passport's title and zone start its own."""
+        pages = [
+            _page(7, T.BIRTH_CERTIFICATE, "title: birth_certificate"),
+            _page(8, T.IDENTITY_DOCUMENT, "machine-readable zone", "title: identity_document",
+                  "continued: suite"),
+        ]
+        assert group_documents(pages) == [(T.BIRTH_CERTIFICATE, (7,)), (T.IDENTITY_DOCUMENT, (8,))]
+
     def test_weak_page_after_a_typed_page_joins_it(self) -> None:
         """GIVEN a medical certificate then a page with weak evidence WHEN grouped THEN the
         weak page is the certificate's second page."""
