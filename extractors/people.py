@@ -393,7 +393,26 @@ def _born_once(
             log.info("birth certificate of pages %s: %s has one already, %s none",
                      out[i].pages, person.id, other)  # fmt: skip
             out[i] = out[i].model_copy(update={"person": other, "match_score": -minus})
+    # A certificate matched to nobody (its family name lost to OCR) whose words spell out the
+    # whole given names of exactly one person without a certificate is theirs.
+    for i, doc in enumerate(out):
+        if doc.person is not None or doc.doc_type is not DocType.BIRTH_CERTIFICATE:
+            continue
+        holders = {d.person for d in out if d.doc_type is DocType.BIRTH_CERTIFICATE}
+        words = set(doc.name_words)
+        named = [p for p in people if p.id not in holders and _spells_given(p, words)]
+        if len(named) == 1:
+            log.info("birth certificate of pages %s: the given names of %s, who has none",
+                     doc.pages, named[0].id)  # fmt: skip
+            out[i] = doc.model_copy(update={"person": named[0].id})
     return out
+
+
+def _spells_given(person: Person, words: set[str]) -> bool:
+    """Every given name of the person is a word of the document, and there are at least two
+    of them or one of five letters or more (an initial or a short name is found anywhere)."""
+    given = tokens(person.given_names)
+    return bool(given) and set(given) <= words and (len(given) > 1 or len(given[0]) >= 5)
 
 
 def assign_documents(

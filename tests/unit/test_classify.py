@@ -227,6 +227,11 @@ class TestClassifyPage:
         assert page.doc_type is T.OTHER
         assert "weak evidence" in page.evidence
 
+    def test_a_birth_registration_record(self, matcher: DocTypeMatcher) -> None:
+        text = ("ISLAMIC REPUBLIC OF AFGHANISTAN\nMunicipal Registry Office\n"
+                "BIRTH REGISTRATION RECORD\nName AHMADI\nGiven names FARZANA\nSex Female")
+        assert _classify(text, matcher).doc_type is T.BIRTH_CERTIFICATE
+
     def test_tie_is_other(self, matcher: DocTypeMatcher) -> None:
         """GIVEN a page naming two kinds of document equally WHEN classified THEN other."""
         page = _classify("Passport\nBirth certificate", matcher)

@@ -265,6 +265,14 @@ class TestAssignDocuments:
         out = assign_documents([childs, hers], PEOPLE, cfg=RULES)
         assert [d.person for d in out] == ["member2", "principal"]
 
+    def test_a_certificate_naming_nobody_spells_out_given_names(self) -> None:
+        """GIVEN a birth certificate whose family name OCR lost, naming 'Marie Eve' only WHEN
+        assigned THEN it is the principal's: nobody else has those given names, and she has
+        no certificate."""
+        doc = DocumentFacts(doc_type=T.BIRTH_CERTIFICATE, pages=(5,),
+                            name_words=("certificat", "marie", "eve", "feminin"))
+        assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "principal"
+
     def test_dependency_proof_naming_the_paying_parent(self) -> None:
         doc = _doc(
             T.FINANCIAL_DEPENDENCY_PROOF,
