@@ -335,10 +335,12 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
     printed = [tokens(p.family_name) for p, _ in printed_names(pk)]
     if person.id == "principal":
         refs += printed
-    elif f is not None and f.value and tokens(f.value) in printed:
-        # A member's unsure reading that spells the family name the ministry printed: two
-        # readings agree, the typed one read well. A paper giving another name differs.
-        refs.append(tokens(f.value))
+    elif not refs and f is not None and f.value:
+        # A member's unsure reading that spells the family name the ministry printed, or
+        # misses it by one letter (AHWADI for AHMADI): the family's name, the typed one read
+        # well. A paper giving another name differs.
+        seen = "".join(tokens(f.value))
+        refs += [r for r in printed if Levenshtein.distance(seen, "".join(r)) <= 1]
     return [r for r in refs if r]
 
 

@@ -697,6 +697,16 @@ class TestIdentity:
         assert any(f.code is F.IDENTITY_MISMATCH and f.person == "member2" and f.field == "name"
                    for f in packet.run())  # fmt: skip
 
+    def test_a_members_unsure_name_one_letter_off_the_printed_one_is_the_familys(self) -> None:
+        """GIVEN the child's family name read TREMBIAY, unsure, one letter off the printed
+        TREMBLAY, and his card saying Trembley WHEN checked THEN identity_mismatch."""
+        packet = Packet(unreadable={"member2_family_name"})
+        packet.form["member2_family_name"] = "TREMBIAY"
+        packet.docs[6] = (T.IDENTITY_DOCUMENT, "member2",
+                          PersonMention(full_name="Luc Trembley", date_of_birth=D(2016, 6, 1)))
+        assert any(f.code is F.IDENTITY_MISMATCH and f.person == "member2" and f.field == "name"
+                   for f in packet.run())  # fmt: skip
+
     def test_a_zone_filler_read_as_s_between_two_family_names(self) -> None:
         from extractors.consistency import _zone_starts_with
 
