@@ -113,7 +113,7 @@ def _confusions(line: str, start: int, end: int) -> Iterator[str]:
 
 
 #: What OCR gives for a run of OCR-B fillers ``<`` (Tesseract has no OCR-B model).
-_FILLER_MISREADS = frozenset("<KXLCER")
+_FILLER_MISREADS = frozenset("<KXLCERS")
 
 
 def _blank_span(line: str, start: int, end: int) -> Iterator[str]:

@@ -248,6 +248,12 @@ class TestMisreadFillersAndLetterO:
         mrz = parse_td3((TD3[0], misread))
         assert mrz.checks_ok and mrz.lines[1] == line2
 
+    def test_fillers_read_as_s_are_mended_too(self) -> None:
+        line2 = self._empty_personal_number()
+        misread = line2[:28] + "<<<<K<K<<<SSS<" + "<" + line2[43]
+        mrz = parse_td3((TD3[0], misread))
+        assert mrz.checks_ok and mrz.lines[1] == line2
+
     def test_letters_that_cannot_be_fillers_are_left_failing(self) -> None:
         line2 = self._empty_personal_number()
         misread = line2[:28] + "KK<<KAKKKKKKKK" + "K" + line2[43]
