@@ -95,15 +95,17 @@ class TestEnvelopeStore:
         store = EnvelopeStore(url)
         store.register(_new())
         me = current_owner()
+        # A lease long enough to outlive the next two statements on a loaded machine (0.3 s
+        # expired before them once, beside an evaluation run on PostgreSQL).
         held = store.start(
-            store.acquire(store.get("env-0"), owner=me, lease_s=0.3),
+            store.acquire(store.get("env-0"), owner=me, lease_s=2.0),
             owner=me,
-            lease_s=0.3,
+            lease_s=2.0,
             runner_pid=None,
         )
         assert store.candidates() == []
         assert store.acquire(held, owner="other:1:1", lease_s=60) is None
-        time.sleep(0.4)
+        time.sleep(2.1)
         [stale] = store.candidates()
         taken = store.acquire(stale, owner="other:1:1", lease_s=60)
         assert taken.owner == "other:1:1" and taken.attempts == 1
