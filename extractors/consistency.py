@@ -360,6 +360,13 @@ def _given_word(word: str, given: set[str]) -> bool:
     )
 
 
+def _sure_witness(pk: CheckInputs, m: PersonMention) -> bool:
+    """The page's OCR was sure of every word of the name: a word Tesseract doubted (MUÑOZ
+    read MUROZ at 67) says nothing of a one-letter difference. A zone is judged by its check
+    digits instead."""
+    return m.ocr_confidence is None or m.ocr_confidence >= pk.cfg.rules.name_witness_min_ocr
+
+
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
     # Readings of this person (not of the officer or a parent) that carry a family name: a
     # given name alone cannot disagree on it.
@@ -377,7 +384,11 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
     given_ok = doc.match_score >= pk.threshold or not readable(pk, person.id, "given_names")
     if given_ok and any(_agrees(m, references) for m in readings):
         return
-    best = max(readings, key=lambda m: name_score(m, person))
+    # Only a reading the page's OCR was sure of can disagree.
+    witnesses = [m for m in readings if _sure_witness(pk, m)]
+    if not witnesses:
+        return
+    best = max(witnesses, key=lambda m: name_score(m, person))
     yield _mismatch(
         pk,
         doc,

@@ -400,4 +400,27 @@ def extract_mentions(
     seen: set[str] = set()
     unique = [m for m in mentions if not (_key(m) in seen or seen.add(_key(m)))]
     log.debug("page %d: %d person mention(s)", ocr.page_no, len(unique))
-    return tuple(unique)
+    return tuple(_with_confidence(m, ocr.words) for m in unique)
+
+
+def _with_confidence(m: PersonMention, words: Sequence[OcrWord]) -> PersonMention:
+    """The mention with Tesseract's lowest confidence among its name's words, found in its
+    box: how far the page's reading of the name can be trusted to the letter."""
+    if m.bbox is None or not words:
+        return m
+    x0, y0, x1, y1 = m.bbox
+    inside = [w for w in words if w.bbox[0] >= x0 and w.bbox[1] >= y0
+              and w.bbox[2] <= x1 and w.bbox[3] <= y1]  # fmt: skip
+    seen: dict[str, float] = {}
+    for w in inside:
+        for part in _name_parts(w.text):
+            seen[part] = min(seen.get(part, 100.0), w.conf)
+    names = " ".join(filter(None, (m.family_name, m.given_names, m.full_name)))
+    known = [seen[t] for t in _name_parts(names) if t in seen]
+    return m.model_copy(update={"ocr_confidence": float(min(known))}) if known else m
+
+
+def _name_parts(text: str) -> list[str]:
+    """Lower-case words without accents; hyphens, apostrophes and punctuation split them."""
+    return re.sub(r"[^a-z0-9]+", " ", fold_keep_length(text).lower()).split()
+

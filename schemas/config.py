@@ -131,6 +131,10 @@ class RulesConfig(Frozen):
     quebec_postal_letters: str = "GHJ"
     registry_csv: Path | None = Field(None, description="The ministry's invited files, if given.")
     name_match_min: float = Field(85.0, description="rapidfuzz score (0–100) to match a name.")
+    name_witness_min_ocr: float = Field(
+        85.0, description="Tesseract word confidence (0–100) under which a paper's reading of "
+        "a name does not count against the form (a letter it doubted, not a different name)."
+    )
     name_sure_confidence: float = Field(
         0.9, description="A form name read this surely is held to alone; a less sure one gives "
         "way when two identity papers agree on another."

@@ -69,6 +69,9 @@ class PersonMention(Frozen):
     bbox: PixelBox | None = None
     text: str | None = Field(None, description="The line it was read from (evidence).")
     page_no: int | None = Field(None, description="Packet page it was read on.")
+    ocr_confidence: float | None = Field(
+        None, description="Tesseract's lowest confidence (0–100) among the name's words."
+    )
 
 
 class ClassifiedPage(Frozen):

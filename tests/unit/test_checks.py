@@ -714,6 +714,20 @@ class TestIdentity:
         assert _zone_starts_with(zone, ["abou", "chaar"])
         assert not _zone_starts_with(zone, ["abous", "chaars"])
 
+    def test_a_name_word_the_ocr_doubted_does_not_disagree(self) -> None:
+        """GIVEN the birth certificate's name read 'Tremblny', Tesseract 67 % sure of that word
+        WHEN checked THEN no name mismatch: a letter it doubted is no different name. Read
+        92 % sure, the same reading is flagged."""
+        packet = Packet()
+        doubted = PersonMention(full_name="Marie-Ève Tremblny", ocr_confidence=67.0)
+        packet.docs[1] = (T.BIRTH_CERTIFICATE, "principal", doubted)
+        assert not any(f.code is F.IDENTITY_MISMATCH for f in packet.run())
+        packet.docs[1] = (T.BIRTH_CERTIFICATE, "principal",
+                          doubted.model_copy(update={"ocr_confidence": 92.0}))  # fmt: skip
+        assert subjects(packet.run()) == {
+            S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")
+        }
+
     def test_zone_agreeing_outweighs_a_misread_label(self) -> None:
         """GIVEN a passport whose label was misread 'TREMBIAY' but whose zone reads TREMBLAY
         WHEN checked THEN nothing."""

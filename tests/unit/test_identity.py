@@ -165,6 +165,19 @@ class TestLabels:
         mentions = extract_mentions(_ocr(text), doc_type=T.FINANCIAL_DEPENDENCY_PROOF, nlp=None)
         assert [m.full_name for m in mentions] == ["AWA FALL", "Khady Diop"]
 
+    def test_a_mention_carries_the_ocr_confidence_of_its_name_words(self) -> None:
+        words = (
+            OcrWord(text="Nom", conf=96, bbox=(10, 0, 46, 30), line=0),
+            OcrWord(text=":", conf=90, bbox=(58, 0, 70, 30), line=0),
+            OcrWord(text="MUROZ", conf=67, bbox=(82, 0, 142, 30), line=0),
+            OcrWord(text="Prénoms", conf=95, bbox=(10, 40, 94, 70), line=1),
+            OcrWord(text=":", conf=90, bbox=(106, 40, 118, 70), line=1),
+            OcrWord(text="SEBASTIÁN", conf=95, bbox=(130, 40, 238, 70), line=1),
+        )
+        (m,) = extract_mentions(PageOcr(page_no=5, words=words), doc_type=T.IDENTITY_DOCUMENT,
+                                nlp=None)  # fmt: skip
+        assert (m.family_name, m.ocr_confidence) == ("MUROZ", 67.0)
+
     def test_english_labels(self) -> None:
         text = "Surname: OKAFOR\nGiven names: CHIDI EMEKA\nDate of birth: 1990-05-12"
         (m,) = extract_mentions(_ocr(text), doc_type=T.IDENTITY_DOCUMENT, nlp=None)
