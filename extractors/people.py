@@ -430,10 +430,10 @@ def assign_documents(
 _BIRTH_PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
 
 
-def _unsure(fields: Mapping[str, FieldRead], person: Person, *suffixes: str) -> bool:
+def _birth_date_unsure(fields: Mapping[str, FieldRead], person: Person) -> bool:
     prefix = "" if person.id == "principal" else f"{person.id}_"
-    got = [fields.get(prefix + s) for s in suffixes]
-    return any(f is None or f.status is not FieldStatus.READ for f in got)
+    f = fields.get(prefix + "date_of_birth")
+    return f is None or f.status is not FieldStatus.READ
 
 
 def settle_from_papers(
@@ -452,7 +452,7 @@ def settle_from_papers(
     """
     out = []
     for p in people:
-        if _unsure(fields, p, "date_of_birth"):
+        if _birth_date_unsure(fields, p):
             papers = [d for d in docs if d.person == p.id and d.doc_type in _BIRTH_PAPERS]
             stated = {d.mrz.date_of_birth for d in papers
                       if d.mrz is not None and d.mrz.checks_ok and d.mrz.date_of_birth} | {
