@@ -33,6 +33,7 @@ from extractors.page_lines import (
     title_case,
     union_box,
 )
+from extractors.people import tokens
 from schemas.base import PixelBox
 from schemas.codes import DocType
 from schemas.extraction import PersonMention
@@ -413,14 +414,9 @@ def _with_confidence(m: PersonMention, words: Sequence[OcrWord]) -> PersonMentio
               and w.bbox[2] <= x1 and w.bbox[3] <= y1]  # fmt: skip
     seen: dict[str, float] = {}
     for w in inside:
-        for part in _name_parts(w.text):
+        for part in tokens(w.text):
             seen[part] = min(seen.get(part, 100.0), w.conf)
     names = " ".join(filter(None, (m.family_name, m.given_names, m.full_name)))
-    known = [seen[t] for t in _name_parts(names) if t in seen]
+    known = [seen[t] for t in tokens(names) if t in seen]
     return m.model_copy(update={"ocr_confidence": float(min(known))}) if known else m
-
-
-def _name_parts(text: str) -> list[str]:
-    """Lower-case words without accents; hyphens, apostrophes and punctuation split them."""
-    return re.sub(r"[^a-z0-9]+", " ", fold_keep_length(text).lower()).split()
 
