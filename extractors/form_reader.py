@@ -201,10 +201,10 @@ def printed_name_entries(printed: str | None) -> dict[str, tuple[list[str], floa
 
 def _read_fields(
     warped: np.ndarray, *, specs: list[FieldSpec], dpi: int, glyphs: GlyphReader,
+    context: AnswerContext,
     lexicons: dict[str, Path] | None = None,
     word_lexicons: dict[str, Path] | None = None,
     printed: dict[str, tuple[list[str], float]] | None = None,
-    context: AnswerContext | None = None,
 ) -> dict[str, Decoded]:
     """Every field of the page decoded, with its lexicon and the printed name as evidence."""
     out: dict[str, Decoded] = {}
@@ -216,7 +216,7 @@ def _read_fields(
             out[spec.name] = _decode_signature(signature_ink(warped, spec.bbox, dpi=dpi))
     combs = [s for s in specs if s.kind in (FieldKind.COMB, FieldKind.DATE)]
     for spec, boxes in zip(combs, _recognise(warped, combs, dpi=dpi, glyphs=glyphs), strict=True):
-        out[spec.name] = _decode_comb(spec, boxes, context or AnswerContext())
+        out[spec.name] = _decode_comb(spec, boxes, context)
         if lexicons and spec.name in lexicons:
             entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
             out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)

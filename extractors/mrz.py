@@ -431,12 +431,10 @@ def reread_zone(image: np.ndarray, zone: MrzRead, *, page_no: int) -> MrzRead:
     band = image[max(0, y0 - pad) : min(h, y1 + pad), max(0, x0 - pad) : min(w, x1 + pad)]
     if band.size == 0:
         return zone
-    def read(line: np.ndarray) -> str:
-        return read_line(line, whitelist=MRZ_CHARS, lang="eng")[0]
-
     lines = _zone_lines(band, count)
     length = TD3_LEN if count == 2 else TD1_LEN
-    texts = [read(line) for line in (lines[1:2] if count == 2 else lines[:2])]
+    texts = [read_line(line, whitelist=MRZ_CHARS, lang="eng")[0]
+             for line in (lines[1:2] if count == 2 else lines[:2])]  # fmt: skip
     # Empty fields pass their checks: a line read short or not at all proves nothing.
     if not all(_near(t, length) for t in texts):
         return zone

@@ -123,7 +123,7 @@ def analyse_packet(
     documents = assign_documents(documents, people, cfg=cfg.rules)
     settled = settle_from_papers(people, documents, fields)
     if settled != people:
-        # Names and dates the papers settled say better whose the other documents are.
+        # Birth dates the papers settled say better whose the other documents are.
         documents = assign_documents(documents, settled, cfg=cfg.rules)
     people = settled
     flags = list(extra_flags)
