@@ -259,10 +259,17 @@ def _edge_debris(cw: int, ch: int, side: str, dpi: float) -> bool:
 
 
 def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
-    """Per side, content pieces touching the image edge or the outside-the-paper region."""
+    """Per side, content pieces near the image edge or the outside-the-paper region.
+
+    The margin from the image edge is ``margin_ratio`` of its shorter side; from the region
+    outside the paper, half of it: after deskewing, a sheet's edge runs along the wedge its
+    turn uncovered, and text cut there ends a few pixels inside it (the paper's grey fringe,
+    whitened with the border), where a tighter margin keeps a ragged edge's nearest words out.
+    """
     h, w = page.ink.shape
     margin = max(1, round(margin_ratio * min(h, w)))
-    zone = cv2.dilate(page.outside.astype(np.uint8), np.ones((3, 3), np.uint8))
+    reach = 2 * (margin // 2) + 1
+    zone = cv2.dilate(page.outside.astype(np.uint8), np.ones((reach, reach), np.uint8))
     zone[:margin, :] = zone[-margin:, :] = 1
     zone[:, :margin] = zone[:, -margin:] = 1
     hits = np.unique(page.labels[(zone > 0) & (page.ink > 0)])

@@ -163,6 +163,19 @@ class TestCompleteness:
         quality = _assess(photocopy(shifted, paper=240, ink=30, border=240, noise=3), config)
         assert not quality.complete and "right" in quality.cut_edges
 
+    def test_text_running_off_a_tilted_sheet(self, linn: np.ndarray,
+                                             config: PipelineConfig) -> None:
+        """GIVEN a copy whose lines run off its left edge, a strip of paper (0.04 in) beyond
+        the cut letters, copied again 2.3 degrees askew and reduced on dark glass WHEN cleaned
+        (glass whitened, page straightened) and judged THEN the left side is cut: the cut
+        letters end a few pixels inside the region found off the paper, which runs askew to
+        the image's edge."""
+        shifted = np.full_like(linn, 255)
+        shifted[:, 12:-368] = linn[:, 380:]  # 1.3 in of every line's start lost
+        quality = _assess(photocopy(shifted, angle=2.3, scale=0.97, paper=240, ink=30,
+                                    border=30, noise=3), config)
+        assert not quality.complete and "left" in quality.cut_edges, quality.signals
+
     def test_half_a_sheet_found_off_the_paper(self, linn: np.ndarray,
                                               config: PipelineConfig) -> None:
         """Cleaning found the lower part of the copy off the paper (whitened to 255) and the
