@@ -77,6 +77,13 @@ _SIDES = ("top", "right", "bottom", "left")
 #: A dark region this dark (0–255, median-smoothed) over this share of the page, joined to an
 #: edge, is the copier's lid seen where the sheet was not: part of the page is missing.
 _VOID_MAX_LEVEL = 70
+#: A grey lid (a lighter copy of it) up to this level counts too where it is flat (its 10th
+#: and 90th percentiles within ``_FLAT_VOID_SPREAD`` levels) and far darker than the paper (by
+#: ``_FLAT_VOID_BELOW_PAPER``): a photo or a smear that dark has texture, and the paper of a
+#: dark copy is as flat but is the page's own level.
+_FLAT_VOID_MAX_LEVEL = 110
+_FLAT_VOID_SPREAD = 12
+_FLAT_VOID_BELOW_PAPER = 80
 _VOID_MIN_SHARE = 0.08
 _VOID_EDGE = 0.05
 #: A piece touching an edge is content running off the copy only if other content lies
@@ -424,7 +431,7 @@ def _dark_voids(page: _Page) -> dict[str, float]:
     """Per side, the share of the page taken by one solid dark region running in from that
     edge: the copier's open lid where the sheet did not reach (no paper there, no text)."""
     smooth = cv2.medianBlur(page.gray, 5)
-    dark = ((smooth < _VOID_MAX_LEVEL) & ~page.outside).astype(np.uint8)
+    dark = ((smooth < _FLAT_VOID_MAX_LEVEL) & ~page.outside).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
     h, w = dark.shape
     out = dict.fromkeys(_SIDES, 0.0)
@@ -433,6 +440,10 @@ def _dark_voids(page: _Page) -> dict[str, float]:
         share = area / (h * w)
         if share < _VOID_MIN_SHARE:
             continue
+        low, high = np.percentile(smooth[labels == i], [10, 90])
+        flat = high - low <= _FLAT_VOID_SPREAD and high <= page.paper_level - _FLAT_VOID_BELOW_PAPER
+        if high >= _VOID_MAX_LEVEL and not flat:
+            continue  # neither black nor a flat grey far below the paper: a picture
         # Reaching an edge (or the whitened border along it), along most of that edge.
         near = {"top": y <= _VOID_EDGE * h, "bottom": y + ch >= (1 - _VOID_EDGE) * h,
                 "left": x <= _VOID_EDGE * w, "right": x + cw >= (1 - _VOID_EDGE) * w}

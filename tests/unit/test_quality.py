@@ -205,6 +205,20 @@ class TestCompleteness:
         photo[600:1200, 700:1500] = rng.integers(0, 25, (600, 800))
         assert _assess(photocopy(photo, paper=240, ink=30, border=240, noise=3), config).complete
 
+    def test_grey_lid_over_the_lower_part(self, linn: np.ndarray,
+                                          config: PipelineConfig) -> None:
+        """GIVEN a cleaned copy whose lower half shows the open lid as a flat grey (level ~75,
+        a lighter copy of black), a strip of paper left round it WHEN judged THEN the bottom
+        is cut; a dark copy, its paper as flat but at the page's own level, is not."""
+        page = np.minimum(photocopy(linn, paper=240, ink=30, border=240, noise=3), 254)
+        rng = np.random.default_rng(7)
+        lid = page[1700:-30, 30:-30]
+        lid[:] = np.clip(75 + rng.normal(0, 1.5, lid.shape), 0, 254)
+        quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
+        assert not quality.complete and "bottom" in quality.cut_edges, quality.signals
+        dark = np.minimum(photocopy(linn, paper=105, ink=10, border=105, noise=1.5), 254)
+        assert assess_page(dark, NO_OCR, dpi=300, cfg=config.quality, cleaned=True).complete
+
     def test_a_small_document_alone_on_the_glass_is_whole(self, linn: np.ndarray,
                                                           config: PipelineConfig) -> None:
         """A card-sized piece of paper, its text well inside its edges, the rest off the paper."""
