@@ -10,6 +10,8 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from extractors.checks import run_checks
 from extractors.classify import DocTypeMatcher, classify_page, group_documents, says_continued
 from extractors.dates import find_dates
@@ -45,8 +47,11 @@ def merge_form_fields(form_pages: Sequence[FormPageRead]) -> dict[str, FieldRead
     fields = {f.name: f for fp in ordered for f in fp.fields}
     named = [fp for fp in ordered if fp.preprinted_name]
     if named:
-        # The ministry's typed name stands in when the hand-printed one cannot be read.
-        fp = named[0]
+        # The ministry's typed name stands in when the hand-printed one cannot be read. It is
+        # printed on every page: the reading closest to the others, so that one page's bad
+        # copy (94 5 BAKIMI for HAKIMI) is outvoted by the pages that read it alike.
+        fp = min(named, key=lambda a: sum(
+            Levenshtein.distance(a.preprinted_name or "", b.preprinted_name or "") for b in named))
         fields["preprinted_name"] = FieldRead(
             name="preprinted_name", kind=FieldKind.PREPRINTED, form_page=fp.form_page,
             page_no=fp.page_no, value=fp.preprinted_name, confidence=fp.alignment_quality,

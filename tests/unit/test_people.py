@@ -136,6 +136,17 @@ class TestPeopleFromForm:
         principal = people_from_form(fields)[0]
         assert (principal.family_name, principal.given_names) == ("DIOP", "Awa")
 
+    def test_printed_name_as_most_pages_read_it(self) -> None:
+        """GIVEN the name the ministry printed read garbled on form page 1 and alike on pages 2
+        and 3 WHEN the form's fields are merged THEN the name stands as pages 2 and 3 read it."""
+        from extractors.packet import merge_form_fields
+        from schemas.extraction import FormPageRead
+
+        readings = ("94 5 BAKIMI, Kohasimas Nabi", "HAKIMI, Mohammad Nabi", "HAKIMI, Mohammad Nabi")
+        pages = [FormPageRead(page_no=k, form_page=k, aligned=True, alignment_quality=0.9,
+                              preprinted_name=name) for k, name in enumerate(readings, 1)]
+        assert merge_form_fields(pages)["preprinted_name"].value == "HAKIMI, Mohammad Nabi"
+
     def test_no_form_still_has_a_principal(self) -> None:
         assert people_from_form({}) == (Person(id="principal", residence="quebec"),)
 
