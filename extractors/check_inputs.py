@@ -35,6 +35,8 @@ class CheckInputs:
     received: dt.date
     registry: Registry | None
     cfg: PipelineConfig
+    #: Fields read unsure that a paper states alike: reported read, not flagged unreadable.
+    confirmed: frozenset[str] = frozenset()
     form_present: set[int] = field(default_factory=set)
     form_unplaced: int = 0
 

@@ -187,7 +187,7 @@ def _fields(pk: CheckInputs) -> Iterator[Flag]:
         f = pk.fields.get(spec.name)
         if f is None:
             continue  # Its page was not read: the page flags say why.
-        if f.status is FieldStatus.UNREADABLE:
+        if f.status is FieldStatus.UNREADABLE and spec.name not in pk.confirmed:
             yield pk.flag(
                 F.FIELD_UNREADABLE,
                 f"The field '{spec.label or spec.name}' could not "
@@ -277,6 +277,7 @@ def run_checks(
     received_date: dt.date,
     registry: Registry | None,
     cfg: PipelineConfig,
+    confirmed: frozenset[str] = frozenset(),
 ) -> list[Flag]:
     """Every flag of ``corpus-format.md`` decided from a packet's pages, form and documents
     (``unreadable_file`` and ``duplicate_packet`` are the pipeline's).
@@ -291,6 +292,9 @@ def run_checks(
         received_date: When the envelope arrived; ages and the date signed are judged on it.
         registry: The ministry's invited files, or None when not given.
         cfg: Thresholds, required documents, and each flag's severity.
+        confirmed: Fields read unsure that a paper states alike (``confirm_from_papers``):
+            not flagged ``field_unreadable``; every other rule takes them as the form
+            reader left them.
 
     Returns:
         Flags in rule order, each subject once.
@@ -306,6 +310,7 @@ def run_checks(
         received=received_date,
         registry=registry,
         cfg=cfg,
+        confirmed=confirmed,
         form_present=present,
         form_unplaced=unplaced,
     )

@@ -17,6 +17,7 @@ from extractors.classify import DocTypeMatcher, classify_page, group_documents, 
 from extractors.dates import find_dates
 from extractors.doc_split import split_by_subject
 from extractors.identity import extract_mentions
+from extractors.paper_witness import confirm_from_papers
 from extractors.people import (
     assign_documents,
     people_from_form,
@@ -126,6 +127,7 @@ def analyse_packet(
         continued=frozenset(c.page_no for c in classified if says_continued(c)),
     )
     documents = assign_documents(documents, people, cfg=cfg.rules)
+    confirmed = confirm_from_papers(fields, people, documents)
     settled = settle_from_papers(people, documents, fields)
     if settled != people:
         # Birth dates the papers settled say better whose the other documents are.
@@ -137,6 +139,7 @@ def analyse_packet(
             people=people, fields=fields, form_pages=form_pages, documents=documents,
             pages=classified, quality=[p.quality for p in pages],
             received_date=received_date, registry=registry, cfg=cfg,
+            confirmed=frozenset(confirmed),
         )
     flags = _unique(flags)
     all_issues = tuple(issues) + tuple(i for p in pages for i in p.issues)
@@ -150,7 +153,7 @@ def analyse_packet(
         deadline=deadline(flags, report_date, cfg),
         files=tuple(files),
         pages=_page_reports(pages, classified, documents),
-        fields=_report_fields(fields, form_pages),
+        fields=_report_fields({**fields, **confirmed}, form_pages),
         flags=tuple(flags),
         missing=missing_documents(flags, people),
         people={p.id: p.display_name for p in people},

@@ -433,6 +433,19 @@ class TestFields:
         assert subjects(flags) == {S(F.FIELD_UNREADABLE, field="uci")}
         assert flags[0].severity is Severity.WARNING and flags[0].evidence[0].bbox
 
+    def test_a_field_a_paper_confirmed_is_not_unreadable(self) -> None:
+        """GIVEN the child's family name and the UCI read unsure, the name confirmed by his
+        papers (``confirm_from_papers``) WHEN checked THEN only the UCI is flagged."""
+        packet = Packet(unreadable={"uci", "member2_family_name"})
+        fields = packet.fields()
+        flags = run_checks(
+            people=people_from_form(fields), fields=fields, form_pages=packet.read_pages(),
+            documents=packet.documents(), pages=packet.classified(), quality=packet.quality(),
+            received_date=RECEIVED, registry=None, cfg=CFG,
+            confirmed=frozenset({"member2_family_name"}),
+        )  # fmt: skip
+        assert subjects(flags) == {S(F.FIELD_UNREADABLE, field="uci")}
+
     def test_member_fields_required_only_in_a_used_row(self) -> None:
         """GIVEN row 3 empty and row 2 missing its relationship WHEN checked THEN only row 2's
         relationship is missing."""
