@@ -127,7 +127,8 @@ def analyse_packet(
         continued=frozenset(c.page_no for c in classified if says_continued(c)),
     )
     documents = assign_documents(documents, people, cfg=cfg.rules)
-    confirmed = confirm_from_papers(fields, people, documents)
+    confirmed = confirm_from_papers(fields, people, documents,
+                                    {p.page_no: p.ocr.text for p in pages})
     settled = settle_from_papers(people, documents, fields)
     if settled != people:
         # Birth dates the papers settled say better whose the other documents are.

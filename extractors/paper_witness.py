@@ -9,6 +9,9 @@ a value into the same wrong one is far rarer than either alone, so such a field 
 reported read and not flagged ``field_unreadable``. Its value is never changed, and a paper
 that differs confirms nothing.
 
+The address is confirmed the same way by a proof of residence that prints it: the street, the
+municipality, the postal code (its middle space aside), found whole in the proof's text.
+
 The rules still take the field as the form reader left it: whose each document is, and whether
 the papers agree with the form, cannot rest on a confidence the same papers lent.
 
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: Papers that state who someone is and when they were born.
 _PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
+#: Address fields a proof of residence prints.
+_ADDRESS = ("street", "municipality", "postal_code")
 
 
 def _runs(words: Sequence[str]) -> Iterable[str]:
@@ -91,12 +96,49 @@ def _birth_dates(papers: Sequence[DocumentFacts]) -> set[str]:
     return out
 
 
+_POSTAL_SPACE = re.compile(r"\b([A-Z]\d[A-Z]) (\d[A-Z]\d)\b")
+
+
+def _printed_in(text: str, value: str) -> bool:
+    """``value`` stands whole in ``text`` as written (``_says_alike``: same letters, every
+    accent printed read too). Postal codes are compared without their middle space."""
+    text = _POSTAL_SPACE.sub(r"\1\2", _written(text))
+    value = _POSTAL_SPACE.sub(r"\1\2", _written(value))
+    plain_text = "".join(_base(c) for c in text)
+    plain_value = "".join(_base(c) for c in value)
+    start = plain_text.find(plain_value)
+    while value and start >= 0:
+        end = start + len(value)
+        whole = (start == 0 or not text[start - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum())
+        if whole and _says_alike(text[start:end], value):
+            return True
+        start = plain_text.find(plain_value, start + 1)
+    return False
+
+
+def _confirmed(f: FieldRead) -> FieldRead:
+    return f.model_copy(
+        update={"confidence": max(f.confidence, UNVOUCHED_MAX), "status": FieldStatus.READ}
+    )
+
+
 def confirm_from_papers(
-    fields: Mapping[str, FieldRead], people: Sequence[Person], docs: Sequence[DocumentFacts]
+    fields: Mapping[str, FieldRead], people: Sequence[Person], docs: Sequence[DocumentFacts],
+    page_texts: Mapping[int, str],
 ) -> dict[str, FieldRead]:
-    """The unsure names and birth dates that a paper matched to their person states alike,
-    passed (``UNVOUCHED_MAX``, status read), by field name."""
+    """The unsure names, birth dates and address fields that a paper states alike, passed
+    (``UNVOUCHED_MAX``, status read), by field name. ``page_texts``: each page's OCR text."""
     out: dict[str, FieldRead] = {}
+    proofs = [page_texts.get(n, "") for d in docs if d.doc_type is DocType.RESIDENCE_PROOF
+              for n in d.pages]  # fmt: skip
+    for name in _ADDRESS:
+        f = fields.get(name)
+        if f is None or f.status is not FieldStatus.UNREADABLE or not f.value:
+            continue
+        if any(_printed_in(t, f.value) for t in proofs):
+            out[name] = _confirmed(f)
+            log.debug("%s confirmed by a proof of residence", name)
     for person in people:
         papers = [d for d in docs if d.person == person.id and d.doc_type in _PAPERS]
         if not papers:
@@ -111,9 +153,6 @@ def confirm_from_papers(
             else:
                 alike = any(_says_alike(n, f.value) for n in _names(papers, suffix))
             if alike:
-                out[f.name] = f.model_copy(
-                    update={"confidence": max(f.confidence, UNVOUCHED_MAX),
-                            "status": FieldStatus.READ}
-                )  # fmt: skip
+                out[f.name] = _confirmed(f)
                 log.debug("%s: %s confirmed by a paper", person.id, suffix)
     return out

@@ -42,7 +42,7 @@ def test_a_name_the_certificate_prints_alike_passes() -> None:
               "member2_given_names": _unsure("member2_given_names", "LUC", confidence=0.95)
               .model_copy(update={"status": FieldStatus.READ})}  # fmt: skip
     cert = _certificate(PersonMention(family_name="BELANGER", given_names="Luc"))
-    out = confirm_from_papers(fields, [CHILD], [cert])
+    out = confirm_from_papers(fields, [CHILD], [cert], {})
     assert list(out) == ["member2_family_name"]
     f = out["member2_family_name"]
     assert (f.value, f.status, f.confidence) == ("BÉLANGER", FieldStatus.READ, UNVOUCHED_MAX)
@@ -51,7 +51,7 @@ def test_a_name_the_certificate_prints_alike_passes() -> None:
 def test_a_name_written_whole_holds_both_parts() -> None:
     fields = {"member2_given_names": _unsure("member2_given_names", "LUC")}
     cert = _certificate(PersonMention(full_name="Luc BÉLANGER"))
-    assert "member2_given_names" in confirm_from_papers(fields, [CHILD], [cert])
+    assert "member2_given_names" in confirm_from_papers(fields, [CHILD], [cert], {})
 
 
 def test_what_the_paper_prints_otherwise_confirms_nothing() -> None:
@@ -61,12 +61,12 @@ def test_what_the_paper_prints_otherwise_confirms_nothing() -> None:
     for paper, person in (("BÉLANGER-ROY", "member2"), ("BELANGER ROY", "member2"),
                           ("BELLANGER-ROY", "member2"), ("BELANGER-ROY", "member1")):  # fmt: skip
         cert = _certificate(PersonMention(family_name=paper), person=person)
-        assert confirm_from_papers(fields, [CHILD], [cert]) == {}, paper
+        assert confirm_from_papers(fields, [CHILD], [cert], {}) == {}, paper
     zone = _zone("BELANGER<ROY", "060601")
     assert zone.checks_ok
     passport = DocumentFacts(doc_type=DocType.IDENTITY_DOCUMENT, pages=(6,), mrz=zone,
                              person="member2")  # fmt: skip
-    assert confirm_from_papers(fields, [CHILD], [passport]) == {}
+    assert confirm_from_papers(fields, [CHILD], [passport], {}) == {}
 
 
 def test_a_birth_date_the_zone_holds_passes() -> None:
@@ -80,7 +80,27 @@ def test_a_birth_date_the_zone_holds_passes() -> None:
     letter = same.model_copy(update={"doc_type": DocType.SUPPORTING_LETTER, "mrz": None,
                                      "mentions": (PersonMention(full_name="Luc Bélanger",
                                                   date_of_birth=dt.date(2006, 6, 1)),)})
-    assert confirm_from_papers(fields, [CHILD], [same])["member2_date_of_birth"].status is (
+    assert confirm_from_papers(fields, [CHILD], [same], {})["member2_date_of_birth"].status is (
         FieldStatus.READ)
-    assert confirm_from_papers(fields, [CHILD], [other]) == {}
-    assert confirm_from_papers(fields, [CHILD], [letter]) == {}
+    assert confirm_from_papers(fields, [CHILD], [other], {}) == {}
+    assert confirm_from_papers(fields, [CHILD], [letter], {}) == {}
+
+
+def test_an_address_the_proof_of_residence_prints_passes() -> None:
+    """GIVEN the street, municipality and postal code read unsure WHEN a proof of residence
+    prints them (the postal code with its space) THEN they pass; a street that only begins
+    its printed one, or one missing an accent the proof prints, does not."""
+    text = ("Ville de Longueuil\nAVIS DE CONFIRMATION D'ADRESSE\n9073 BOULEVARD TASCHEREAU, "
+            "APP. 407\nLONGUEUIL (QC) J4H 2W7\n12 rue des Érables")  # fmt: skip
+    proof = DocumentFacts(doc_type=DocType.RESIDENCE_PROOF, pages=(9,), person="principal")
+    fields = {"street": _unsure("street", "9073 BOULEVARD TASCHEREAU"),
+              "municipality": _unsure("municipality", "LONGUEUIL"),
+              "postal_code": _unsure("postal_code", "J4H2W7")}  # fmt: skip
+    out = confirm_from_papers(fields, [CHILD], [proof], {9: text})
+    assert sorted(out) == ["municipality", "postal_code", "street"]
+    assert confirm_from_papers(fields, [CHILD], [proof], {8: text}) == {}  # another page's text
+    for street in ("9073 BOULEVARD TASCHERE", "12 RUE DES ERABLES"):
+        wrong = {"street": _unsure("street", street)}
+        assert confirm_from_papers(wrong, [CHILD], [proof], {9: text}) == {}, street
+    right = {"street": _unsure("street", "12 RUE DES ÉRABLES")}
+    assert "street" in confirm_from_papers(right, [CHILD], [proof], {9: text})
