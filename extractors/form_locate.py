@@ -76,9 +76,10 @@ class PageFrame:
         return max(self.quality, self.marks_quality)
 
 
-def read_qr(image: np.ndarray, *, dpi: int) -> QrRead | None:
-    """Decode a QR code on the whole page, at reduced resolution (cheap test for every page)."""
-    f = min(1.0, QR_DPI / dpi)
+def read_qr(image: np.ndarray, *, dpi: int, at_dpi: int = QR_DPI) -> QrRead | None:
+    """Decode a QR code on the whole page, at ``at_dpi`` at most (reduced by default: the cheap
+    test every page goes through)."""
+    f = min(1.0, at_dpi / dpi)
     small = image if f == 1.0 else cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
     text, pts = _detect_qr(small)
     if text and pts is not None:
@@ -286,6 +287,11 @@ def locate_form_page(gray: np.ndarray, *, dpi: int, layout: FormLayout) -> PageF
     parsed = qr.parsed if qr else None
     scan = Scan.of(gray, dpi)
     marks_low = find_marks(scan.low, dpi=LOW_DPI, layout=layout)
+    if parsed is None and sum(m is not None for m in marks_low) >= 2:
+        # Two corner marks where the template has them: a form page, likely, whose QR a
+        # speckled copy hid at the cheap resolution. Read it again at full (~0.4 s, only here).
+        qr = read_qr(gray, dpi=dpi, at_dpi=dpi) or qr
+        parsed = qr.parsed if qr else None
     if parsed is None and sum(m is not None for m in marks_low) < 3:
         return None
     if qr is not None and parsed is not None:

@@ -102,6 +102,19 @@ class TestLocateFormPage:
         assert frame is not None and frame.form_page == 1
         assert frame.quality < 0.3 and frame.marks_quality > 0.9 and frame.overall > 0.9
 
+    def test_speckled_copy_without_its_lower_marks(self) -> None:
+        """GIVEN form page 2 copied speckled with dark dots (its QR unreadable at the cheap
+        resolution) and its lower part, both lower marks with it, lost WHEN located THEN the
+        two upper marks ask for the QR at full resolution, and the page is found."""
+        page = photocopy(filled_pages()[1], angle_deg=1.0, scale=0.97, seed=2)
+        h, w = page.shape
+        dots = np.random.default_rng(2).random((h // 3, w // 3)) < 0.06
+        page[np.kron(dots, np.ones((3, 3), bool))[:h, :w]] = 0
+        page[int(0.85 * h):] = 255
+        assert read_qr(page, dpi=DPI) is None
+        frame = locate_form_page(page, dpi=DPI, layout=LAYOUT)
+        assert frame is not None and frame.form_page == 2 and frame.qr is not None
+
     def test_page_that_is_not_the_form_is_refused_quickly(self) -> None:
         """GIVEN a real scanned text page WHEN located THEN None, in well under a second."""
         page = np.asarray(Image.open(REAL / "phototest.tif").convert("L"))
