@@ -422,12 +422,28 @@ def _doc_dob(
     return best.date_of_birth, Evidence(bbox=best.bbox, note=best.text)
 
 
+def _dob_outvoted(pk: CheckInputs, person: Person) -> dt.date | None:
+    """The birth date two of the person's identity papers agree on, when the form's reading,
+    short of ``name_sure_confidence``, is another: the hand-printed reading is what is wrong
+    (a 6 read as 0), as with names (``_form_outvoted``). A paper that differs alone still
+    differs."""
+    f = pk.fields.get(field_prefix(person.id) + "date_of_birth")
+    if f is None or f.confidence >= pk.cfg.rules.name_sure_confidence:
+        return None
+    stated = [found[0] for d in pk.documents
+              if d.person == person.id and d.doc_type in IDENTITY_TYPES and pk.first_legible(d)
+              and (found := _doc_dob(pk, d, person)) is not None]  # fmt: skip
+    agreed = {d for d in stated if stated.count(d) >= 2}
+    return agreed.pop() if len(agreed) == 1 and person.date_of_birth not in agreed else None
+
+
 def reference_dob(pk: CheckInputs, person: Person) -> dt.date | None:
     """The birth date to hold documents to: the form's when read with confidence (and not
-    after the envelope arrived), else for the principal the one in the ministry's list of
-    invited files."""
+    after the envelope arrived, nor outvoted by two papers), else for the principal the one in
+    the ministry's list of invited files."""
     born = person.date_of_birth
-    if born is not None and readable(pk, person.id, "date_of_birth") and born <= pk.received:
+    if (born is not None and readable(pk, person.id, "date_of_birth") and born <= pk.received
+            and _dob_outvoted(pk, person) is None):
         # (A date after the envelope arrived is a misreading, not a birth date.)
         return born
     entry = registry_entry(pk) if person.id == "principal" else None
@@ -476,8 +492,26 @@ def _preprinted(pk: CheckInputs) -> Iterator[Flag]:
         )
 
 
+def outvoted_dates(pk: CheckInputs) -> Iterator[Flag]:
+    """A birth date read on the form that two identity papers contradict alike is reported
+    unreadable, not passed: the reviewer checks it on the page."""
+    for person in pk.people:
+        f = pk.fields.get(field_prefix(person.id) + "date_of_birth")
+        agreed = _dob_outvoted(pk, person)
+        if f is None or f.status is not FieldStatus.READ or agreed is None:
+            continue
+        yield pk.flag(
+            F.FIELD_UNREADABLE,
+            f"The date of birth read on the form for {person.display_name} differs from the "
+            "one two of their identity papers state alike; check it on the page.",
+            field_evidence(f, note=f"two papers state {agreed.isoformat()}"),
+            field=f.name,
+        )
+
+
 def identity_mismatches(pk: CheckInputs) -> Iterator[Flag]:
     yield from _preprinted(pk)
+    yield from outvoted_dates(pk)
     for doc in pk.documents:
         person = pk.person(doc.person)
         if person is None or doc.doc_type not in IDENTITY_TYPES or not pk.first_legible(doc):
