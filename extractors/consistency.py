@@ -20,7 +20,7 @@ from extractors.check_inputs import (
     required_documents,
 )
 from extractors.dossier import printed_names, registry_entry
-from extractors.people import NEAR_MISS, mrz_mention, name_score, tokens
+from extractors.people import BIRTH_PAPERS, NEAR_MISS, mrz_mention, name_score, tokens
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import RequiredDocuments, Requirement
 from schemas.extraction import (
@@ -35,7 +35,7 @@ F = FlagCode
 CHILD_RELATIONSHIPS = (2, 3, 4)
 SPOUSE = 1
 #: Documents whose names and dates of birth must agree with the form.
-IDENTITY_TYPES = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
+IDENTITY_TYPES = BIRTH_PAPERS
 
 
 def _shown(m: PersonMention) -> str:

@@ -27,15 +27,15 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
+from extractors.check_inputs import field_prefix
 from extractors.form_decode import UNVOUCHED_MAX
+from extractors.people import BIRTH_PAPERS, stated_birth_dates
 from schemas.codes import DocType, FieldStatus
 from schemas.extraction import DocumentFacts, FieldRead
 from schemas.people import Person
 
 log = logging.getLogger(__name__)
 
-#: Papers that state who someone is and when they were born.
-_PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
 #: Address fields a proof of residence prints.
 _ADDRESS = ("street", "municipality", "postal_code")
 
@@ -87,15 +87,6 @@ def _names(papers: Sequence[DocumentFacts], part: str) -> list[str]:
     return out
 
 
-def _birth_dates(papers: Sequence[DocumentFacts]) -> set[str]:
-    """Birth dates the papers state: labelled lines, and zones whose check digits hold."""
-    out = {m.date_of_birth.isoformat() for d in papers for m in d.mentions
-           if m.date_of_birth and m.source in ("label", "mrz")}  # fmt: skip
-    out |= {d.mrz.date_of_birth.isoformat() for d in papers
-            if d.mrz is not None and d.mrz.checks_ok and d.mrz.date_of_birth}  # fmt: skip
-    return out
-
-
 _POSTAL_SPACE = re.compile(r"\b([A-Z]\d[A-Z]) (\d[A-Z]\d)\b")
 
 
@@ -140,16 +131,15 @@ def confirm_from_papers(
             out[name] = _confirmed(f)
             log.debug("%s confirmed by a proof of residence", name)
     for person in people:
-        papers = [d for d in docs if d.person == person.id and d.doc_type in _PAPERS]
+        papers = [d for d in docs if d.person == person.id and d.doc_type in BIRTH_PAPERS]
         if not papers:
             continue
-        prefix = "" if person.id == "principal" else f"{person.id}_"
         for suffix in ("family_name", "given_names", "date_of_birth"):
-            f = fields.get(prefix + suffix)
+            f = fields.get(field_prefix(person.id) + suffix)
             if f is None or f.status is not FieldStatus.UNREADABLE or not f.value:
                 continue
             if suffix == "date_of_birth":
-                alike = f.value in _birth_dates(papers)
+                alike = f.value in {d.isoformat() for d in stated_birth_dates(papers)}
             else:
                 alike = any(_says_alike(n, f.value) for n in _names(papers, suffix))
             if alike:

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
+from extractors.check_inputs import field_prefix
 from schemas.codes import DocType, FieldStatus
 from schemas.config import RulesConfig
 from schemas.extraction import DocumentFacts, FieldRead, MrzRead, PersonMention
@@ -426,14 +427,21 @@ def assign_documents(
     return out
 
 
-#: Papers that state their holder's date of birth.
-_BIRTH_PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
+#: Papers that state who their holder is and when they were born.
+BIRTH_PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
 
 
 def _birth_date_unsure(fields: Mapping[str, FieldRead], person: Person) -> bool:
-    prefix = "" if person.id == "principal" else f"{person.id}_"
-    f = fields.get(prefix + "date_of_birth")
+    f = fields.get(field_prefix(person.id) + "date_of_birth")
     return f is None or f.status is not FieldStatus.READ
+
+
+def stated_birth_dates(papers: Sequence[DocumentFacts]) -> set[dt.date]:
+    """The birth dates papers state: zones whose check digits hold, labelled lines."""
+    zones = {d.mrz.date_of_birth for d in papers
+             if d.mrz is not None and d.mrz.checks_ok and d.mrz.date_of_birth}  # fmt: skip
+    return zones | {m.date_of_birth for d in papers for m in d.mentions
+                    if m.date_of_birth and m.source in ("label", "mrz")}  # fmt: skip
 
 
 def settle_from_papers(
@@ -453,12 +461,8 @@ def settle_from_papers(
     out = []
     for p in people:
         if _birth_date_unsure(fields, p):
-            papers = [d for d in docs if d.person == p.id and d.doc_type in _BIRTH_PAPERS]
-            stated = {d.mrz.date_of_birth for d in papers
-                      if d.mrz is not None and d.mrz.checks_ok and d.mrz.date_of_birth} | {
-                m.date_of_birth for d in papers for m in d.mentions
-                if m.date_of_birth and m.source in ("label", "mrz")
-            }  # fmt: skip
+            papers = [d for d in docs if d.person == p.id and d.doc_type in BIRTH_PAPERS]
+            stated = stated_birth_dates(papers)
             if len(stated) == 1 and p.date_of_birth not in stated:
                 log.info("%s: date of birth from the identity papers, the form's was unsure",
                          p.id)  # fmt: skip
