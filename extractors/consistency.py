@@ -8,6 +8,7 @@ one packet's ``CheckInputs``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterator, Sequence
 
@@ -30,6 +31,8 @@ from schemas.extraction import (
 )
 from schemas.flags import Evidence, Flag
 from schemas.people import Person
+
+log = logging.getLogger(__name__)
 
 F = FlagCode
 CHILD_RELATIONSHIPS = (2, 3, 4)
@@ -521,9 +524,15 @@ def identity_mismatches(pk: CheckInputs) -> Iterator[Flag]:
 
 
 def invalid_zones(pk: CheckInputs) -> Iterator[Flag]:
+    """Zones whose check digits fail. A zone with a check character misread (no digit where
+    a check digit stands) proves nothing either way: its failures may be the same misreading
+    (a line read one character short fails every check after it), so it is not flagged."""
     for doc in pk.documents:
         zone, page = doc.mrz, doc.pages[0]
-        if zone is not None and not zone.checks_ok and pk.first_legible(doc):
+        if zone is not None and zone.unread_checks:
+            log.info("page %d: zone not verified, check character misread (%s)", page,
+                     ", ".join(zone.unread_checks))
+        elif zone is not None and not zone.checks_ok and pk.first_legible(doc):
             failed = ", ".join(zone.failed_checks)
             yield pk.flag(
                 F.MRZ_INVALID,

@@ -5,7 +5,9 @@ of 30). Every check digit is verified and each failure is named in ``failed_chec
 reviewer sees which field disagrees. OCR noise is undone only where the format leaves no doubt:
 spaces dropped, ``«`` read for fillers, letters read for digits in numeric fields and digits read
 for letters in names and country codes. The document number is alphanumeric, so it is never
-"corrected": a misread there fails its check digit, as it should.
+"corrected": a misread there fails its check digit, as it should. A check that fails on a
+character no check digit can be (a letter, a filler after a field that is not empty) is also
+named in ``unread_checks``: OCR misread the zone there, which proves nothing about the paper.
 """
 
 from __future__ import annotations
@@ -194,6 +196,15 @@ def _failed(checks: Sequence[tuple[str, str, str]]) -> tuple[str, ...]:
     return tuple(name for name, field, digit in checks if not _verifies(field, digit))
 
 
+def _unread(checks: Sequence[tuple[str, str, str]]) -> tuple[str, ...]:
+    """Checks that fail on a character no check digit can be: a letter, or a filler after a
+    field that is not empty. Printed zones carry digits there; a letter or a filler in their
+    place is OCR's (the fillers ``<`` around it read as ``K``, a line read a character short).
+    """
+    return tuple(name for name, field, digit in checks
+                 if not _verifies(field, digit) and not digit.isdigit())
+
+
 def _sex(ch: str) -> str | None:
     return ch if ch in "MFX" else None
 
@@ -224,19 +235,20 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
 def _td3(l1: str, line2: str) -> MrzRead:
     l2 = _digits(line2, ((9, 10), (13, 20), (21, 28), (42, 44)))
     family, given = _names(l1[5:])
-    failed = _failed((
+    checks = (
         ("document_number", l2[0:9], l2[9]),
         ("date_of_birth", l2[13:19], l2[19]),
         ("expiry_date", l2[21:27], l2[27]),
         ("personal_number", l2[28:42], l2[42]),
         ("composite", l2[0:10] + l2[13:20] + l2[21:43], l2[43]),
-    ))
+    )
+    failed = _failed(checks)
     return MrzRead(
         kind="TD3", lines=(l1, l2), family_name=family, given_names=given,
         date_of_birth=_birth_date(l2[13:19]), sex=_sex(l2[20]),
         nationality=_alpha(l2[10:13]).strip("<") or None,
         document_number=l2[0:9].strip("<") or None,
-        checks_ok=not failed, failed_checks=failed,
+        checks_ok=not failed, failed_checks=failed, unread_checks=_unread(checks),
     )
 
 
@@ -284,18 +296,19 @@ def _td1(l1: str, line2: str, l3: str) -> MrzRead:
         l1 = _digits(l1, ((14, 15),))
     number, digit = _td1_number(l1)
     family, given = _names(l3)
-    failed = _failed((
+    checks = (
         ("document_number", number, digit),
         ("date_of_birth", l2[0:6], l2[6]),
         ("expiry_date", l2[8:14], l2[14]),
         ("composite", l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], l2[29]),
-    ))
+    )
+    failed = _failed(checks)
     return MrzRead(
         kind="TD1", lines=(l1, l2, l3), family_name=family, given_names=given,
         date_of_birth=_birth_date(l2[0:6]), sex=_sex(l2[7]),
         nationality=_alpha(l2[15:18]).strip("<") or None,
         document_number=number.strip("<") or None,
-        checks_ok=not failed, failed_checks=failed,
+        checks_ok=not failed, failed_checks=failed, unread_checks=_unread(checks),
     )
 
 

@@ -55,6 +55,9 @@ class MrzRead(Frozen):
     document_number: str | None = None
     checks_ok: bool
     failed_checks: tuple[str, ...] = ()
+    unread_checks: tuple[str, ...] = Field(
+        (), description="Failed checks whose check character is no digit: misread, so the "
+        "zone is not verified, rather than proved invalid.")
     bbox: PixelBox | None = None
 
 

@@ -778,19 +778,33 @@ class TestIdentity:
             S(F.IDENTITY_MISMATCH, page=4, person="principal", field="date_of_birth")
         }
 
+    @staticmethod
+    def _zone_line2(number_check: str, composite: str | None = None) -> str:
+        """Line 2 of a passport zone, every check digit right but the number's (given) and,
+        if given, the composite one."""
+        line = "AB1234567" + number_check + "CAN880412" + check_digit("880412") + "F300101"
+        line += check_digit("300101") + "<" * 15
+        return line + (composite or check_digit(line[0:10] + line[13:20] + line[21:43]))
+
     def test_invalid_mrz(self) -> None:
-        """GIVEN a passport zone whose check digits fail WHEN checked THEN mrz_invalid at the
-        page that holds the zone."""
-        mrz = parse_td3(
-            (
-                "P<CANTREMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<<",
-                "AB1234567<CAN8804121F3001012<<<<<<<<<<<<<<<0",
-            )
-        )
+        """GIVEN a passport zone whose document-number check digit is wrong WHEN checked THEN
+        mrz_invalid at the page that holds the zone."""
+        wrong = str((int(check_digit("AB1234567")) + 3) % 10)
+        mrz = parse_td3(("P<CANTREMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<<", self._zone_line2(wrong)))
         assert not mrz.checks_ok
         flags = Packet(mrz={4: mrz}).run()
         assert subjects(flags) == {S(F.MRZ_INVALID, page=4)}
-        assert "composite" in (flags[0].evidence[0].note or "")
+        assert "document_number" in (flags[0].evidence[0].note or "")
+
+    def test_a_check_character_read_as_no_digit_proves_nothing(self) -> None:
+        """GIVEN a passport zone whose composite check digit was read as a filler (a line read
+        a character short) WHEN checked THEN no mrz_invalid: the zone is not verified, and
+        nothing says it is wrong."""
+        right = check_digit("AB1234567")
+        mrz = parse_td3(("P<CANTREMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<<",
+                         self._zone_line2(right, composite="<")))
+        assert mrz.failed_checks == ("composite",) and mrz.unread_checks == ("composite",)
+        assert Packet(mrz={4: mrz}).run() == []
 
 
 class TestIdentityAgainstWhatWasReadWell:

@@ -83,6 +83,23 @@ class TestParseTd3:
         assert set(mrz.failed_checks) == failed
         assert not mrz.checks_ok
 
+    @pytest.mark.parametrize(
+        ("pos", "ch", "unread"),
+        [
+            (43, "<", {"composite"}),  # a line read a character short: the last one lost
+            (9, "K", {"document_number"}),
+            (42, "K", {"personal_number"}),
+            (43, "7", set()),  # a digit: the zone may really be wrong
+        ],
+    )
+    def test_a_check_character_that_is_no_digit_is_unread(self, pos: int, ch: str,
+                                                            unread: set[str]) -> None:
+        """GIVEN a check character read as a filler or a letter WHEN parsed THEN its check
+        fails and is named unread too (no printed zone has anything but a digit there)."""
+        mrz = parse_td3((TD3[0], _replace(TD3[1], pos, ch)))
+        assert not mrz.checks_ok
+        assert set(mrz.unread_checks) == unread <= set(mrz.failed_checks)
+
     def test_empty_personal_number_may_carry_a_filler_check_digit(self) -> None:
         line2 = "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<4"
         line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
