@@ -232,8 +232,19 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
     return next((r for r in mended if r.checks_ok), best)
 
 
+def _issuer_realigned(l1: str, nationality: str) -> str:
+    """Line 1 with one character OCR put before the issuing state dropped (``PSKHTIDORVIL``
+    for ``P<HTIDORVIL``: the filler read as two letters), when the holder's nationality
+    stands one place late there: every name would start with a letter too many. The state
+    that issues a passport is its holder's nearly always; when it is not, nothing moves."""
+    if len(nationality) == 3 and l1[2:5] != nationality and l1[3:6] == nationality:
+        return (l1[:2] + l1[3:]).ljust(len(l1), "<")
+    return l1
+
+
 def _td3(l1: str, line2: str) -> MrzRead:
     l2 = _digits(line2, ((9, 10), (13, 20), (21, 28), (42, 44)))
+    l1 = _issuer_realigned(l1, _alpha(l2[10:13]))
     family, given = _names(l1[5:])
     checks = (
         ("document_number", l2[0:9], l2[9]),

@@ -100,6 +100,15 @@ class TestParseTd3:
         assert not mrz.checks_ok
         assert set(mrz.unread_checks) == unread <= set(mrz.failed_checks)
 
+    def test_a_character_read_before_the_issuing_state_is_dropped(self) -> None:
+        """GIVEN line 1 read with the filler after P as two letters (the issuing state one
+        place late, every name a letter too long) WHEN parsed THEN the names read as printed;
+        a state other than the holder's, where it stands, moves nothing."""
+        misread = "PSK" + TD3[0][2:-1]
+        assert parse_td3((misread, TD3[1])).family_name == "ERIKSSON"
+        other = "P<XXAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+        assert parse_td3((other, TD3[1])).family_name == "ERIKSSON"
+
     def test_empty_personal_number_may_carry_a_filler_check_digit(self) -> None:
         line2 = "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<4"
         line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
