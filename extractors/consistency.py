@@ -347,6 +347,10 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
     return [r for r in refs if r]
 
 
+#: Letters a misspelt family name differs by at most (one changed, dropped or doubled; two).
+_MISSPELT_MAX = 2
+
+
 def _beyond_given(m: PersonMention, person: Person) -> bool:
     """A whole name as written holds a word besides the person's given names: only then can it
     disagree on the family name ("Fatima Zahra" alone says nothing of it)."""
@@ -370,6 +374,20 @@ def _sure_witness(pk: CheckInputs, m: PersonMention) -> bool:
     return m.ocr_confidence is None or m.ocr_confidence >= pk.cfg.rules.name_witness_min_ocr
 
 
+def _someone_else(m: PersonMention, person: Person, references: Sequence[list[str]]) -> bool:
+    """A reading whose words, the person's given names aside, are all more than
+    ``_MISSPELT_MAX`` letters from every reference family name: on a paper that prints the
+    family name elsewhere, another person sharing a given name (a parent, the declarant, the
+    officer: Jean LAGUERRE on Jean Wesly DESROSIERS's birth certificate). A name misspelt
+    stays within a letter or two of the right one."""
+    given = set(tokens(person.given_names))
+    words = [w for w in tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
+             if not _given_word(w, given)]
+    family = [w for r in references for w in r]
+    return bool(words) and all(Levenshtein.distance(w, f) > _MISSPELT_MAX
+                               for w in words for f in family)
+
+
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
     # Readings of this person (not of the officer or a parent) that carry a family name: a
     # given name alone cannot disagree on it.
@@ -387,8 +405,11 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
     given_ok = doc.match_score >= pk.threshold or not readable(pk, person.id, "given_names")
     if given_ok and any(_agrees(m, references) for m in readings):
         return
-    # Only a reading the page's OCR was sure of can disagree.
-    witnesses = [m for m in readings if _sure_witness(pk, m)]
+    # Only a reading the page's OCR was sure of can disagree, and only about this person.
+    named = [m for m in doc.mentions if m.source != "mrz" and _plausible(m)
+             and _agrees(m, references)]
+    witnesses = [m for m in readings if _sure_witness(pk, m)
+                 and not (named and _someone_else(m, person, references))]
     if not witnesses:
         return
     best = max(witnesses, key=lambda m: name_score(m, person))

@@ -133,7 +133,7 @@ class Packet:
     form: dict[str, str | None] = field(default_factory=lambda: dict(FORM))
     unreadable: set[str] = field(default_factory=set)
     form_pages: tuple[int, ...] = (1, 2, 3)
-    docs: list[tuple[DocType, str | None, PersonMention]] = field(
+    docs: list[tuple[DocType, str | None, PersonMention | tuple[PersonMention, ...]]] = field(
         default_factory=lambda: list(DOCS)
     )
     match_scores: dict[int, float] = field(default_factory=dict)
@@ -176,7 +176,7 @@ class Packet:
             DocumentFacts(
                 doc_type=t,
                 pages=(4 + i,),
-                mentions=(m,),
+                mentions=m if isinstance(m, tuple) else (m,),
                 person=person,
                 match_score=self.match_scores.get(4 + i, 100.0 if person else 0.0),
                 mrz=self.mrz.get(4 + i),
@@ -651,6 +651,19 @@ class TestIdentity:
         flags = packet.run()
         assert subjects(flags) == {S(F.IDENTITY_MISMATCH, page=5, person="principal", field="name")}
         assert flags[0].evidence[0].text_read == "Marie-Ève Tremmblay"
+
+    def test_someone_else_sharing_a_given_name_is_not_the_subject(self) -> None:
+        """GIVEN a child's birth certificate that prints the family name (Nom de l'enfant :
+        TREMBLAY) and names the declarant Luc GAGNON WHEN checked THEN no name mismatch: a
+        name six letters from the family's is another person sharing the given name. The
+        child's own name misspelt (Luc Tremmblay) beside it still differs."""
+        label = PersonMention(full_name="TREMBLAY", text="Nom de l'enfant : TREMBLAY")
+        for other, flagged in (("Luc Gagnon", False), ("Luc Tremmblay", True)):
+            packet = Packet()
+            packet.docs[7] = (T.BIRTH_CERTIFICATE, "member2",
+                              (label, PersonMention(full_name=other, source="ner")))
+            mismatch = S(F.IDENTITY_MISMATCH, page=11, person="member2", field="name")
+            assert (mismatch in subjects(packet.run())) is flagged, other
 
     def test_given_names_alone_cannot_disagree_on_the_family_name(self) -> None:
         """GIVEN a child's certificate where only the given name and the officer's name could
