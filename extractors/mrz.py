@@ -233,12 +233,17 @@ def parse_td3(lines: Sequence[str]) -> MrzRead:
 
 
 def _issuer_realigned(l1: str, nationality: str) -> str:
-    """Line 1 with one character OCR put before the issuing state dropped (``PSKHTIDORVIL``
-    for ``P<HTIDORVIL``: the filler read as two letters), when the holder's nationality
-    stands one place late there: every name would start with a letter too many. The state
-    that issues a passport is its holder's nearly always; when it is not, nothing moves."""
-    if len(nationality) == 3 and l1[2:5] != nationality and l1[3:6] == nationality:
+    """Line 1 with the issuing state put back in its place when the holder's nationality
+    stands one place late there (``PSKHTIDORVIL`` for ``P<HTIDORVIL``: a filler read as two
+    letters) or early (``PHTIJEAN`` for ``P<HTIJEAN``: the filler lost): the names would
+    gain or lose their first letter. The state that issues a passport is its holder's
+    nearly always; when it is not, nothing moves."""
+    if len(nationality) != 3 or l1[2:5] == nationality:
+        return l1
+    if l1[3:6] == nationality:
         return (l1[:2] + l1[3:]).ljust(len(l1), "<")
+    if l1[1:4] == nationality:
+        return (l1[:1] + "<" + l1[1:])[: len(l1)]
     return l1
 
 

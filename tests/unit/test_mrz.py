@@ -100,12 +100,13 @@ class TestParseTd3:
         assert not mrz.checks_ok
         assert set(mrz.unread_checks) == unread <= set(mrz.failed_checks)
 
-    def test_a_character_read_before_the_issuing_state_is_dropped(self) -> None:
+    def test_the_issuing_state_is_put_back_in_its_place(self) -> None:
         """GIVEN line 1 read with the filler after P as two letters (the issuing state one
-        place late, every name a letter too long) WHEN parsed THEN the names read as printed;
-        a state other than the holder's, where it stands, moves nothing."""
-        misread = "PSK" + TD3[0][2:-1]
-        assert parse_td3((misread, TD3[1])).family_name == "ERIKSSON"
+        place late, the names a letter too long), or lost (one place early, the names a
+        letter short) WHEN parsed THEN the names read as printed; a state other than the
+        holder's, where it stands, moves nothing."""
+        for misread in ("PSK" + TD3[0][2:-1], "P" + TD3[0][2:] + "<"):
+            assert parse_td3((misread, TD3[1])).family_name == "ERIKSSON", misread
         other = "P<XXAERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
         assert parse_td3((other, TD3[1])).family_name == "ERIKSSON"
 
