@@ -254,8 +254,14 @@ def _zone_starts_with(m: PersonMention, family: Sequence[str]) -> bool:
     the words of the name, the filler may also be read as S (``ABOU<CHAAR`` read
     ``ABOUSCHAAR``)."""
     words = [re.escape(w.upper()) for w in family]
-    return bool(words) and re.match(
-        "[<KXS]+".join(words) + r"(?:[<KX]|$)", (m.text or "").upper()) is not None
+    if not words:
+        return False
+    name, text = "[<KXS]+".join(words), (m.text or "").upper()
+    if re.match(name + r"(?:[<KX]|$)", text):
+        return True
+    # With no double filler anywhere, the one between the names was misread, as S< most
+    # often (BONDARENKOS<IRYNAS for BONDARENKO<<IRYNA).
+    return "<<" not in text and re.match(name + "S<", text) is not None
 
 
 def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:

@@ -740,6 +740,17 @@ class TestIdentity:
         assert _zone_starts_with(zone, ["abou", "chaar"])
         assert not _zone_starts_with(zone, ["abous", "chaars"])
 
+    def test_a_zone_separator_read_as_s_after_the_family_name(self) -> None:
+        """GIVEN a zone whose name field holds no double filler, the one after the family name
+        read S< WHEN compared THEN it opens with that family name; with the double filler
+        read right, an S after the name is a letter of it."""
+        from extractors.consistency import _zone_starts_with
+
+        misread = PersonMention(text="BONDARENKOS<IRYNAS<K<KKKKKKKKKKKK", source="mrz")
+        assert _zone_starts_with(misread, ["bondarenko"])
+        assert not _zone_starts_with(PersonMention(text="BONDARENKOS<<IRYNA<<<<", source="mrz"),
+                                     ["bondarenko"])
+
     def test_a_name_word_the_ocr_doubted_does_not_disagree(self) -> None:
         """GIVEN the birth certificate's name read 'Tremblny', Tesseract 67 % sure of that word
         WHEN checked THEN no name mismatch: a letter it doubted is no different name. Read
