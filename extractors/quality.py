@@ -48,6 +48,19 @@ _HALF_PAGE_GAP = 0.25
 _HALF_MAX_RELATIVE_SIZE = 0.9
 _NEAR_EDGE_GAP = 0.018
 _CUT_CANDIDATES = 12
+#: A cut through the top of a line of text leaves slivers of its tallest letters: pieces
+#: this much smaller across than the page's typical glyph.
+_SLIVER_MAX_RELATIVE = 0.5
+#: Two dashes (pieces three times as long as thick) ending on such a line make it a dashed
+#: outline (a card's, faded into dashes and bits); ``_HAIRLINE_SHARE`` of its pieces no
+#: thicker than a printed rule (``_HAIRLINE_IN``), one faded into bits only; pieces whose
+#: gaps spread less than ``_EVEN_MAX_SPREAD`` of the mean gap, a dotted leader. What a cut
+#: leaves of letters is as thick as each letter reached, and as uneven as the letters and
+#: the gaps between words.
+_SLIVER_MAX_DASHES = 2
+_HAIRLINE_IN = 0.015
+_HAIRLINE_SHARE = 0.8
+_EVEN_MAX_SPREAD = 0.2
 #: A copy reduced to fit (or a sheet copied shifted, then scanned smaller) puts the copy's
 #: edge a little inside the image, paper beyond it: content cut there ends on a straight line
 #: this near the edge (share of the page; nearer is the edge's own debris). A few pieces on
@@ -57,6 +70,11 @@ _REDUCED_MIN_PIECES = 4
 #: ... on an image at least this big both ways (in): a sheet of paper, not a crop.
 _SHEET_MIN_IN = 7.0
 _REDUCED_MIN_SPREAD = 0.1
+#: Or one of them is a box, a table or a stamp (this many typical glyphs both ways) left
+#: open there: its last columns (or rows) hold ink over less than ``_OPEN_MAX_COVER`` of
+#: its height (or width): the rules that ran on, no border closing them.
+_OPEN_MIN_RELATIVE = 3.0
+_OPEN_MAX_COVER = 0.5
 #: Pieces on such a line are typically this many specks' area at least (dust is one).
 _SLIVER_MIN_SPECKS = 2
 #: How much smaller across than the page's typical piece the pieces on such a line are: a
@@ -351,18 +369,58 @@ def _straight_cut(pieces: np.ndarray, side: str, shape: tuple[int, int]) -> floa
     return None
 
 
-def _reduced_edge_cut(pieces: np.ndarray, glyphs: np.ndarray, side: str,
-                      shape: tuple[int, int], dpi: float) -> float | None:
-    """Where the content towards ``side`` ends on a straight line just inside the edge, its
-    pieces there cut short: the edge of a reduced copy through the text.
+def _sliver_cut(pieces: np.ndarray, typical: float, side: str, shape: tuple[int, int],
+                dpi: float) -> float | None:
+    """Where the content towards ``side`` ends on a line of slivers, the rest of the page
+    empty: the lower half of a sheet never reached the glass, and the copy stops through the
+    top of a line of text, leaving only the tips of its tallest letters (too small to be
+    among the pieces ``_straight_cut`` weighs).
 
-    ``pieces`` are every inked piece (slivers of cut letters are small), ``glyphs`` those big
-    enough to give the page's typical size across. The outermost line on which at least
+    ``pieces`` are every inked piece, ``typical`` the page's typical glyph size across. The
+    line is the outermost on which at least ``_CUT_MIN_PIECES`` pieces end (±1 px) with no
+    more than dust beyond (1 % of the ink; the blank part of a copy has specks anywhere),
+    ``_HALF_PAGE_GAP`` of the page or more from the edge.
+    """
+    far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
+    area = pieces[:, cv2.CC_STAT_AREA].astype(np.float64)
+    rows = far.astype(np.int64)
+    # Dashes lying along the line (a dotted outline, a rule's pieces) are not cut glyphs.
+    ending = np.bincount(rows[a1 - a0 < 3 * size], minlength=int(extent) + 3)
+    on_line = np.convolve(ending, np.ones(3), mode="same")
+    from_row = np.cumsum(np.bincount(rows, weights=area, minlength=int(extent) + 3)[::-1])[::-1]
+    past = np.append(from_row[2:], [0.0, 0.0])  # ink ending beyond each row's ±1 px
+    lines = np.flatnonzero((on_line >= _CUT_MIN_PIECES) & (past <= 0.01 * area.sum()))
+    if not len(lines) or (extent - lines[-1]) / extent < _HALF_PAGE_GAP:
+        return None
+    line = int(lines[-1])
+    at = np.abs(far - line) <= 1
+    on = at & (a1 - a0 < 3 * size)
+    if (a1[on].max() - a0[on].min()) < 0.25 * along:
+        return None
+    if np.median(size[on]) >= _SLIVER_MAX_RELATIVE * typical:
+        return None  # whole letters: the last line of the content, not a cut through one
+    gaps = np.diff(np.sort((a0[on] + a1[on]) / 2))
+    hairline = (size[at] <= _HAIRLINE_IN * dpi).mean() >= _HAIRLINE_SHARE
+    if ((at & ~on).sum() >= _SLIVER_MAX_DASHES or hairline
+            or gaps.std() < _EVEN_MAX_SPREAD * gaps.mean()):
+        return None  # a dashed outline or a dotted leader
+    return float(line if side in ("bottom", "right") else extent - line)
+
+
+
+def _reduced_edge_cut(pieces: np.ndarray, typical: float, side: str,
+                      shape: tuple[int, int], dpi: float, left_open: np.ndarray) -> float | None:
+    """Where the content towards ``side`` ends on a straight line just inside the edge, its
+    pieces there cut short or left open: the edge of a reduced copy through the text, or
+    through a box or table whose border there it left out.
+
+    ``pieces`` are every inked piece (slivers of cut letters are small), ``typical`` the
+    page's typical glyph size across, ``left_open`` which pieces are boxes, tables or stamps
+    left open towards ``side`` (``_left_open``). The outermost line on which at least
     ``_REDUCED_MIN_PIECES`` pieces end (±1 px), spread over ``_REDUCED_MIN_SPREAD`` of the
     page, within ``_REDUCED_EDGE_GAP`` of the edge and with nothing but dust beyond.
     """
     far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
-    typical = float(np.median(_side_view(glyphs, side, shape)[1]))
     area = pieces[:, cv2.CC_STAT_AREA].astype(np.float64)
     dust = _SLIVER_MIN_SPECKS * _SPECK_SQIN * dpi**2
     for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
@@ -378,12 +436,31 @@ def _reduced_edge_cut(pieces: np.ndarray, glyphs: np.ndarray, side: str,
         # size, as many ending just inside the line as on it. What a cut leaves on its line
         # are pieces of letters, alone there (the letters above end a line-gap away).
         cloud = (far < line - 1) & (far >= line - 0.5 * typical)
+        # What the edge cut: letters, cut short, or a box or table with no border there.
+        cut_short = np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical
         if (spread >= _REDUCED_MIN_SPREAD and cloud.sum() < on.sum()
-                and np.median(area[on]) >= dust
-                and np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical):
+                and np.median(area[on]) >= dust and (cut_short or left_open[on].any())):
             return float(line if side in ("bottom", "right") else extent - line)
         return None
     return None
+
+
+def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float) -> np.ndarray:
+    """Which pieces (labels ``ids``) are boxes, tables or stamps left open towards ``side``:
+    at least ``_OPEN_MIN_RELATIVE`` typical glyphs both ways, their last two columns (rows)
+    inked over less than ``_OPEN_MAX_COVER`` of their height (width). A box closed by its
+    border is inked all along there; one the copy's edge cut shows only its rules' ends."""
+    stats = page.stats[ids]
+    big = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] >= _OPEN_MIN_RELATIVE * typical)
+                         & (stats[:, cv2.CC_STAT_HEIGHT] >= _OPEN_MIN_RELATIVE * typical))
+    out = np.zeros(len(ids), bool)
+    for i in big:
+        x, y, w, h, _ = stats[i]
+        window = page.labels[y:y + h, x:x + w] == ids[i]
+        end = {"right": window[:, -2:], "left": window[:, :2],
+               "bottom": window[-2:, :].T, "top": window[:2, :].T}[side]
+        out[i] = end.any(axis=1).mean() < _OPEN_MAX_COVER
+    return out
 
 
 def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: float) -> bool:
@@ -394,7 +471,8 @@ def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: fl
     words = [w for w in ocr.words if abs(w.bbox[edge] * scale - line) <= _LINE_TOLERANCE_IN * dpi]
     if len(words) < 2:
         return False
-    conf = sum(w.conf for w in words) / len(words)
+    # The median: a currency sign or a stray mark read poorly does not make a line cut.
+    conf = float(np.median([w.conf for w in words]))
     real = sum(is_real_word(w.text) for w in words) / len(words)
     return conf >= _LINE_MIN_CONF and real >= _LINE_MIN_REAL
 
@@ -462,18 +540,26 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
     pieces = stats[stats[:, cv2.CC_STAT_AREA] >= _MIN_PIECE_SQIN * page.dpi**2]
     shape = page.ink.shape
     straight = set()
+    inked_ids = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] > 0) & ~_corner_pieces(stats, page))
+    inked = stats[inked_ids]
+    # A glyph's typical size across each side: heights towards top and bottom, else widths.
+    typical = {side: float(np.median(_side_view(pieces, side, shape)[1])) if len(pieces) else 0.0
+               for side in _SIDES}
     for side in _SIDES if len(pieces) >= 2 * _CUT_MIN_PIECES else ():
-        line = _straight_cut(pieces, side, shape)
-        if line is not None and not _line_reads_well(ocr, side, line, page.dpi / dpi, page.dpi):
-            straight.add(side)
+        # Slivers may lie beyond a last line of whole words: each line is judged on its own.
+        for line in (_straight_cut(pieces, side, shape),
+                     _sliver_cut(inked, typical[side], side, shape, page.dpi)):
+            if line is not None and not _line_reads_well(ocr, side, line, page.dpi / dpi,
+                                                         page.dpi):
+                straight.add(side)
     marks = _mark_cuts(pieces, page)
     reduced = set()
-    inked = stats[(stats[:, cv2.CC_STAT_AREA] > 0) & ~_corner_pieces(stats, page)]
     # Only a sheet-sized image is a copy with an edge to find: a tight crop (a chart, a card
     # scanned alone) has its content near its edges by design.
     sheet = min(shape) >= _SHEET_MIN_IN * page.dpi
     for side in _SIDES if sheet and len(pieces) and len(inked) >= _REDUCED_MIN_PIECES else ():
-        line = _reduced_edge_cut(inked, pieces, side, shape, page.dpi)
+        left_open = _left_open(page, inked_ids, side, typical[side])
+        line = _reduced_edge_cut(inked, typical[side], side, shape, page.dpi, left_open)
         # A footer's small print ends on its baseline this near the edge, and a tight crop's
         # lines (or a chart's labels) start on one column: their words read well. Words cut
         # short at their ends still read as words, so the right side goes unvetoed.

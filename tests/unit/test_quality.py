@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr import is_real_word, real_word_count, text_layer_page
 from extractors.preflight import preflight
@@ -22,6 +22,13 @@ from tests.unit.test_preprocess import photocopy
 
 FORM_PDF = Path(__file__).resolve().parents[2] / "schemas" / "data" / "form" / "form-pch-dsp.pdf"
 NO_OCR = PageOcr(page_no=1, source="none")
+SERIF = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
+LETTER = (
+    "Nous attestons que la personne nommée ci-dessus est inscrite à nos cours de français",
+    "à temps partiel depuis le printemps. Elle a complété les niveaux trois et quatre du",
+    "programme et suit actuellement le niveau cinq, avec un taux de présence supérieur.",
+    "Je reste à votre disposition pour vous fournir tout renseignement complémentaire.",
+)
 
 
 def _assess(raw: np.ndarray, config: PipelineConfig, *, dpi: int = 300,
@@ -271,6 +278,70 @@ class TestCompleteness:
         right[:, 380:] = linn[:, :-380]  # lines ran 1.3 in too far right
         for sheet, cut in ((down, ("bottom",)), (right, ("right",)), (linn, ())):
             page = np.minimum(photocopy(sheet, scale=0.95, paper=240, ink=30, border=240,
+                                        noise=3), 254)
+            quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
+            assert quality.cut_edges == cut, quality.signals
+
+    def test_half_page_cut_through_the_tops_of_a_line(self, config: PipelineConfig) -> None:
+        """GIVEN a letter in 11-point serif at 200 dpi whose copy stops 5 px below the top of
+        its twelfth line (only the tips of the tallest letters are left, each smaller than
+        the pieces a cut line is looked for among) and is blank below WHEN judged THEN the
+        bottom is cut."""
+        font = ImageFont.truetype(str(SERIF), round(11 / 72 * 200))
+        sheet = Image.new("L", (1700, 2200), 255)
+        draw = ImageDraw.Draw(sheet)
+        for i in range(12):
+            draw.text((170, 300 + 48 * i), LETTER[i % len(LETTER)], font=font, fill=0)
+        page = np.asarray(sheet).copy()
+        last = 300 + 48 * 11
+        top = last + int(np.flatnonzero((page[last:last + 48] < 128).any(axis=1))[0])
+        page[top + 5:] = 255
+        copy = np.minimum(photocopy(page, paper=240, ink=30, border=240, noise=3), 254)
+        quality = assess_page(copy, NO_OCR, dpi=200, cfg=config.quality, cleaned=True)
+        assert quality.cut_edges == ("bottom",), quality.signals
+
+    @pytest.mark.parametrize("rule", ["dashed", "faded", "dotted"])
+    def test_a_rule_ending_a_page_is_whole(self, linn: np.ndarray, config: PipelineConfig,
+                                           rule: str) -> None:
+        """GIVEN the upper half of a page ending on the lower edge of a card's dashed outline
+        (dashes and what is left of faded ones), on one faded into hairline bits only, or on
+        a dotted leader, and blank below WHEN judged THEN it is complete: the bits are as
+        small as what a cut through the tops of letters leaves, but a cut leaves no dashes,
+        no hairlines only, nor evenly spaced dots."""
+        rng = np.random.default_rng(11)
+        sheet = linn.copy()
+        sheet[1612:] = 255  # between two lines of text
+        for x in range(400, 2200, 90 if rule == "dashed" else 30):
+            if rule == "dotted":
+                sheet[1650:1656, x:x + 6] = 0
+            elif rule == "faded":
+                bit = x + int(rng.integers(0, 20))
+                sheet[1650:1654, bit:bit + int(rng.integers(4, 10))] = 0
+            else:
+                sheet[1650:1656, x:x + 30] = 0
+                for bit in x + 34 + rng.choice(50, int(rng.integers(0, 3)), replace=False):
+                    sheet[1650:1656, bit:bit + 5] = 0
+        # Read as the pipeline reads it: the last line of text reads whole.
+        quality = _assess(photocopy(sheet, paper=240, ink=30, border=240, noise=3), config,
+                          ocr=True)
+        assert quality.complete, quality.signals
+
+    def test_boxes_left_open_at_a_reduced_copy_s_edge(self, linn: np.ndarray,
+                                                     config: PipelineConfig) -> None:
+        """GIVEN a sheet with text on its left and four ruled boxes running off its right
+        edge (their right sides never reached the glass), copied reduced to 97 % (paper
+        beyond the copy's edge) WHEN judged THEN the right side is cut; the same boxes closed
+        by their right sides 0.17 in inside the sheet's edge are whole."""
+        def boxes(right: int) -> np.ndarray:
+            sheet = np.full_like(linn, 255)
+            sheet[:1300, :1300] = linn[:1300, :1300]
+            for top in range(1500, 2100, 150):
+                sheet[top:top + 4, 345:right] = sheet[top + 100:top + 104, 345:right] = 0
+                sheet[top:top + 104, 345:349] = sheet[top:top + 104, right - 4:right] = 0
+            return sheet
+
+        for sheet, cut in ((boxes(linn.shape[1] + 100), ("right",)), (boxes(2500), ())):
+            page = np.minimum(photocopy(sheet, scale=0.97, paper=240, ink=30, border=240,
                                         noise=3), 254)
             quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
             assert quality.cut_edges == cut, quality.signals
