@@ -60,6 +60,7 @@ class RealRun:
     opened_outside: list[str]
     deployment: dict
     sweep_run: dict
+    vacuum: dict
     children_left: list
     seconds: float
 
@@ -173,6 +174,7 @@ def _serve_until_done(root: Path, inbox: Path, data: Path, expected: dict[str, s
     api = f"http://127.0.0.1:{port}/api"
     try:
         [dep] = _until(lambda: _api(f"{api}/deployments/filter", {}), 300, "the deployment")
+        vacuum = _api(f"{api}/admin/settings")["server"]["services"]["db_vacuum"]
         children = psutil.Process(proc.pid).children(recursive=True)
         created = _until(
             lambda: _api(f"{api}/deployments/{dep['id']}/create_flow_run", {}), 60, "a sweep run"
@@ -192,6 +194,7 @@ def _serve_until_done(root: Path, inbox: Path, data: Path, expected: dict[str, s
         "log": log_path.read_text(encoding="utf-8", errors="replace"),
         "deployment": dep,
         "sweep_run": sweep,
+        "vacuum": vacuum,
         "children_left": left,
     }
 
@@ -249,6 +252,12 @@ class TestRealService:
         assert dep["global_concurrency_limit"]["limit"] == 1
         assert dep["parameters"]["inbox"] == str(real_run.inbox.resolve())
         assert real_run.sweep_run["state"]["type"] == "COMPLETED", real_run.sweep_run["state"]
+
+    def test_prefect_forgets_finished_runs_after_two_weeks(self, real_run: RealRun) -> None:
+        """Prefect's own run history would grow every night and slow every run after it:
+        the server the service starts vacuums finished flow runs 14 days old."""
+        assert "flow_runs" in real_run.vacuum["enabled"], real_run.vacuum
+        assert real_run.vacuum["retention_period"] == "P14D"
 
     def test_every_entry_ends_unreadable_or_processed_with_a_reason(
         self, real_run: RealRun
