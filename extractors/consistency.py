@@ -41,6 +41,11 @@ SPOUSE = 1
 IDENTITY_TYPES = BIRTH_PAPERS
 
 
+def _words(m: PersonMention) -> list[str]:
+    """Every word of a reading's names, normalised (``tokens``)."""
+    return tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
+
+
 def _shown(m: PersonMention) -> str:
     return m.full_name or " ".join(filter(None, (m.given_names, m.family_name)))
 
@@ -270,7 +275,7 @@ def _agrees(m: PersonMention, references: Sequence[list[str]]) -> bool:
     if m.source == "mrz":
         return any(_letters(m.family_name) == _letters(" ".join(r)) or _zone_starts_with(m, r)
                    for r in references)
-    words = tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
+    words = _words(m)
     return any(set(r) <= set(words) or _spelled_across("".join(r), words) for r in references)
 
 
@@ -326,7 +331,7 @@ def _plausible(m: PersonMention) -> bool:
     runs of one letter or no vowel. A zone's letters are checked by its digits instead."""
     if m.source == "mrz":
         return True
-    words = tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
+    words = _words(m)
     return bool(words) and not any(_NOISE_WORD.search(w) for w in words)
 
 
@@ -387,8 +392,7 @@ def _someone_else(m: PersonMention, person: Person, references: Sequence[list[st
     officer: Jean LAGUERRE on Jean Wesly DESROSIERS's birth certificate). A name misspelt
     stays within a letter or two of the right one."""
     given = set(tokens(person.given_names))
-    words = [w for w in tokens(m.family_name) + tokens(m.given_names) + tokens(m.full_name)
-             if not _given_word(w, given)]
+    words = [w for w in _words(m) if not _given_word(w, given)]
     family = [w for r in references for w in r]
     return bool(words) and all(Levenshtein.distance(w, f) > _MISSPELT_MAX
                                for w in words for f in family)

@@ -287,13 +287,14 @@ def locate_form_page(gray: np.ndarray, *, dpi: int, layout: FormLayout) -> PageF
     parsed = qr.parsed if qr else None
     scan = Scan.of(gray, dpi)
     marks_low = find_marks(scan.low, dpi=LOW_DPI, layout=layout)
-    if parsed is None and sum(m is not None for m in marks_low) == 2:
+    marks_found = sum(m is not None for m in marks_low)
+    if parsed is None and marks_found == 2:
         # Two corner marks where the template has them, too few to align by: a form page,
         # likely, whose QR a speckled copy hid at the cheap resolution. Read it again at full
         # (~0.4 s, only here; with three marks or more the page aligns by them).
         qr = read_qr(gray, dpi=dpi, at_dpi=dpi) or qr
         parsed = qr.parsed if qr else None
-    if parsed is None and sum(m is not None for m in marks_low) < 3:
+    if parsed is None and marks_found < 3:
         return None
     if qr is not None and parsed is not None:
         turns, pages = [qr_turn(qr)], [parsed[1]]

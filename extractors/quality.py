@@ -407,22 +407,21 @@ def _sliver_cut(pieces: np.ndarray, typical: float, side: str, shape: tuple[int,
     return float(line if side in ("bottom", "right") else extent - line)
 
 
-
-def _reduced_edge_cut(pieces: np.ndarray, typical: float, side: str,
-                      shape: tuple[int, int], dpi: float, left_open: np.ndarray) -> float | None:
+def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
+                      side: str) -> float | None:
     """Where the content towards ``side`` ends on a straight line just inside the edge, its
     pieces there cut short or left open: the edge of a reduced copy through the text, or
     through a box or table whose border there it left out.
 
-    ``pieces`` are every inked piece (slivers of cut letters are small), ``typical`` the
-    page's typical glyph size across, ``left_open`` which pieces are boxes, tables or stamps
-    left open towards ``side`` (``_left_open``). The outermost line on which at least
+    ``ids`` are the labels of every inked piece (slivers of cut letters are small),
+    ``typical`` the page's typical glyph size across. The outermost line on which at least
     ``_REDUCED_MIN_PIECES`` pieces end (±1 px), spread over ``_REDUCED_MIN_SPREAD`` of the
     page, within ``_REDUCED_EDGE_GAP`` of the edge and with nothing but dust beyond.
     """
-    far, size, a0, a1, extent, along = _side_view(pieces, side, shape)
+    pieces = page.stats[ids]
+    far, size, a0, a1, extent, along = _side_view(pieces, side, page.ink.shape)
     area = pieces[:, cv2.CC_STAT_AREA].astype(np.float64)
-    dust = _SLIVER_MIN_SPECKS * _SPECK_SQIN * dpi**2
+    dust = _SLIVER_MIN_SPECKS * _SPECK_SQIN * page.dpi**2
     for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
         gap = (extent - line) / extent
         # Beyond a copy's edge there is nothing but dust (a copier border's remains are not).
@@ -436,10 +435,11 @@ def _reduced_edge_cut(pieces: np.ndarray, typical: float, side: str,
         # size, as many ending just inside the line as on it. What a cut leaves on its line
         # are pieces of letters, alone there (the letters above end a line-gap away).
         cloud = (far < line - 1) & (far >= line - 0.5 * typical)
+        if spread < _REDUCED_MIN_SPREAD or cloud.sum() >= on.sum() or np.median(area[on]) < dust:
+            return None
         # What the edge cut: letters, cut short, or a box or table with no border there.
-        cut_short = np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical
-        if (spread >= _REDUCED_MIN_SPREAD and cloud.sum() < on.sum()
-                and np.median(area[on]) >= dust and (cut_short or left_open[on].any())):
+        if (np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical
+                or _left_open(page, ids[on], side, typical).any()):
             return float(line if side in ("bottom", "right") else extent - line)
         return None
     return None
@@ -456,9 +456,9 @@ def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float) -> np.nd
     out = np.zeros(len(ids), bool)
     for i in big:
         x, y, w, h, _ = stats[i]
-        window = page.labels[y:y + h, x:x + w] == ids[i]
-        end = {"right": window[:, -2:], "left": window[:, :2],
-               "bottom": window[-2:, :].T, "top": window[:2, :].T}[side]
+        box = page.labels[y:y + h, x:x + w]
+        end = {"right": box[:, -2:], "left": box[:, :2],
+               "bottom": box[-2:, :].T, "top": box[:2, :].T}[side] == ids[i]
         out[i] = end.any(axis=1).mean() < _OPEN_MAX_COVER
     return out
 
@@ -558,8 +558,7 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
     # scanned alone) has its content near its edges by design.
     sheet = min(shape) >= _SHEET_MIN_IN * page.dpi
     for side in _SIDES if sheet and len(pieces) and len(inked) >= _REDUCED_MIN_PIECES else ():
-        left_open = _left_open(page, inked_ids, side, typical[side])
-        line = _reduced_edge_cut(inked, typical[side], side, shape, page.dpi, left_open)
+        line = _reduced_edge_cut(page, inked_ids, typical[side], side)
         # A footer's small print ends on its baseline this near the edge, and a tight crop's
         # lines (or a chart's labels) start on one column: their words read well. Words cut
         # short at their ends still read as words, so the right side goes unvetoed.
