@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from extractors import writer
 from extractors.form_decode import (
     TO_DIGIT,
     Candidates,
@@ -206,7 +207,12 @@ def _read_fields(
     word_lexicons: dict[str, Path] | None = None,
     printed: dict[str, tuple[list[str], float]] | None = None,
 ) -> dict[str, Decoded]:
-    """Every field of the page decoded, with its lexicon and the printed name as evidence."""
+    """Every field of the page decoded, with its lexicon and the printed name as evidence.
+
+    Comb fields are decoded twice when the reader gives features: the fields read surely
+    then teach how this writer forms each character (``extractors.writer``), and every other
+    comb field is decoded again with that evidence.
+    """
     out: dict[str, Decoded] = {}
     for spec in specs:
         if spec.kind is FieldKind.CHECKBOX:
@@ -215,24 +221,53 @@ def _read_fields(
         elif spec.kind is FieldKind.SIGNATURE:
             out[spec.name] = _decode_signature(signature_ink(warped, spec.bbox, dpi=dpi))
     combs = [s for s in specs if s.kind in (FieldKind.COMB, FieldKind.DATE)]
-    for spec, boxes in zip(combs, _recognise(warped, combs, dpi=dpi, glyphs=glyphs), strict=True):
-        out[spec.name] = _decode_comb(spec, boxes, context)
-        if lexicons and spec.name in lexicons:
-            entries = load_lexicon(lexicons[spec.name], CHARSETS[_charset(spec)])
-            out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries)
-        if word_lexicons and spec.name in word_lexicons:
-            allowed = CHARSETS[_charset(spec)]
-            entries = load_lexicon(word_lexicons[spec.name], allowed)
-            seen = fill_lost_dots(boxes) if _charset(spec) == "email" else boxes
-            out[spec.name] = decode_words_with_lexicon(seen, out[spec.name], entries,
-                                                       allowed=allowed)  # fmt: skip
-        if printed and spec.name in printed:
-            names, prior = printed[spec.name]
-            entries = lexicon_entries(names, allowed=CHARSETS[_charset(spec)])
-            # Tesseract read the printed name: it drops the accents the glyph CNN cannot see
-            # either (Ñ, Ó, Í), so its agreement does not make a reading surer.
-            out[spec.name] = decode_with_lexicon(boxes, out[spec.name], entries, prior=prior,
-                                                 vouch=False)  # fmt: skip
+    boxes, feats = _recognise(warped, combs, dpi=dpi, glyphs=glyphs)
+
+    def decode(spec: FieldSpec, seen: list[Candidates]) -> Decoded:
+        return _decode_answer(spec, seen, context=context, lexicons=lexicons,
+                              word_lexicons=word_lexicons, printed=printed)  # fmt: skip
+
+    for spec, seen in zip(combs, boxes, strict=True):
+        out[spec.name] = decode(spec, seen)
+    labelled = []
+    for spec, seen, f in zip(combs, boxes, feats, strict=True):
+        d = out[spec.name]
+        if d.valid and d.value and d.confidence >= writer.LABEL_MIN:
+            dashes = "- " if spec.kind is FieldKind.DATE else " "
+            chars = writer.box_labels(d.value, seen, separators=dashes)
+            if chars is not None:
+                labelled.append((chars, f))
+    protos = writer.prototypes(labelled)
+    if protos is None:
+        return out
+    for spec, seen, f in zip(combs, boxes, feats, strict=True):
+        if out[spec.name].confidence < writer.SURE:
+            out[spec.name] = decode(spec, writer.adapt(seen, f, protos))
+    return out
+
+
+def _decode_answer(
+    spec: FieldSpec, boxes: list[Candidates], *, context: AnswerContext,
+    lexicons: dict[str, Path] | None, word_lexicons: dict[str, Path] | None,
+    printed: dict[str, tuple[list[str], float]] | None,
+) -> Decoded:
+    """One comb field from its boxes: syntax first, then its lexicon and the printed name."""
+    out = _decode_comb(spec, boxes, context)
+    charset = _charset(spec)
+    if lexicons and spec.name in lexicons:
+        entries = load_lexicon(lexicons[spec.name], CHARSETS[charset])
+        out = decode_with_lexicon(boxes, out, entries)
+    if word_lexicons and spec.name in word_lexicons:
+        allowed = CHARSETS[charset]
+        entries = load_lexicon(word_lexicons[spec.name], allowed)
+        seen = fill_lost_dots(boxes) if charset == "email" else boxes
+        out = decode_words_with_lexicon(seen, out, entries, allowed=allowed)
+    if printed and spec.name in printed:
+        names, prior = printed[spec.name]
+        entries = lexicon_entries(names, allowed=CHARSETS[charset])
+        # Tesseract read the printed name: it drops the accents the glyph CNN cannot see
+        # either (Ñ, Ó, Í), so its agreement does not make a reading surer.
+        out = decode_with_lexicon(boxes, out, entries, prior=prior, vouch=False)
     return out
 
 
@@ -244,11 +279,12 @@ def load_lexicon(path: Path, allowed: str) -> dict[int, list[str]]:
 
 def _recognise(
     warped: np.ndarray, specs: list[FieldSpec], *, dpi: int, glyphs: GlyphReader
-) -> list[list[Candidates]]:
-    """Candidates for every box of every comb field: inked boxes recognised in one batch per
-    charset (a reader's optional ``SHARED_BATCH`` folds some into a wider one), empty boxes
-    None."""
+) -> tuple[list[list[Candidates]], list[list[np.ndarray | None]]]:
+    """Candidates for every box of every comb field, and each box's features where the reader
+    gives them (``writer``): inked boxes recognised in one batch per charset (a reader's
+    optional ``SHARED_BATCH`` folds some into a wider one), empty boxes None."""
     boxes: list[list[Candidates]] = []
+    feats: list[list[np.ndarray | None]] = []
     marked: list[list[bool]] = []
     splits: list[tuple[int, int, SplitOption]] = []  # (field, offset of its comb group, split)
     batches: dict[str, list[tuple[int, list[int], list[np.ndarray]]]] = defaultdict(list)
@@ -258,6 +294,7 @@ def _recognise(
         crops = [c for cut in cuts for c in cut.crops]
         marked.append([m for cut in cuts for m in cut.marked])
         boxes.append([None] * len(crops))
+        feats.append([None] * len(crops))
         offset = 0
         for cut in cuts:
             splits += [(k, offset, sp) for sp in cut.splits]
@@ -267,13 +304,14 @@ def _recognise(
             batch = getattr(glyphs, "SHARED_BATCH", {}).get(charset, charset)
             batches[batch].append((k, idx, [crops[i] for i in idx]))
     for charset, items in batches.items():
-        results = classify_fields(glyphs, [crops for _, _, crops in items], charset)
-        for (k, inked, _), cands in zip(items, results, strict=True):
-            for i, c in zip(inked, cands, strict=True):
+        results, features = classify_fields(glyphs, [crops for _, _, crops in items], charset)
+        for (k, inked, _), cands, fs in zip(items, results, features, strict=True):
+            for i, c, f in zip(inked, cands, fs, strict=True):
                 boxes[k][i] = _adjust(c, marked=marked[k][i])
+                feats[k][i] = f if boxes[k][i] is not None else None
     if splits:
-        _try_splits(boxes, splits, specs=specs, glyphs=glyphs)
-    return boxes
+        _try_splits(boxes, feats, splits, specs=specs, glyphs=glyphs)
+    return boxes, feats
 
 
 #: Both characters of a split must be read at least this sure, and surer than the two
@@ -283,6 +321,7 @@ SPLIT_MIN_P = 0.6
 
 def _try_splits(
     boxes: list[list[Candidates]],
+    feats: list[list[np.ndarray | None]],
     splits: list[tuple[int, int, SplitOption]],
     *,
     specs: list[FieldSpec],
@@ -319,6 +358,7 @@ def _try_splits(
             continue
         boxes[k][empty] = _adjust(read[(n, 0)], marked=sp.marked[0])
         boxes[k][inked] = _adjust(read[(n, 1)], marked=sp.marked[1])
+        feats[k][empty] = feats[k][inked] = None  # features of the whole, not of the halves
         log.debug("field %s: touching characters split between boxes %d and %d",
                   specs[k].name, empty, inked)  # fmt: skip
 
@@ -469,18 +509,25 @@ def _digits(text: str) -> str:
 
 def classify_fields(
     reader: GlyphReader, fields: list[list[np.ndarray]], charset: str
-) -> list[list[list[tuple[str, float]]]]:
-    """Candidates for the boxes of several fields sharing a charset, in one call if possible.
+) -> tuple[list[list[list[tuple[str, float]]]], list[list[np.ndarray | None]]]:
+    """Candidates for the boxes of several fields sharing a charset, in one call if possible,
+    and each box's features (None throughout for a reader without them).
 
     A reader with its own ``classify_fields`` (Tesseract, which reads whole lines) is given the
     fields apart; any other reader gets all crops as one batch.
     """
     batch = getattr(reader, "classify_fields", None)
     if callable(batch):
-        return batch(fields, charset)
-    flat = reader.classify([c for f in fields for c in f], charset)
-    out, i = [], 0
+        return batch(fields, charset), [[None] * len(f) for f in fields]
+    crops = [c for f in fields for c in f]
+    with_features = getattr(reader, "classify_with_features", None)
+    if callable(with_features):
+        flat, flat_feats = with_features(crops, charset)
+    else:
+        flat, flat_feats = reader.classify(crops, charset), [None] * len(crops)
+    out, out_feats, i = [], [], 0
     for f in fields:
         out.append(flat[i : i + len(f)])
+        out_feats.append(flat_feats[i : i + len(f)])
         i += len(f)
-    return out
+    return out, out_feats

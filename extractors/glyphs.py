@@ -11,6 +11,10 @@ The network sees two 48 x 48 channels:
   centred. This is what tells letters apart, whatever their size or place in the box.
 * **context**: the whole box, ink only, squeezed to 48 x 48. Bounding-box scaling erases size and
   position, which is all that separates ``'`` from ``,`` or ``I``, and ``.`` from ``O``.
+
+Besides its logits the model gives the 128 features its classifier reads (``features``, added
+by ``training/feature_output.py``): the form reader compares a page's boxes with them to
+learn its writer's hand (``extractors.writer``).
 """
 
 from __future__ import annotations
@@ -158,8 +162,9 @@ class GlyphReader:
         classes: the model's output classes, in order.
     """
 
-    def __init__(self, net: cv2.dnn.Net, classes: str) -> None:
+    def __init__(self, net: cv2.dnn.Net, classes: str, *, features: str | None = None) -> None:
         self._net = net
+        self._outputs = ["logits", features] if features else ["logits"]
         # One cv2.dnn.Net keeps its input and buffers between setInput and forward, and the
         # flow runs pages on a thread pool: serialise those two calls.
         self._lock = threading.Lock()
@@ -179,12 +184,18 @@ class GlyphReader:
 
     def probabilities(self, tensors: np.ndarray) -> np.ndarray:
         """Softmax over all classes for a batch of normalised glyphs, shape (N, classes)."""
+        return self._forward(tensors)[0]
+
+    def _forward(self, tensors: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Softmax over all classes, and the hidden features when the model gives them."""
         with self._lock:
             self._net.setInput(np.ascontiguousarray(tensors, dtype=np.float32))
-            logits = self._net.forward().reshape(len(tensors), -1).astype(np.float64)
+            outs = self._net.forward(self._outputs)
+        logits = outs[0].reshape(len(tensors), -1).astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        feats = outs[1].reshape(len(tensors), -1) if len(outs) > 1 else None
+        return exp / exp.sum(axis=1, keepdims=True), feats
 
     def classify(self, crops: list[np.ndarray], charset: str) -> list[list[tuple[str, float]]]:
         """Top-5 candidates with probabilities for each crop, restricted to ``charset``.
@@ -193,21 +204,32 @@ class GlyphReader:
         with no ink gets ``[(" ", 1.0)]`` whatever the charset: an empty box is a fact, and the
         caller decides whether a field may hold one.
         """
+        return self.classify_with_features(crops, charset)[0]
+
+    def classify_with_features(
+        self, crops: list[np.ndarray], charset: str
+    ) -> tuple[list[list[tuple[str, float]]], list[np.ndarray | None]]:
+        """``classify``, and each inked crop's features (None for a blank crop, or for every
+        crop of a model without them): how the network sees the hand that wrote it."""
         mask = self.charset_mask(charset)
         glyphs = [normalise_glyph(c) for c in crops]
         inked = [i for i, g in enumerate(glyphs) if not g.blank]
         results: list[list[tuple[str, float]]] = [[(BLANK, 1.0)] for _ in crops]
+        features: list[np.ndarray | None] = [None] * len(crops)
         if not inked:
-            return results
-        probs = self.probabilities(np.stack([glyphs[i].tensor for i in inked])) * mask
+            return results, features
+        probs, feats = self._forward(np.stack([glyphs[i].tensor for i in inked]))
+        probs = probs * mask
         probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
         for row, i in enumerate(inked):
             top = np.argsort(-probs[row])[:TOP_K]
             results[i] = [(self.classes[j], float(probs[row, j])) for j in top if mask[j]]
+            if feats is not None:
+                features[i] = feats[row]
         log.debug(
             "classified %d crops (%d blank) as %s", len(crops), len(crops) - len(inked), charset
         )
-        return results
+        return results, features
 
 
 @functools.cache
@@ -215,7 +237,7 @@ def _load_cached(path: Path) -> GlyphReader:
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     net = cv2.dnn.readNetFromONNX(str(path))
     log.info("loaded glyph model %s (%d classes)", path.name, len(meta["classes"]))
-    return GlyphReader(net, meta["classes"])
+    return GlyphReader(net, meta["classes"], features=meta.get("features"))
 
 
 def load_glyph_reader(path: Path | None = None) -> GlyphReader:

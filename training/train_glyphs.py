@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from extractors.glyphs import GLYPH_SIZE, MODEL_PATH, normalise_glyph
+from training.feature_output import add_feature_output
 from training.glyph_data import CLASSES, build_training_set, held_out_hand_crops
 from training.glyph_sources import list_fonts, load_hand_samples, split_writers
 
@@ -118,6 +119,7 @@ def export(model: nn.Module, out: Path, meta: dict) -> None:
         dynamic_axes={"glyph": {0: "n"}, "logits": {0: "n"}}, opset_version=13, dynamo=False,
     )  # fmt: skip
     out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    add_feature_output(out)  # the hidden layer, for the form reader's writer adaptation
 
 
 def main() -> None:

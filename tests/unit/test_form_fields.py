@@ -132,12 +132,12 @@ class TestTouchingCharacters:
 
     def test_recogniser_reads_the_pair_as_two_characters(self) -> None:
         page, spec = _write(blank_page(1), "date_of_birth", YEAR)
-        boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0]
+        boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0][0]
         assert [b[0][0] if b else None for b in boxes[:3]] == ["2", "0", "1"]
 
     def test_wide_letter_beside_a_blank_box_stays_whole(self) -> None:
         page, spec = _write(blank_page(1), "family_name", [("W", 2.5), ("A", 4.5)], size=64)
-        boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0]
+        boxes = _recognise(page, [spec], dpi=DPI, glyphs=load_glyph_reader())[0][0]
         assert [b[0][0] if b else None for b in boxes[1:6]] == [None, "W", None, "A", None]
 
     def test_a_box_the_reader_had_no_candidate_for_is_not_split(self) -> None:
@@ -152,7 +152,7 @@ class TestTouchingCharacters:
                 return [[] if self.calls == 1 else [("2", 0.99)] for _ in crops]
 
         page, spec = _write(blank_page(1), "date_of_birth", YEAR)
-        boxes = _recognise(page, [spec], dpi=DPI, glyphs=NothingThenSure())[0]
+        boxes = _recognise(page, [spec], dpi=DPI, glyphs=NothingThenSure())[0][0]
         assert boxes[0] is None and boxes[1] == []
 
 
