@@ -30,6 +30,13 @@ DOB_BONUS = 10.0
 #: How far under the match threshold a name may be when the date of birth agrees: the document
 #: is then theirs, and the name difference is for the reviewer (identity_mismatch).
 NEAR_MISS = 30.0
+#: How far under the match threshold a paper's labelled name may be when the form's own
+#: reading of the person's name is unsure: MARYAM KARIMI is the member read MAKYAM KAKIMI (one
+#: letter off in each word scores 83).
+UNSURE_NEAR_MISS = 10.0
+#: A labelled name carries a person's given name when one of its words scores this much
+#: against one of theirs.
+_GIVEN_SEEN = 70.0
 #: Text scores this close count as equal.
 _TEXT_TIE = 5.0
 _COUPLE_DOCS = (DocType.MARRIAGE_CERTIFICATE, DocType.UNION_PROOF)
@@ -65,13 +72,15 @@ def _confident(fields: Mapping[str, FieldRead], *names: str) -> bool:
 def _principal(fields: Mapping[str, FieldRead]) -> Person:
     family, given = _value(fields, "family_name"), _value(fields, "given_names")
     preprinted = _value(fields, "preprinted_name")
-    if preprinted and not (family and given and _confident(fields, "family_name", "given_names")):
+    sure = _confident(fields, "family_name", "given_names")
+    if preprinted and not (family and given and sure):
         # The ministry printed "FAMILY NAME, Given names" on every page: better than a name
         # the applicant wrote but that could not be read with confidence.
         family, _, given = (part.strip() or None for part in preprinted.partition(","))
+        sure = True
     born = _value(fields, "date_of_birth")
     return Person(
-        id="principal", family_name=family, given_names=given,
+        id="principal", family_name=family, given_names=given, name_sure=sure,
         date_of_birth=_date(born), date_of_birth_read=born, residence="quebec",
     )
 
@@ -85,6 +94,7 @@ def _member(fields: Mapping[str, FieldRead], row: int) -> Person | None:
     born = _value(fields, f"{key}_date_of_birth")
     return Person(
         id=key, family_name=family, given_names=given,
+        name_sure=_confident(fields, f"{key}_family_name", f"{key}_given_names"),
         date_of_birth=_date(born), date_of_birth_read=born,
         relationship=int(relationship) if relationship and relationship.isdigit() else None,
         residence=_value(fields, f"{key}_residence"),
@@ -309,6 +319,35 @@ def person_by_text(
     return person.id, score
 
 
+def _unsure_near_miss(
+    mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig
+) -> tuple[Person, float] | None:
+    """The person whose unsure form reading a labelled name on the paper nearly spells, best
+    first; None when no one's does."""
+    labelled = [m for m in mentions if m.source == "label"]
+    scored = [(p, _scores(labelled, p)[0]) for p in people if not p.name_sure]
+    near = [s for s in scored if s[1] >= cfg.name_match_min - UNSURE_NEAR_MISS]
+    return max(near, key=lambda s: s[1], default=None)
+
+
+def _named_otherwise(mentions: Sequence[PersonMention], person: Person | None) -> bool:
+    """Whether the paper's labelled subject is someone else: a labelled full name none of
+    whose words is one of the person's given names. A money transfer names its sender in
+    full too; the text alone cannot tell the sender from the beneficiary its label names."""
+    given = tokens(person.given_names) if person else []
+    for m in mentions:
+        words = tokens(m.family_name) + tokens(m.given_names) or tokens(m.full_name)
+        if m.source == "label" and len(words) >= 2 and given and max(
+            fuzz.ratio(g, w) for g in given for w in words
+        ) < _GIVEN_SEEN:
+            return True
+    return False
+
+
+def _by_id(people: Sequence[Person], person_id: str | None) -> Person | None:
+    return next((p for p in people if p.id == person_id), None)
+
+
 def _born_on_any(person: Person, dates: Collection[dt.date]) -> bool:
     return any(person.born_on(d) for d in dates)
 
@@ -352,6 +391,11 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
     if person is None:
         person, text = person_by_text(doc, people, cfg)
         score = max(score, text) if person is None else text
+        near = _unsure_near_miss(mentions, people, cfg)
+        if near is not None and near[0].id != person and (
+            person is None or _named_otherwise(mentions, _by_id(people, person))
+        ):
+            person, score = near[0].id, near[1]
     spouse = _spouse(people, mentions, cfg) if doc.doc_type in _COUPLE_DOCS else None
     if spouse is not None:
         # A marriage or union document names the couple: it is the spouse's required proof,

@@ -18,6 +18,9 @@ class Person(Frozen):
     id: str = Field(description="principal, member1 … member5")
     family_name: str | None = None
     given_names: str | None = None
+    name_sure: bool = Field(
+        True, description="False when the form's name fields were read, but not surely."
+    )
     date_of_birth: dt.date | None = None
     date_of_birth_read: str | None = Field(
         None, description="The date of birth as read (YYYY-MM-DD), unsure characters as '?'."

@@ -510,3 +510,45 @@ class TestSettleFromPapers:
                                                         date_of_birth=D(2006, 1, 6)),
                      person="member2")  # fmt: skip
         assert settle_from_papers((child,), [passport, other], unsure) == (child,)
+
+
+class TestUnsureFormReading:
+    """A paper's labelled name one letter off a family member the form read unsure."""
+
+    FATHER = Person(id="principal", family_name="KARIMI", given_names="FARID")
+    DAUGHTER = Person(id="member1", family_name="KAKIMI", given_names="MAKYAM", relationship=2,
+                      date_of_birth=D(2004, 5, 28), name_sure=False)  # fmt: skip
+    TRANSFERS = DocumentFacts(
+        doc_type=T.FINANCIAL_DEPENDENCY_PROOF, pages=(10,),
+        mentions=(PersonMention(full_name="MARYAM KARIMI"),),  # "Bénéficiaire : MARYAM KARIMI"
+        name_words=("expediteur", "farid", "karimi", "beneficiaire", "maryam", "karimi"),
+    )  # fmt: skip
+
+    def test_the_beneficiary_is_the_member_read_unsure(self) -> None:
+        """GIVEN a money transfer history naming its sender FARID KARIMI and, labelled, its
+        beneficiary MARYAM KARIMI, and a daughter the form read MAKYAM KAKIMI unsure THEN the
+        proof is hers, not her father's (whose whole name the text also carries)."""
+        out = assign_documents([self.TRANSFERS], (self.FATHER, self.DAUGHTER), cfg=RULES)
+        assert out[0].person == "member1"
+
+    def test_a_sure_reading_one_letter_off_is_someone_else(self) -> None:
+        sure = self.DAUGHTER.model_copy(update={"name_sure": True})
+        assert assign_documents([self.TRANSFERS], (self.FATHER, sure), cfg=RULES)[0].person \
+            == "principal"
+
+    def test_a_paper_naming_its_holder_keeps_them(self) -> None:
+        """GIVEN a bill naming the principal (no label) THEN it stays the principal's, though a
+        member read unsure shares the family name."""
+        bill = DocumentFacts(doc_type=T.RESIDENCE_PROOF, pages=(6,),
+                             mentions=(PersonMention(full_name="Farid Karimi", source="ner"),),
+                             name_words=("farid", "karimi", "montreal"))  # fmt: skip
+        out = assign_documents([bill], (self.FATHER, self.DAUGHTER), cfg=RULES)
+        assert out[0].person == "principal"
+
+    def test_people_from_form_mark_unsure_names(self) -> None:
+        fields = _fields(family_name="KARIMI", given_names="FARID", member1_given_names="MAKYAM",
+                         member1_relationship="2")  # fmt: skip
+        fields["member1_family_name"] = _field("member1_family_name", "KAKIMI",
+                                               status=FieldStatus.UNREADABLE)  # fmt: skip
+        principal, member = people_from_form(fields)
+        assert principal.name_sure and not member.name_sure
