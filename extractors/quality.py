@@ -224,7 +224,10 @@ def _stroke_width(page: _Page, edge: np.ndarray) -> float:
 
 
 def _ocr_signals(ocr: PageOcr) -> dict[str, float]:
-    words = [w for w in ocr.words if w.text.strip()]
+    # Only tokens holding a letter or a digit: rules and box edges read as "|" or "—", often
+    # at high confidence, say nothing of whether the text can be read (a blurred letter whose
+    # lines OCR took for six bars scored as legible).
+    words = [w for w in ocr.words if any(c.isalnum() for c in w.text)]
     if not words:
         return {"words": 0.0}
     confs = np.array([w.conf for w in words], dtype=np.float64)

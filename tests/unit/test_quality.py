@@ -115,6 +115,22 @@ class TestLegibility:
         assert not quality.blank and not quality.legible
         assert quality.legibility < config.quality.legible_min_score
 
+    def test_bars_read_surely_are_no_words(self, config: PipelineConfig) -> None:
+        """GIVEN a blurred letter whose text lines OCR read as six bars "|" at confidence 62-96
+        (measurements of a generated page, seed 9500) THEN it is illegible: a bar read surely
+        says nothing of the text."""
+        signals = {"ink_ratio": 0.1185, "paper_level": 245.0, "shading": 19.46,
+                   "contrast": 0.2314, "sharpness": 0.2503, "laplacian_var": 0.0071,
+                   "noise": 7.94, "stroke_in": 0.0583, "dpi": 240.0}  # fmt: skip
+        bars = PageOcr(page_no=7, source="tesseract", words=tuple(
+            OcrWord(text="|", conf=c, bbox=(100, 80 * i, 104, 80 * i + 30))
+            for i, c in enumerate((62, 93, 94, 96, 92, 83))
+        ))  # fmt: skip
+        stored = PageQuality(page_no=7, legibility=1.0, legible=True, complete=True, blank=False,
+                             signals=signals)  # fmt: skip
+        quality = rejudge(stored, bars, cfg=config.quality)
+        assert not quality.blank and not quality.legible
+
     def test_crisp_smear_reads_as_nothing(self, linn: np.ndarray,
                                           config: PipelineConfig) -> None:
         """GIVEN a copy smeared sideways then printed black-and-white (sharp, contrasted blobs)
