@@ -415,6 +415,8 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
     given_ok = doc.match_score >= pk.threshold or not readable(pk, person.id, "given_names")
     if given_ok and any(_agrees(m, references) for m in readings):
         return
+    if given_ok and _printed_as_on_form(doc, person, references):
+        return
     # Only a reading the page's OCR was sure of can disagree, and only about this person.
     named = [m for m in doc.mentions if m.source != "mrz" and _plausible(m)
              and _agrees(m, references)]
@@ -435,6 +437,17 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
             note=f"name match {doc.match_score:.0f}/100",
         ),
     )
+
+
+def _printed_as_on_form(
+    doc: DocumentFacts, person: Person, references: Sequence[list[str]]
+) -> bool:
+    """The paper prints the person's whole name as the form gives it, word for word, though
+    no reading of it was labelled (a passport whose labels OCR garbled): a zone that differs
+    was misread (BENALL<<KARIMS), as a paper with another name would print that name."""
+    words = set(doc.name_words)
+    given = tokens(person.given_names)
+    return bool(given) and set(given) <= words and any(set(r) <= words for r in references)
 
 
 def _doc_dob(

@@ -138,6 +138,7 @@ class Packet:
     )
     match_scores: dict[int, float] = field(default_factory=dict)
     mrz: dict[int, object] = field(default_factory=dict)
+    words: dict[int, tuple[str, ...]] = field(default_factory=dict)
     illegible: set[int] = field(default_factory=set)
     cut: set[int] = field(default_factory=set)
     blank: set[int] = field(default_factory=set)
@@ -180,6 +181,7 @@ class Packet:
                 person=person,
                 match_score=self.match_scores.get(4 + i, 100.0 if person else 0.0),
                 mrz=self.mrz.get(4 + i),
+                name_words=self.words.get(4 + i, ()),
             )  # type: ignore[arg-type]
             for i, (t, person, m) in enumerate(self.docs)
         ]
@@ -776,6 +778,21 @@ class TestIdentity:
         )
         assert packet.run() == []
 
+    def test_zone_misread_on_a_paper_printing_the_forms_name(self) -> None:
+        """GIVEN a passport whose labels OCR garbled (no labelled name) and whose zone reads
+        TREMBLAV<<MARIE<EVES, its fillers read as K, WHEN its page prints MARIE EVE TREMBLAY
+        word for word THEN nothing: the zone was misread. On a page that does not, the zone
+        differs."""
+        zone = _passport("880412", names="TREMBLAV<<MARIE<EVES<<<<KKKKKKKK")
+        packet = Packet(mrz={4: zone})
+        packet.docs[0] = (T.IDENTITY_DOCUMENT, "principal", ())
+        packet.words = {4: ("passeport", "tremblay", "marie", "eve", "canada")}
+        assert packet.run() == []
+        packet.words = {4: ("passeport", "tremblav", "marie", "eve", "canada")}
+        assert subjects(packet.run()) == {
+            S(F.IDENTITY_MISMATCH, page=4, person="principal", field="name")
+        }
+
     def test_name_matching_the_preprinted_name_when_the_form_was_misread(self) -> None:
         packet = Packet()
         packet.form["family_name"] = "TREMBIAY"
@@ -957,13 +974,13 @@ class TestIdentityAgainstWhatWasReadWell:
             packet.run())
 
 
-def _passport(dob: str) -> MrzRead:
+def _passport(dob: str, names: str = "TREMBLAY<<MARIE<EVE") -> MrzRead:
     """A valid passport zone for the principal, born on ``dob`` (YYMMDD)."""
     number, personal = "AB1234567", "<" * 14
     line2 = f"{number}{check_digit(number)}CAN{dob}{check_digit(dob)}F300101{check_digit('300101')}"
     line2 += f"{personal}<"
     line2 += check_digit(line2[0:10] + line2[13:20] + line2[21:43])
-    return parse_td3(("P<CANTREMBLAY<<MARIE<EVE<<<<<<<<<<<<<<<<<<<<<", line2))
+    return parse_td3((f"P<CAN{names}".ljust(44, "<"), line2))
 
 
 class TestDossier:
