@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from extractors.check_inputs import (
@@ -95,9 +96,36 @@ def _unsure(pk: CheckInputs) -> set[str]:
     }
 
 
+#: A name word on a paper this close (rapidfuzz ratio) to a word of the family's name.
+_FAMILY_WORD_SEEN = 75.0
+
+
+def _could_be_theirs(pk: CheckInputs, person: Person, doc: DocumentFacts) -> bool:
+    """Whether a document nobody matched may be this unsure person's. Not a birth certificate
+    or an identity paper (they always state their holder's family name) when the person's
+    family name is known all the same (read surely, or the printed one their unsure reading
+    spells) and every name the paper states, labelled or in its zone, is another family's: a
+    birth certificate of MWAMBA is nobody's in the SAINT-FLEUR family."""
+    if doc.doc_type not in BIRTH_PAPERS:
+        return True
+    refs = _references(pk, person)
+    stated = [_words(m) for m in doc.mentions
+              if m.source in ("label", "mrz") and (m.family_name or m.full_name)]  # fmt: skip
+    if doc.mrz is not None:
+        stated.append(_words(mrz_mention(doc.mrz)))
+    stated = [w for w in stated if w]
+    if not refs or not stated:
+        return True
+    return any(
+        all(max(fuzz.ratio(r, w) for w in words) >= _FAMILY_WORD_SEEN for r in ref)
+        for ref in refs for words in stated
+    )
+
+
 def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
     """Requirements no document satisfies; a document counts when one of its pages is
-    legible. A person whose name could not be read may own a document nobody matched."""
+    legible. A person whose name could not be read may own a document nobody matched, unless
+    it names another family (``_could_be_theirs``)."""
     required = required_documents(pk.cfg.rules.required_documents_file)
     held, unsure = held_documents(pk), _unsure(pk)
     spare = [d for d in pk.documents if d.person is None and pk.legible(d)]
@@ -105,7 +133,8 @@ def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
         for req in _needs(pk, person, required):
             if any((person.id, t) in held for t in req.any_of):
                 continue
-            stand_in = next((d for d in spare if d.doc_type in req.any_of), None)
+            stand_in = next((d for d in spare if d.doc_type in req.any_of
+                             and _could_be_theirs(pk, person, d)), None)  # fmt: skip
             if person.id in unsure and stand_in is not None:
                 spare.remove(stand_in)
                 continue
@@ -165,10 +194,12 @@ def unmatched_documents(pk: CheckInputs) -> Iterator[Flag]:
         return  # No name on the form: nothing to say a document names nobody.
     # A person whose name could not be read may own a document of a kind they still lack.
     held, unsure = held_documents(pk), _unsure(pk)
-    open_kinds = {t for p in pk.people if p.id in unsure for r in _needs(pk, p, required)
-                  if not any((p.id, k) in held for k in r.any_of) for t in r.any_of}
+    open_kinds = [(p, t) for p in pk.people if p.id in unsure for r in _needs(pk, p, required)
+                  if not any((p.id, k) in held for k in r.any_of) for t in r.any_of]
     for doc in pk.documents:
-        if (doc.person is None and doc.doc_type in wanted and doc.doc_type not in open_kinds
+        maybe_theirs = any(t is doc.doc_type and _could_be_theirs(pk, p, doc)
+                           for p, t in open_kinds)  # fmt: skip
+        if (doc.person is None and doc.doc_type in wanted and not maybe_theirs
                 and pk.first_legible(doc)):
             m = doc.mentions[0] if doc.mentions else None
             names = "; ".join(_shown(x) for x in doc.mentions[:3]) or None

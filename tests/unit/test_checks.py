@@ -735,6 +735,19 @@ class TestIdentity:
         assert any(f.code is F.IDENTITY_MISMATCH and f.person == "member2" and f.field == "name"
                    for f in packet.run())  # fmt: skip
 
+    def test_another_familys_birth_certificate_stands_in_for_nobody(self) -> None:
+        """GIVEN the child's family name read TREMBIAY, unsure (one letter off the printed
+        TREMBLAY), and instead of his birth certificate one naming MWAMBA that nobody matched
+        WHEN checked THEN his birth certificate is missing and that one names nobody. One
+        whose name OCR lost stands in for his."""
+        packet = Packet(unreadable={"member2_family_name"})
+        packet.form["member2_family_name"] = "TREMBIAY"
+        packet.docs[7] = (T.BIRTH_CERTIFICATE, None, PersonMention(full_name="MWAMBA"))
+        assert {S(F.MISSING_DOCUMENT, person="member2", document="birth_certificate"),
+                S(F.UNMATCHED_DOCUMENT, page=11)} <= subjects(packet.run())  # fmt: skip
+        packet.docs[7] = (T.BIRTH_CERTIFICATE, None, ())
+        assert not {f.code for f in packet.run()} & {F.MISSING_DOCUMENT, F.UNMATCHED_DOCUMENT}
+
     def test_a_zone_filler_read_as_s_between_two_family_names(self) -> None:
         from extractors.consistency import _zone_starts_with
 
