@@ -22,6 +22,8 @@ from extractors.packet import unreadable_file_flag
 from extractors.preflight import sha256_file
 from extractors.registry import load_registry
 from pipeline import resources
+from pipeline.prefect_server import RUN_HISTORY_DAYS
+from pipeline.run_history import prune_run_history
 from pipeline.store import open_store
 from pipeline.tasks import (
     analyse_packet_task,
@@ -225,10 +227,12 @@ def intake_batch(
     show_progress: bool = False,
     report_lang: str = "fr",
     registry_csv: Path | None = None,
+    history_days: float = RUN_HISTORY_DAYS,
 ) -> list[IntakeReport]:
     """Every envelope (file or sub-folder) of ``inbox``, one after the other, pages in parallel.
 
     Envelopes run one at a time so that at most ``jobs`` pages are ever in memory at once.
+    Last, flow runs that finished more than ``history_days`` ago leave Prefect's history.
     """
     cfg = load_config(config_path)
     envelopes = sorted(p for p in inbox.iterdir() if not p.name.startswith((".", "~")))
@@ -258,4 +262,14 @@ def intake_batch(
     batch_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     batch_dir = DataDir(data_dir).create().batches / batch_id
     write_batch_report_task(quote(reports), batch_dir, batch_id, report_lang)
+    _prune_history(history_days)
     return reports
+
+
+def _prune_history(days: float) -> None:
+    """Prefect's run history past its retention, deleted (``run_history``). A failure here
+    costs nothing but disk and speed: it is logged, and the batch stands."""
+    try:
+        prune_run_history(days=days)
+    except Exception as e:  # noqa: BLE001 - a housekeeping failure must not fail the batch
+        log.warning("could not prune Prefect's run history: %s", type(e).__name__)
