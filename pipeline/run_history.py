@@ -27,8 +27,9 @@ from pipeline.prefect_server import RUN_HISTORY_DAYS
 log = logging.getLogger(__name__)
 
 _FINISHED = [StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED]
-#: Runs deleted per request; a database that grew for months is pruned over several pages.
-_PAGE = 200
+#: Runs deleted per request (the most Prefect's bulk delete takes); a database that grew for
+#: months is pruned over many pages.
+_PAGE = 50
 
 
 def prune_run_history(*, days: float = RUN_HISTORY_DAYS, now: dt.datetime | None = None) -> int:
@@ -41,13 +42,21 @@ def prune_run_history(*, days: float = RUN_HISTORY_DAYS, now: dt.datetime | None
         end_time=FlowRunFilterEndTime(before_=cutoff),
         state=FlowRunFilterState(type=FlowRunFilterStateType(any_=_FINISHED)),
     )
+    body = {"flow_runs": old.model_dump(mode="json", exclude_unset=True), "limit": _PAGE}
     deleted = 0
     with get_client(sync_client=True) as client:
-        while runs := client.read_flow_runs(flow_run_filter=old, limit=_PAGE):
-            for run in runs:
-                client.delete_flow_run(run.id)
-            deleted += len(runs)
+        # Prefect's bulk delete: one transaction per page of runs. Deleting them one request
+        # at a time pruned 1.5 runs a second from a 257 MB database.
+        while ids := _bulk_delete(client, body):
+            deleted += len(ids)
     if deleted:
         log.info("pruned %d flow runs finished before %s from Prefect's history", deleted,
                  cutoff.date().isoformat())  # fmt: skip
     return deleted
+
+
+def _bulk_delete(client, body: dict) -> list[str]:
+    """One page of matching runs deleted by ``POST /flow_runs/bulk_delete``; their ids."""
+    response = client.request("POST", "/flow_runs/bulk_delete", json=body)
+    response.raise_for_status()
+    return response.json().get("deleted", [])
