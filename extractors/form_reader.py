@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from extractors import writer
+from extractors import writer_adaptation as writer
 from extractors.form_decode import (
     TO_DIGIT,
     Candidates,
@@ -210,8 +210,8 @@ def _read_fields(
     """Every field of the page decoded, with its lexicon and the printed name as evidence.
 
     Comb fields are decoded twice when the reader gives features: the fields read surely
-    then teach how this writer forms each character (``extractors.writer``), and every other
-    comb field is decoded again with that evidence.
+    then teach how this writer forms each character (``extractors.writer_adaptation``), and
+    every other comb field is decoded again with that evidence.
     """
     out: dict[str, Decoded] = {}
     for spec in specs:
@@ -281,8 +281,8 @@ def _recognise(
     warped: np.ndarray, specs: list[FieldSpec], *, dpi: int, glyphs: GlyphReader
 ) -> tuple[list[list[Candidates]], list[list[np.ndarray | None]]]:
     """Candidates for every box of every comb field, and each box's features where the reader
-    gives them (``writer``): inked boxes recognised in one batch per charset (a reader's
-    optional ``SHARED_BATCH`` folds some into a wider one), empty boxes None."""
+    gives them (``writer_adaptation``): inked boxes recognised in one batch per charset (a
+    reader's optional ``SHARED_BATCH`` folds some into a wider one), empty boxes None."""
     boxes: list[list[Candidates]] = []
     feats: list[list[np.ndarray | None]] = []
     marked: list[list[bool]] = []

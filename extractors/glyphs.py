@@ -14,7 +14,7 @@ The network sees two 48 x 48 channels:
 
 Besides its logits the model gives the 128 features its classifier reads (``features``, added
 by ``training/feature_output.py``): the form reader compares a page's boxes with them to
-learn its writer's hand (``extractors.writer``).
+learn its writer's hand (``extractors.writer_adaptation``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Give the glyph model a second output: the 128 features its last layer classifies.
 
-The form reader compares the boxes of one page in this space (``extractors.writer``): two
-boxes whose features nearly agree were written alike by the same hand. The features are
-the network's own (after the hidden layer's ReLU), so the classifier's weights do not change.
+The form reader compares the boxes of one page in this space
+(``extractors.writer_adaptation``): two boxes whose features nearly agree were written alike
+by the same hand. The features are the network's own (after the hidden layer's ReLU), so the
+classifier's weights do not change.
 
 Run once on a model exported without them (``train_glyphs`` calls it on every export)::
 

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractors import writer
+from extractors import writer_adaptation as writer
 from extractors.form_reader import read_form_page
 from extractors.glyphs import MODEL_PATH, GlyphReader, load_glyph_reader
 from sample_scans.scanned_form import RECEIVED, UNSIGNED_SHARE, scanned_form
