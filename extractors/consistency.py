@@ -357,13 +357,18 @@ def _form_outvoted(pk: CheckInputs, person: Person) -> bool:
 _NOISE_WORD = re.compile(r"(.)\1\1|^[^aeiouy]{4,}$")
 
 
-def _plausible(m: PersonMention) -> bool:
+def _plausible(m: PersonMention, references: Sequence[list[str]] = ()) -> bool:
     """Every word of the reading could be a name: OCR noise (``ooo``, ``cece eeeeeeees``) has
-    runs of one letter or no vowel. A zone's letters are checked by its digits instead."""
+    runs of one letter or no vowel. A word one letter from a reference family name is that
+    name, misspelt (NASSSER, a letter doubled in NASSER), not noise. A zone's letters are
+    checked by its digits instead."""
     if m.source == "mrz":
         return True
-    words = _words(m)
-    return bool(words) and not any(_NOISE_WORD.search(w) for w in words)
+    family = [w for r in references for w in r]
+    return bool(words := _words(m)) and not any(
+        _NOISE_WORD.search(w) and not any(Levenshtein.distance(w, f) <= 1 for f in family)
+        for w in words
+    )
 
 
 def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
@@ -432,14 +437,14 @@ def _someone_else(m: PersonMention, person: Person, references: Sequence[list[st
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
     # Readings of this person (not of the officer or a parent) that carry a family name: a
     # given name alone cannot disagree on it.
+    references = _references(pk, person)
     readings = [
         m
         for m in doc.mentions
         if (m.family_name or _beyond_given(m, person))
-        and name_score(m, person) >= pk.threshold - NEAR_MISS and _plausible(m)
+        and name_score(m, person) >= pk.threshold - NEAR_MISS and _plausible(m, references)
     ]
     readings += [mrz_mention(doc.mrz)] if doc.mrz is not None else []
-    references = _references(pk, person)
     if not readings or not references:
         return
     # The given names are held to the form only when it could be read there.
@@ -449,7 +454,7 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
     if given_ok and _printed_as_on_form(doc, person, references):
         return
     # Only a reading the page's OCR was sure of can disagree, and only about this person.
-    named = [m for m in doc.mentions if m.source != "mrz" and _plausible(m)
+    named = [m for m in doc.mentions if m.source != "mrz" and _plausible(m, references)
              and _agrees(m, references)]
     witnesses = [m for m in readings if _sure_witness(pk, m)
                  and not (named and _someone_else(m, person, references))]

@@ -948,6 +948,18 @@ class TestIdentityAgainstWhatWasReadWell:
         assert _plausible(PersonMention(family_name="NG", given_names="Van Thanh"))
         assert not _plausible(PersonMention(family_name="ooo", given_names="Karim"))
 
+    def test_a_letter_doubled_into_a_run_of_three_is_a_misspelt_name(self) -> None:
+        """GIVEN the spouse OKAFFOR on the form and OKAFFFOR on her birth certificate (a letter
+        doubled) WHEN checked THEN a name mismatch: a word one letter from the family name is
+        that name misspelt, not OCR noise."""
+        packet = Packet()
+        packet.form["member1_family_name"] = "OKAFFOR"
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                          PersonMention(full_name="Chidi Okafffor"))
+        assert S(F.IDENTITY_MISMATCH, page=8, person="member1", field="name") in subjects(
+            packet.run())
+        assert not _plausible(PersonMention(full_name="Chidi Okafffor"))
+
     def test_given_names_alone_say_nothing_of_the_family_name(self) -> None:
         """GIVEN a passport whose only reading is the holder's two given names WHEN checked
         THEN no name mismatch; the same given names with another family name still differ."""
