@@ -75,6 +75,16 @@ _REDUCED_MIN_SPREAD = 0.1
 #: its height (or width): the rules that ran on, no border closing them.
 _OPEN_MIN_RELATIVE = 3.0
 _OPEN_MAX_COVER = 0.5
+#: A table or box ending the content with its rules running on and stopping, their ends
+#: inked over less than ``_CUT_OPEN_MAX_COVER`` of its width (any ink: a faded border's bits
+#: count), at least ``_CUT_MIN_RULES`` of its own rules ending there (a table's sides and a
+#: column between; a card's outline, its sides faded into dashes, keeps one), while its other
+#: end is closed over ``_CLOSED_MIN_COVER``: cut through, wherever the cut lies (a table ends
+#: on its border). Only at the top or bottom: many tables have no sides, rows ending open on
+#: the left and right by design, but hardly any has no top or bottom.
+_CUT_OPEN_MAX_COVER = 0.2
+_CUT_MIN_RULES = 3
+_CLOSED_MIN_COVER = 0.8
 #: Pieces on such a line are typically this many specks' area at least (dust is one).
 _SLIVER_MIN_SPECKS = 2
 #: How much smaller across than the page's typical piece the pieces on such a line are: a
@@ -466,6 +476,38 @@ def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float) -> np.nd
     return out
 
 
+def _open_table_cut(page: _Page, ids: np.ndarray, typical: float, side: str) -> bool:
+    """Whether the content towards ``side`` ends with a table or box cut through: its rules
+    run on and stop, no border closes them, though its border on the other side is whole,
+    and nothing but dust lies beyond. Half a sheet that never reached the glass can stop
+    between two lines of text, which leaves no cut letter to see, but not a table's rows.
+
+    ``ids`` are the labels of every inked piece, ``typical`` the page's glyph size across.
+    """
+    stats = page.stats[ids]
+    far, _, _, _, _, _ = _side_view(stats, side, page.ink.shape)
+    big = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] >= _OPEN_MIN_RELATIVE * typical)
+                         & (stats[:, cv2.CC_STAT_HEIGHT] >= _OPEN_MIN_RELATIVE * typical))
+    if not len(big) or typical <= 0:
+        return False
+    last = big[np.argmax(far[big])]
+    area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
+    if area[far > far[last] + 1].sum() > 0.01 * area.sum():
+        return False  # content lies beyond it
+    x, y, w, h, _ = stats[last]
+
+    def ends(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The last two rows (columns) towards ``side``, then the first two, along it."""
+        return {"bottom": (mask[-2:, :].T, mask[:2, :].T), "top": (mask[:2, :].T, mask[-2:, :].T),
+                "right": (mask[:, -2:], mask[:, :2]), "left": (mask[:, :2], mask[:, -2:])}[side]
+
+    inked, other = (e.any(axis=1) for e in ends(page.ink[y:y + h, x:x + w] > 0))
+    own = ends(page.labels[y:y + h, x:x + w] == ids[last])[0].any(axis=1)
+    rules = int(np.count_nonzero(np.diff(own.astype(np.int8)) == 1) + own[0])
+    return bool(inked.mean() < _CUT_OPEN_MAX_COVER and rules >= _CUT_MIN_RULES
+                and other.mean() >= _CLOSED_MIN_COVER)
+
+
 def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: float) -> bool:
     """Whether the words ending (or, on the left, starting) on a cut line read as whole words:
     a last line of small print ends as straight as a cut one, and left-aligned lines start on
@@ -555,6 +597,9 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
             if line is not None and not _line_reads_well(ocr, side, line, page.dpi / dpi,
                                                          page.dpi):
                 straight.add(side)
+        # A table cut between two rows: its words are whole, no reading vetoes it.
+        if side in ("top", "bottom") and _open_table_cut(page, inked_ids, typical[side], side):
+            straight.add(side)
     marks = _mark_cuts(pieces, page)
     reduced = set()
     # Only a sheet-sized image is a copy with an edge to find: a tight crop (a chart, a card

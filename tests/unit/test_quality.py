@@ -342,6 +342,44 @@ class TestCompleteness:
                           ocr=True)
         assert quality.complete, quality.signals
 
+    def test_half_page_cut_through_a_table(self, config: PipelineConfig) -> None:
+        """GIVEN a school report at 200 dpi: a heading, then a ruled table of four columns
+        whose copy stops below its first row's words, where its rules run on and stop, blank
+        below (no letter is cut, no line of pieces ends there) WHEN judged THEN the bottom is
+        cut; the same table closed by its bottom rule, and a card's outline whose sides
+        faded into dashes ending the same way, are whole."""
+        font = ImageFont.truetype(str(SERIF), round(11 / 72 * 200))
+
+        def report(table: str) -> np.ndarray:
+            sheet = Image.new("L", (1700, 2200), 255)
+            draw = ImageDraw.Draw(sheet)
+            for i in range(3):
+                draw.text((170, 200 + 48 * i), LETTER[i], font=font, fill=0)
+            columns = (170, 800, 1000, 1200, 1530)
+            if table == "card":
+                draw.rectangle((170, 400, 1530, 403), fill=0)
+                for x in (170, 1527):
+                    for y in range(400, 620, 40):
+                        draw.rectangle((x, y, x + 3, y + 20), fill=0)
+            else:
+                for y in (400, 460):
+                    draw.rectangle((170, y, 1530, y + 3), fill=0)
+                for x in columns:
+                    draw.rectangle((x, 400, x + 3, 600), fill=0)
+                if table == "closed":
+                    draw.rectangle((170, 597, 1530, 600), fill=0)
+            for x, word in zip(columns, ("Matière", "Étape 1", "Étape 2", "Moyenne"),
+                               strict=False):
+                draw.text((x + 12, 415), word, font=font, fill=0)
+                draw.text((x + 12, 480), "Français" if x == 170 else "84 %", font=font, fill=0)
+            page = np.asarray(sheet)
+            return np.minimum(photocopy(page, paper=240, ink=30, border=240, noise=3), 254)
+
+        for table, cut in (("cut", ("bottom",)), ("closed", ()), ("card", ())):
+            quality = assess_page(report(table), NO_OCR, dpi=200, cfg=config.quality,
+                                  cleaned=True)
+            assert quality.cut_edges == cut, (table, quality.signals)
+
     def test_boxes_left_open_at_a_reduced_copy_s_edge(self, linn: np.ndarray,
                                                      config: PipelineConfig) -> None:
         """GIVEN a sheet with text on its left and four ruled boxes running off its right
