@@ -30,6 +30,7 @@ from extractors.consistency import (
     unmatched_documents,
 )
 from extractors.dossier import dossier_mismatches
+from extractors.letter_end import UNFINISHED
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
 from schemas.extraction import (
@@ -87,7 +88,16 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
                 ev,
                 page=q.page_no,
             )
-        if not q.complete:
+        if not q.complete and q.signals.get(UNFINISHED) and q.cut_edges == ("bottom",):
+            yield pk.flag(
+                F.INCOMPLETE_PAGE,
+                f"Page {q.page_no} ends before the letter's closing and signature: the rest "
+                "of the letter is missing from the copy.",
+                ev.model_copy(update={"note": "no closing (Veuillez agréer, Sincerely…) "
+                                              "after the last line read"}),
+                page=q.page_no,
+            )
+        elif not q.complete:
             edges = ", ".join(q.cut_edges) or "an edge"
             yield pk.flag(
                 F.INCOMPLETE_PAGE,

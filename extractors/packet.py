@@ -17,6 +17,7 @@ from extractors.classify import DocTypeMatcher, classify_page, group_documents, 
 from extractors.dates import find_dates
 from extractors.doc_split import split_by_subject
 from extractors.identity import extract_mentions
+from extractors.letter_end import mark_unfinished, unfinished_letters
 from extractors.paper_witness import confirm_from_papers
 from extractors.people import (
     assign_documents,
@@ -134,6 +135,14 @@ def analyse_packet(
         # Birth dates the papers settled say better whose the other documents are.
         documents = assign_documents(documents, settled, cfg=cfg.rules)
     people = settled
+    # A letter that stops before its closing lost its end: its last page is incomplete.
+    unfinished = unfinished_letters(
+        documents, {p.page_no: p.ocr.text for p in pages}, {p.page_no: p.quality for p in pages},
+        {c.page_no: c.doc_type for c in classified},
+        closings=cfg.quality.letter_closings, min_words=cfg.quality.letter_min_words,
+    )
+    pages = [p.model_copy(update={"quality": mark_unfinished(p.quality)})
+             if p.page_no in unfinished else p for p in pages]
     flags = list(extra_flags)
     if pages:
         flags += run_checks(

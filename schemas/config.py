@@ -62,6 +62,19 @@ class QualityConfig(Frozen):
     cut_min_score: float = Field(
         1.0, description="Cut score (quality.cut_score, 0-1) from which a side is cut off."
     )
+    letter_closings: tuple[str, ...] = Field(
+        (
+            "veuillez agreer", "je vous prie d'agreer", "je vous prie de recevoir",
+            "salutations", "cordialement", "respectueusement", "bien a vous",
+            "sincerely", "regards", "respectfully", "yours truly", "yours faithfully",
+            "signature",
+        ),
+        description="What a letter ends on (folded: lower case, no accents); a letter of "
+        "support reading well without any lost its end (extractors.letter_end).",
+    )
+    letter_min_words: int = Field(
+        20, description="Real words a letter's last page needs before its closing is looked for."
+    )
 
 
 class ClassifyConfig(Frozen):
