@@ -319,6 +319,23 @@ def person_by_text(
     return person.id, score
 
 
+def _household_proof(doc: DocumentFacts, people: Sequence[Person], person: str | None
+                     ) -> str | None:
+    """A proof of residence is asked of the principal alone: one whose words give the
+    principal's family name and not a family member's given names (a bill cut through
+    DIEUDONNÉ DESROSIERS, read INÉ DESROSIERS) is the principal's, whatever member the
+    fragments of words resemble more."""
+    principal, owner = _by_id(people, "principal"), _by_id(people, person)
+    if doc.doc_type is not DocType.RESIDENCE_PROOF or principal is None or owner is None:
+        return person
+    words = set(doc.name_words)
+    family = tokens(principal.family_name)
+    if owner is not principal and family and set(family) <= words and not _spells_given(
+            owner, words):
+        return principal.id
+    return person
+
+
 def _unsure_near_miss(
     mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig
 ) -> tuple[Person, float] | None:
@@ -391,6 +408,7 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
     if person is None:
         person, text = person_by_text(doc, people, cfg)
         score = max(score, text) if person is None else text
+        person = _household_proof(doc, people, person)
         near = _unsure_near_miss(mentions, people, cfg)
         if near is not None and near[0].id != person and (
             person is None or _named_otherwise(mentions, _by_id(people, person))

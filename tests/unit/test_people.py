@@ -300,6 +300,21 @@ class TestAssignDocuments:
         )
         assert assign_documents([doc], PEOPLE, cfg=RULES)[0].person == "principal"
 
+    def test_residence_proof_cut_through_the_name_is_the_principals(self) -> None:
+        """GIVEN a bill cut at the left, DIEUDONNÉ DESROSIERS read INÉ DESROSIERS, whose
+        fragments of words resemble the daughter's given names more than the father's WHEN
+        assigned THEN it is the principal's (a proof of residence is asked of him alone); a
+        bill spelling out the daughter's given names stays hers."""
+        father = Person(id="principal", family_name="DESROSIERS", given_names="DIEUDONNÉ")
+        daughter = Person(id="member1", family_name="DESROSIERS",
+                          given_names="MARIE MICHELLE", relationship=2)
+        text = ("ergie Boréale ution d'électricité FACTURE D'ÉLECTRICITÉ No de compte 238 294 921 "
+                "INÉ DESROSIERS Montant à payer IE SAINT-MARTIN QC) H7T 9T6 DESROSIERS")
+        doc = _doc(T.RESIDENCE_PROOF, name_words=_words(text))
+        assert assign_documents([doc], (father, daughter), cfg=RULES)[0].person == "principal"
+        hers = _doc(T.RESIDENCE_PROOF, name_words=_words(f"{text} MARIE MICHELLE DESROSIERS"))
+        assert assign_documents([hers], (father, daughter), cfg=RULES)[0].person == "member1"
+
     def test_marriage_with_garbled_names_still_goes_to_the_spouse(self) -> None:
         """GIVEN a marriage certificate whose names OCR garbled ('Chldi 0kafar') WHEN assigned
         THEN it is still the spouse's proof (a near match is enough for a couple document)."""
