@@ -387,6 +387,10 @@ def reads_as_words(ocr: PageOcr) -> bool:
 
 _ZONE_UPSIDE_DOWN = re.compile(r">{6,}")
 _ZONE_UPRIGHT = re.compile(r"<{6,}")
+#: A page turned because its zone read upside down is kept turned on less: fillers read
+#: ``<<<<`` (Tesseract, without an OCR-B model, reads many of them K, E or L) outnumbering
+#: any ``>`` read.
+_ZONE_TURNED_UPRIGHT = re.compile(r"<{4,}")
 
 
 def zone_reads_upright(ocr: PageOcr) -> bool:
@@ -412,13 +416,14 @@ def upright_by_zone(
     A zone's fillers ``<<<<<<`` read as ``>>>>>>`` (and never the right way round) say the page
     lies upside down: orientation detection is least sure on identity papers, whose sparse text
     and photo give it little to go on. The page is turned and read again, and kept turned only
-    if its zone now reads the right way up.
+    if its zone now reads the right way up (``_ZONE_TURNED_UPRIGHT``).
     """
     if not zone_reads_upside_down(ocr):
         return image, info, ocr
     turned = rotate_ccw(image, 180)
     again = read_words(turned, page_no=info.page_no, cfg=ocr_cfg, dpi=info.dpi)
-    if not _ZONE_UPRIGHT.search(again.text):
+    text = again.text
+    if not _ZONE_TURNED_UPRIGHT.search(text) or text.count(">") >= text.count("<"):
         return image, info, ocr
     log.info("page %d: machine-readable zone upside down, turned", info.page_no)
     turn = (info.rotation_deg + 180) % 360

@@ -40,3 +40,22 @@ def test_a_page_left_upside_down_is_turned_by_its_zone(passport, config: Pipelin
     assert fixed.rotation_deg == (info.rotation_deg + 180) % 360
     assert find_mrz(ocr) is not None
     assert turned.shape == image.shape
+
+
+def test_a_zone_whose_fillers_read_as_letters_still_turns_its_page(
+    tmp_path: Path, config: PipelineConfig
+) -> None:
+    """GIVEN a speckled copy of a passport card (envelope p0100 of generated seed 9700, page
+    5) that orientation detection turns upside down, its zone then reading ``>>>>>>``, and
+    read the right way up only ``<<<<`` at a time (Tesseract reads most fillers K, E or L)
+    WHEN cleaned and read THEN it is kept the right way up, its zone found."""
+    from sample_scans.generate import Job, build_packet, plan_corpus
+
+    plan = plan_corpus(seed=9700, count=100)[99]
+    build_packet(Job(plan, tmp_path, 9700, 300))
+    scan = preflight(next((tmp_path / plan.packet_id).glob("*.tif")), config.limits)
+    raster = render_page(scan, 4, cfg=config.raster)
+    _, info, ocr = clean_and_read(raster.image, page_no=5, dpi=raster.dpi,
+                                  cfg=config.preprocess, ocr_cfg=config.ocr)
+    assert info.rotation_deg == 0
+    assert find_mrz(ocr) is not None
