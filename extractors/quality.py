@@ -296,8 +296,9 @@ def _edge_debris(cw: int, ch: int, side: str, dpi: float) -> bool:
     return across < _EDGE_DEPTH_IN * dpi or (across <= _EDGE_LINE_IN * dpi and along >= 3 * across)
 
 
-def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
-    """Per side, content pieces near the image edge or the outside-the-paper region.
+def _touching_edges(page: _Page, margin_ratio: float) -> tuple[dict[str, int], dict[str, float]]:
+    """Per side, content pieces near the image edge or the outside-the-paper region, and the
+    line the outermost of them ends on (row for top and bottom, column for left and right).
 
     The margin from the image edge is ``margin_ratio`` of its shorter side; from the region
     outside the paper, half of it: after deskewing, a sheet's edge runs along the wedge its
@@ -312,6 +313,7 @@ def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
     zone[:, :margin] = zone[:, -margin:] = 1
     hits = np.unique(page.labels[(zone > 0) & (page.ink > 0)])
     counts = dict.fromkeys(_SIDES, 0)
+    lines: dict[str, float] = {}
     corner = _corner_pieces(page.stats, page)
     for label in hits[hits > 0]:
         x, y, cw, ch, area = page.stats[label]
@@ -320,7 +322,10 @@ def _touching_edges(page: _Page, margin_ratio: float) -> dict[str, int]:
         side = _nearest_side(x + cw / 2, y + ch / 2, w, h)
         if not _edge_debris(cw, ch, side, page.dpi) and _has_neighbour(page, int(label)):
             counts[side] += 1
-    return counts
+            end = {"top": y, "bottom": y + ch, "left": x, "right": x + cw}[side]
+            outer = min if side in ("top", "left") else max
+            lines[side] = float(outer(lines.get(side, end), end))
+    return counts, lines
 
 
 def _has_neighbour(page: _Page, label: int) -> bool:
@@ -580,7 +585,14 @@ def _dark_voids(page: _Page) -> dict[str, float]:
 
 def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> dict[str, float]:
     """Per side: content pieces touching the edge, a straight cut line, a lost mark pair."""
-    touching = _touching_edges(page, cfg.edge_margin_ratio)
+    touching, touching_lines = _touching_edges(page, cfg.edge_margin_ratio)
+    # A last line near the top or bottom edge (a long letter on a sheet copied a little off,
+    # its deskewed edge close under the signature) whose words read well is whole: a line the
+    # edge cut loses the tops or bottoms of its letters, and reads badly.
+    for side in ("top", "bottom"):
+        if touching[side] and _line_reads_well(ocr, side, touching_lines[side],
+                                               page.dpi / dpi, page.dpi):
+            touching[side] = 0
     stats = page.stats
     pieces = stats[stats[:, cv2.CC_STAT_AREA] >= _MIN_PIECE_SQIN * page.dpi**2]
     shape = page.ink.shape

@@ -342,6 +342,25 @@ class TestCompleteness:
                           ocr=True)
         assert quality.complete, quality.signals
 
+    def test_a_last_line_close_to_the_bottom_edge_that_reads_well_is_whole(
+            self, config: PipelineConfig) -> None:
+        """GIVEN a letter at 200 dpi whose last line of words ends 6 px above the bottom edge
+        of the copy (a long letter copied a little low) WHEN judged with its OCR THEN it is
+        complete: its words read whole; judged without words to read, its letters so near the
+        edge make it cut."""
+        font = ImageFont.truetype(str(SERIF), round(11 / 72 * 200))
+        sheet = Image.new("L", (1700, 2200), 255)
+        draw = ImageDraw.Draw(sheet)
+        for i in range(8):
+            draw.text((170, 1700 + 60 * i), LETTER[i % len(LETTER)], font=font, fill=0)
+        page = np.asarray(sheet)
+        copy = np.minimum(page[: np.flatnonzero((page < 128).any(axis=1))[-1] + 7], 250)
+        image, info, words = clean_and_read(copy, page_no=1, dpi=200, cfg=config.preprocess,
+                                            ocr_cfg=config.ocr)
+        for ocr, edges in ((words, ()), (NO_OCR, ("bottom",))):
+            quality = assess_page(image, ocr, dpi=info.dpi, cfg=config.quality, cleaned=True)
+            assert quality.cut_edges == edges, (edges, quality.signals)
+
     def test_half_page_cut_through_a_table(self, config: PipelineConfig) -> None:
         """GIVEN a school report at 200 dpi: a heading, then a ruled table of four columns
         whose copy stops below its first row's words, where its rules run on and stop, blank
