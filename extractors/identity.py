@@ -91,9 +91,10 @@ _LABEL_RE = re.compile(
     )
 )
 _LOOSE_RE = re.compile(rf"^\W*(?:{_ANY_LABEL}){_E}\W*")
-# A label opening a line of a two-column table ("Nom   DIOP"), with a short value after it.
+# A label opening a line of a two-column table ("Nom   DIOP"), with a short value after it;
+# the table's rules, read as bars, may stand around them ("| Nom BA-DIALLO |").
 _LINE_START_RE = re.compile(
-    "^\\s*(?:" + "|".join(f"(?P<{k}{i}>(?:{p}){_E})" for i, (k, p) in enumerate(_LABELS))
+    "^[\\s|]*(?:" + "|".join(f"(?P<{k}{i}>(?:{p}){_E})" for i, (k, p) in enumerate(_LABELS))
     + r")(?=\s+\S+(?:\s+\S+){0,3}\s*$)"
 )
 # Civil records in prose: "NASSER Tarek, né(e) le 3 mai 1970", "Luz Muñoz, born 2 May 1970",
@@ -175,13 +176,13 @@ def _labels(line: Line) -> list[tuple[str, int, int]]:
 
 
 def _clean_value(raw: str) -> str:
-    """A value without the separators, inclusive endings and stray second-language labels
-    around it."""
+    """A value without the separators, inclusive endings, stray second-language labels and
+    table rules read as bars around it."""
     value = re.sub(r"^\s*\((?:e|s|es|ne|le)\)", "", raw, flags=re.IGNORECASE)
     for _ in range(3):
         stripped = _LOOSE_RE.sub("", _mend_labels(fold_keep_length(value)), count=1)
         value = value[len(value) - len(stripped):] if len(stripped) < len(value) else value
-    return first_sentence(value).strip(" :/-.,\t")
+    return first_sentence(value).strip(" :/-.,\t|")
 
 
 def _items(lines: Sequence[Line]) -> list[_Item]:

@@ -214,6 +214,15 @@ class TestLabels:
             dt.date(1982, 4, 25),
         )
 
+    def test_a_ruled_table_s_bars_around_its_rows(self) -> None:
+        """GIVEN the rows of a ruled table read with its rules as bars ('| Nom BA-DIALLO |')
+        WHEN read THEN the labelled person, bars left out."""
+        text = ("Rubrique a ba eee = fe\n| Nom BA-DIALLO |\n| Prénoms MAMADOU LAMINE |\n"
+                "Né(e) le 5 juillet 2008 |\n| Sexe Masculin |")
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "BA-DIALLO", "MAMADOU LAMINE", dt.date(2008, 7, 5))
+
     def test_inclusive_endings_and_comma_order(self) -> None:
         text = "Patient(e) MARTINEZ ORTIZ, Valentina\nNé(e) le 14 février 1981"
         (m,) = extract_mentions(_ocr(text), doc_type=T.MEDICAL_CERTIFICATE, nlp=None)
