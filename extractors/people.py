@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from extractors.check_inputs import field_prefix
 from schemas.codes import DocType, FieldStatus
@@ -340,11 +341,26 @@ def _unsure_near_miss(
     mentions: Sequence[PersonMention], people: Sequence[Person], cfg: RulesConfig
 ) -> tuple[Person, float] | None:
     """The person whose unsure form reading a labelled name on the paper nearly spells, best
-    first; None when no one's does."""
+    first; None when no one's does. A label giving other given names (WIDLINE DELVA for
+    DIEUDONNÉ DELVA, read DIEUDON NÉ) names a sibling, however close the family name."""
     labelled = [m for m in mentions if m.source == "label"]
-    scored = [(p, _scores(labelled, p)[0]) for p in people if not p.name_sure]
+    scored = [(p, _scores([m for m in labelled if _gives_given(m, p)], p)[0])
+              for p in people if not p.name_sure]
     near = [s for s in scored if s[1] >= cfg.name_match_min - UNSURE_NEAR_MISS]
     return max(near, key=lambda s: s[1], default=None)
+
+
+def _gives_given(m: PersonMention, person: Person) -> bool:
+    """Whether a labelled name holds one of the person's given names, as read on the form:
+    close by ``_GIVEN_SEEN``, or a letter off (AWA for a form reading DWA). Without given
+    names on either side, nothing says otherwise."""
+    given = tokens(person.given_names)
+    words = tokens(m.given_names) if m.family_name else tokens(m.given_names or m.full_name)
+    if not given or not words:
+        return True
+    return any(fuzz.ratio(g, w) >= _GIVEN_SEEN
+               or (min(len(g), len(w)) >= 3 and Levenshtein.distance(g, w) <= 1)
+               for g in given for w in words)
 
 
 def _named_otherwise(mentions: Sequence[PersonMention], person: Person | None) -> bool:

@@ -551,6 +551,24 @@ class TestUnsureFormReading:
         assert assign_documents([self.TRANSFERS], (self.FATHER, sure), cfg=RULES)[0].person \
             == "principal"
 
+    def test_a_label_with_other_given_names_is_a_sibling_s(self) -> None:
+        """GIVEN a birth certificate labelled DELVA / WIDLINE and a son the form read DIEUDON
+        NÉ DELVA unsure (the labelled name scores 75 against him) WHEN assigned THEN it is
+        nobody's: the family name does not make it his when the label gives another given
+        name; a label one letter off his given name still does (AWA for DWA)."""
+        father = Person(id="principal", family_name="DELVA", given_names="JEAN WESLY")
+        son = Person(id="member4", family_name="DELVA", given_names="DIEUDON NÉ",
+                     relationship=2, name_sure=False)
+        sibling = DocumentFacts(doc_type=T.BIRTH_CERTIFICATE, pages=(4,), mentions=(
+            PersonMention(family_name="DELVA", given_names="WIDLINE", source="label"),))
+        assert assign_documents([sibling], (father, son), cfg=RULES)[0].person is None
+        daughter = Person(id="member1", family_name="FALL", given_names="DWA", relationship=2,
+                          name_sure=False)
+        proof = DocumentFacts(doc_type=T.FINANCIAL_DEPENDENCY_PROOF, pages=(9,), mentions=(
+            PersonMention(full_name="AWA FALL", source="label"),))
+        dad = Person(id="principal", family_name="FALL", given_names="ABDOULAYE")
+        assert assign_documents([proof], (dad, daughter), cfg=RULES)[0].person == "member1"
+
     def test_a_paper_naming_its_holder_keeps_them(self) -> None:
         """GIVEN a bill naming the principal (no label) THEN it stays the principal's, though a
         member read unsure shares the family name."""
