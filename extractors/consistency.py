@@ -391,7 +391,22 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
         # well. A paper giving another name differs.
         seen = "".join(tokens(f.value))
         refs += [r for r in printed if Levenshtein.distance(seen, "".join(r)) <= 1]
+        refs += [] if refs else _nearest_paper_name(pk, person, seen)
     return [r for r in refs if r]
+
+
+def _nearest_paper_name(pk: CheckInputs, person: Person, seen: str) -> list[list[str]]:
+    """The person's papers disagree on the family name and the form's reading is unsure: the
+    name it spells nearest (PIERRE-LOUIS for PIERRE-LUUIS, against PIEROE-LOUIS), when
+    strictly nearer than the others and within ``_MISSPELT_MAX`` letters, is the reference
+    the others differ from."""
+    names = {"".join(t): t for d in pk.documents
+             if d.person == person.id and d.doc_type in IDENTITY_TYPES
+             for m in d.mentions if m.source == "label" and (t := tokens(m.family_name))}
+    if len(names) < 2:
+        return []  # (a zone's names are left out: its check digits do not cover them)
+    (near, best), (second, _) = sorted((Levenshtein.distance(seen, n), n) for n in names)[:2]
+    return [names[best]] if near <= _MISSPELT_MAX and near < second else []
 
 
 #: Letters a misspelt family name differs by at most (one changed, dropped or doubled; two).

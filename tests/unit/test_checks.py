@@ -937,6 +937,20 @@ class TestIdentityAgainstWhatWasReadWell:
         assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
             S(F.IDENTITY_MISMATCH, page=8, person="member1", field="name")}
 
+    def test_papers_disagreeing_the_one_nearer_the_unsure_form_reading_is_right(self) -> None:
+        """GIVEN the spouse's family name read OKAFUR, unreadable (0.3), her passport labelled
+        OKAFOR and her birth certificate OKAFFOR WHEN checked THEN the birth certificate
+        differs (the form's reading spells OKAFOR nearer); with the form read OKAFFUR, the
+        passport does."""
+        for form, page in (("OKAFUR", 8), ("OKAFFUR", 7)):
+            packet = Packet(unreadable={"member1_family_name"})
+            packet.form["member1_family_name"] = form
+            packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                              PersonMention(family_name="OKAFFOR", given_names="CHIDI"))
+            flags = self._run(packet, confidence={"member1_family_name": 0.3})
+            assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
+                S(F.IDENTITY_MISMATCH, page=page, person="member1", field="name")}, form
+
     def test_ocr_noise_around_a_given_name_is_not_a_different_name(self) -> None:
         """GIVEN a passport whose only labelled reading is noise around the given name WHEN
         checked THEN no name mismatch; a short name without vowels (NG) is still a name."""
