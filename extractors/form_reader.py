@@ -482,10 +482,29 @@ def _read_preprinted(
     text = read_header(
         warped, [number_spec.bbox, name_spec.bbox], dpi=dpi, whitelist=HEADER_WHITELIST
     )
-    words = text.split()
-    number = words.pop(0) if words and sum(c.isdigit() for c in words[0]) >= 4 else ""
+    number, name = split_header(text)
     qr_number = qr.qr.parsed[0] if qr.qr and qr.qr.parsed else None
-    return _fix_dossier(number, qr_number), (" ".join(words) or None)
+    return _fix_dossier(number, qr_number), name
+
+
+#: Digits in a file number (PCH-2026-004512).
+_DOSSIER_DIGITS = 10
+
+
+def split_header(text: str) -> tuple[str, str | None]:
+    """The typed header read as one line: the file number (its first words; OCR may cut it at
+    a gap, ``PCH-2 026-946301``), then the name. The number's words run until they hold its
+    ten digits, or while they hold digits at all; a first word with fewer than four is no
+    number."""
+    words = text.split()
+    taken = 0
+    while taken < len(words) and sum(c.isdigit() for c in "".join(words[:taken])) < (
+            _DOSSIER_DIGITS) and (taken == 0 or any(c.isdigit() for c in words[taken])):
+        taken += 1
+    number = "".join(words[:taken])
+    if sum(c.isdigit() for c in number) < 4:
+        number, taken = "", 0
+    return number, " ".join(words[taken:]) or None
 
 
 def _fix_dossier(text: str, qr_number: str | None) -> str | None:
@@ -498,6 +517,8 @@ def _fix_dossier(text: str, qr_number: str | None) -> str | None:
     t = re.sub(r"\s", "", text).upper()
     if len(t) == 15:
         t = f"PCH-{_digits(t[4:8])}-{_digits(t[9:])}"
+    elif len(t) == 13:  # its dashes lost
+        t = f"PCH-{_digits(t[3:7])}-{_digits(t[7:])}"
     if qr_number and t and Levenshtein.distance(t, qr_number) <= OCR_SLACK:
         return qr_number
     return t if DOSSIER_RE.fullmatch(t) else None

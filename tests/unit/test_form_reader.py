@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.form_reader import read_form_page
+from extractors.form_reader import _fix_dossier, read_form_page, split_header
 from sample_scans.render_form import render_form_pages
 from schemas.codes import FieldKind, FieldStatus
 from schemas.config import FormConfig
@@ -194,3 +194,19 @@ class TestReadFormPage:
         }
         assert (f["member1_residence"].value, f["member1_included"].value) == ("quebec", "yes")
         assert f["member2_family_name"].status is FieldStatus.EMPTY
+
+
+@pytest.mark.parametrize(("header", "number", "name"), [
+    ("PCH-2026-946301 TREMBLAY, Marie-Ève", "PCH-2026-946301", "TREMBLAY, Marie-Ève"),
+    # OCR cut the number at a gap: its words run on until its ten digits are read.
+    ("PCH-2 026-946301 GONZÂLEZ PÉREZ, Jhon Fredy", "PCH-2026-946301",
+     "GONZÂLEZ PÉREZ, Jhon Fredy"),
+    ("PCH 2026 946301 NG, Van", "PCH-2026-946301", "NG, Van"),
+    ("TREMBLAY, Marie", None, "TREMBLAY, Marie"),
+])
+def test_the_typed_header_splits_into_number_and_name(header: str, number: str | None,
+                                                      name: str) -> None:
+    """GIVEN the header line as Tesseract read it WHEN split THEN the file number (dashes put
+    back) and the name, never a piece of the number left in the name."""
+    raw, got = split_header(header)
+    assert (_fix_dossier(raw, None), got) == (number, name)
