@@ -122,10 +122,22 @@ def _could_be_theirs(pk: CheckInputs, person: Person, doc: DocumentFacts) -> boo
     )
 
 
+def _cut(pk: CheckInputs, doc: DocumentFacts) -> bool:
+    """A page of the document is cut off: the name it lacks may be on the part missing."""
+    return any(not q.complete for n in doc.pages if (q := pk.quality.get(n)) is not None)
+
+
+def _may_own(pk: CheckInputs, person: Person, doc: DocumentFacts, unsure: set[str]) -> bool:
+    """Whether a document nobody matched may be this person's: their name could not be read,
+    or the document's was cut off (a bill copied without its left third, ASSA left of NGO
+    BASSA); unless it names another family (``_could_be_theirs``). Either way the packet is
+    not complete: the unreadable field or the cut page is flagged."""
+    return (person.id in unsure or _cut(pk, doc)) and _could_be_theirs(pk, person, doc)
+
+
 def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
     """Requirements no document satisfies; a document counts when one of its pages is
-    legible. A person whose name could not be read may own a document nobody matched, unless
-    it names another family (``_could_be_theirs``)."""
+    legible. A document nobody matched stands in for a person who may own it (``_may_own``)."""
     required = required_documents(pk.cfg.rules.required_documents_file)
     held, unsure = held_documents(pk), _unsure(pk)
     spare = [d for d in pk.documents if d.person is None and pk.legible(d)]
@@ -134,8 +146,8 @@ def _missing(pk: CheckInputs) -> Iterator[tuple[Person, Requirement]]:
             if any((person.id, t) in held for t in req.any_of):
                 continue
             stand_in = next((d for d in spare if d.doc_type in req.any_of
-                             and _could_be_theirs(pk, person, d)), None)  # fmt: skip
-            if person.id in unsure and stand_in is not None:
+                             and _may_own(pk, person, d, unsure)), None)  # fmt: skip
+            if stand_in is not None:
                 spare.remove(stand_in)
                 continue
             yield person, req
@@ -192,12 +204,12 @@ def unmatched_documents(pk: CheckInputs) -> Iterator[Flag]:
     wanted |= {t for c in required.member_when for r in c.documents for t in r.any_of}
     if not pk.has_names:
         return  # No name on the form: nothing to say a document names nobody.
-    # A person whose name could not be read may own a document of a kind they still lack.
+    # A document may be of a kind someone still lacks, and theirs (``_may_own``).
     held, unsure = held_documents(pk), _unsure(pk)
-    open_kinds = [(p, t) for p in pk.people if p.id in unsure for r in _needs(pk, p, required)
+    open_kinds = [(p, t) for p in pk.people for r in _needs(pk, p, required)
                   if not any((p.id, k) in held for k in r.any_of) for t in r.any_of]
     for doc in pk.documents:
-        maybe_theirs = any(t is doc.doc_type and _could_be_theirs(pk, p, doc)
+        maybe_theirs = any(t is doc.doc_type and _may_own(pk, p, doc, unsure)
                            for p, t in open_kinds)  # fmt: skip
         if (doc.person is None and doc.doc_type in wanted and not maybe_theirs
                 and pk.first_legible(doc)):

@@ -566,6 +566,19 @@ class TestRequiredDocuments:
         unmatched = next(f for f in flags if f.code is F.UNMATCHED_DOCUMENT)
         assert unmatched.evidence[0].text_read == "Jean Roy"
 
+    def test_a_cut_bill_whose_name_was_lost_stands_in_for_the_principal_s(self) -> None:
+        """GIVEN the principal's bill copied without its left third, its name lost (ASSA left
+        of NGO BASSA), so it matched nobody WHEN checked THEN only the cut page is flagged:
+        not unmatched, no proof of residence missing; whole, the same bill is both."""
+        packet = Packet(cut={6})
+        packet.docs[2] = (T.RESIDENCE_PROOF, None, PersonMention(full_name="ASSA"))
+        assert subjects(packet.run()) == {S(F.INCOMPLETE_PAGE, page=6)}
+        packet.cut = set()
+        assert subjects(packet.run()) == {
+            S(F.UNMATCHED_DOCUMENT, page=6),
+            S(F.MISSING_DOCUMENT, person="principal", document="residence_proof"),
+        }
+
     def test_unread_name_on_the_form_makes_no_document_unmatched(self) -> None:
         """GIVEN the principal's family name unreadable, so the birth certificate matched
         nobody WHEN checked THEN only field_unreadable: the certificate may well be theirs."""
