@@ -8,6 +8,7 @@ zone is compared on its letters alone, since OCR often reads its fillers as K or
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import re
 import unicodedata
@@ -41,6 +42,8 @@ _GIVEN_SEEN = 70.0
 #: Text scores this close count as equal.
 _TEXT_TIE = 5.0
 _COUPLE_DOCS = (DocType.MARRIAGE_CERTIFICATE, DocType.UNION_PROOF)
+#: Papers a person sends one of: a second one matched to them goes to a namesake with none.
+_ONE_EACH = (DocType.BIRTH_CERTIFICATE, DocType.IDENTITY_DOCUMENT)
 _CHILD_DOCS = (DocType.MEDICAL_CERTIFICATE, DocType.FINANCIAL_DEPENDENCY_PROOF)
 
 
@@ -448,17 +451,18 @@ def _assign(doc: DocumentFacts, people: Sequence[Person], cfg: RulesConfig) -> D
 def _born_once(
     docs: list[DocumentFacts], people: Sequence[Person], cfg: RulesConfig
 ) -> list[DocumentFacts]:
-    """A person is born once. Of two birth certificates matched to one person, one goes to
-    someone else whose whole name it also carries and who has none (a parent's name on a
-    child's certificate, or the child's on a parent's, drew it): the one matched less well,
-    or among equals the one that names the other person best."""
+    """A person is born once, and sends one identity paper as a rule. Of two birth
+    certificates (or identity papers) matched to one person, one goes to someone else whose
+    whole name it also carries and who has none (a parent's name on a child's certificate,
+    or the child's on a parent's, drew it; or two children share a name, told apart by
+    dates the papers do not print): the one matched less well, or among equals the one that
+    names the other person best."""
     out = list(docs)
-    for person in people:
-        mine = [i for i, d in enumerate(out)
-                if d.person == person.id and d.doc_type is DocType.BIRTH_CERTIFICATE]
+    for person, kind in itertools.product(people, _ONE_EACH):
+        mine = [i for i, d in enumerate(out) if d.person == person.id and d.doc_type is kind]
         if len(mine) < 2:
             continue
-        holders = {d.person for d in out if d.doc_type is DocType.BIRTH_CERTIFICATE}
+        holders = {d.person for d in out if d.doc_type is kind}
         moves = []
         for i in mine:
             doc = out[i]
@@ -469,8 +473,8 @@ def _born_once(
                         moves.append((doc.match_score, -score, i, p.id))
         if moves:
             _, minus, i, other = min(moves)
-            log.info("birth certificate of pages %s: %s has one already, %s none",
-                     out[i].pages, person.id, other)  # fmt: skip
+            log.info("%s of pages %s: %s has one already, %s none",
+                     kind.value, out[i].pages, person.id, other)  # fmt: skip
             out[i] = out[i].model_copy(update={"person": other, "match_score": -minus})
     # A certificate matched to nobody (its family name lost to OCR) whose words spell out the
     # whole given names of exactly one person without a certificate is theirs.

@@ -276,6 +276,22 @@ class TestAssignDocuments:
         out = assign_documents([childs, hers], PEOPLE, cfg=RULES)
         assert [d.person for d in out] == ["member2", "principal"]
 
+    def test_namesakes_get_one_identity_paper_each(self) -> None:
+        """GIVEN two children both named MERVEILLE KASONGO and two passports labelled so, no
+        dates on either WHEN assigned THEN one passport each, not both to the first child."""
+        first = Person(id="member1", family_name="KASONGO", given_names="MERVEILLE",
+                       relationship=2, date_of_birth=D(2012, 12, 7))
+        second = first.model_copy(update={"id": "member4", "relationship": 4,
+                                          "date_of_birth": D(2026, 2, 11)})
+        passports = [
+            DocumentFacts(doc_type=T.IDENTITY_DOCUMENT, pages=(n,), mentions=(PersonMention(
+                family_name="KASONGO", given_names="MERVEILLE"),),
+                name_words=("kasongo", "merveille"))
+            for n in (5, 13)
+        ]
+        out = assign_documents(passports, (first, second), cfg=RULES)
+        assert sorted(d.person for d in out) == ["member1", "member4"]
+
     def test_a_certificate_naming_nobody_spells_out_given_names(self) -> None:
         """GIVEN a birth certificate whose family name OCR lost, naming 'Marie Eve' only WHEN
         assigned THEN it is the principal's: nobody else has those given names, and she has
