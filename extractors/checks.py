@@ -215,8 +215,12 @@ def _fields(pk: CheckInputs) -> Iterator[Flag]:
 
 
 def _address(pk: CheckInputs) -> Iterator[Flag]:
-    f = pk.read("postal_code")
-    if f is None:
+    # A code the form reader was unsure of, but a proof of residence prints alike, is read:
+    # two readers agreeing (confirm_from_papers); where it is, not whether papers agree, is
+    # what this rule judges.
+    f = pk.read("postal_code") or (
+        pk.fields.get("postal_code") if "postal_code" in pk.confirmed else None)
+    if f is None or not f.value:
         return
     code = "".join((f.value or "").split()).upper()
     letters = pk.cfg.rules.quebec_postal_letters

@@ -215,7 +215,7 @@ class Packet:
             for p in self.classified()
         ]
 
-    def run(self) -> list[Flag]:
+    def run(self, *, confirmed: frozenset[str] = frozenset()) -> list[Flag]:
         fields = self.fields()
         return run_checks(
             people=people_from_form(fields),
@@ -227,6 +227,7 @@ class Packet:
             received_date=self.received,
             registry=self.registry,
             cfg=CFG,
+            confirmed=confirmed,
         )
 
 
@@ -391,6 +392,15 @@ class TestForm:
         flags = packet.run()
         assert subjects(flags) == {S(F.ADDRESS_OUTSIDE_QUEBEC)}
         assert flags[0].evidence[0].text_read == "K1A0B1"
+
+    def test_an_unsure_postal_code_a_proof_of_residence_prints_is_judged(self) -> None:
+        """GIVEN the postal code K1Y6M9 read unsure WHEN checked THEN only field_unreadable;
+        when a proof of residence prints it alike (confirmed) THEN it is outside Québec."""
+        packet = Packet(unreadable={"postal_code"})
+        packet.form["postal_code"] = "K1Y6M9"
+        assert subjects(packet.run()) == {S(F.FIELD_UNREADABLE, field="postal_code")}
+        assert subjects(packet.run(confirmed=frozenset({"postal_code"}))) == {
+            S(F.ADDRESS_OUTSIDE_QUEBEC)}
 
     @pytest.mark.parametrize("code", ["G1R4S9", "H2J 3V2", "J8Y6T3"])
     def test_quebec_postal_codes(self, code: str) -> None:
