@@ -461,6 +461,23 @@ def _someone_else(m: PersonMention, person: Person, references: Sequence[list[st
                                for w in words for f in family)
 
 
+def _misread_line(m: PersonMention, person: Person, references: Sequence[list[str]]) -> bool:
+    """A reading differing on the family name that also misspells a given name the form
+    states (ONDOKO Luz Angeia for LONDOÑO Luz Ángela): OCR garbled the line, and a typist
+    who misspelt a family name rarely misspelt the given names beside it. A zone is judged
+    by its check digits instead."""
+    if m.source == "mrz" or _agrees(m, references):
+        return False
+    family = [w for r in references for w in r]
+    for w in _words(m):
+        if any(Levenshtein.distance(w, f) <= _MISSPELT_MAX for f in family):
+            continue
+        if any(0 < Levenshtein.distance(w, g) <= 1 and len(g) >= 4
+               for g in tokens(person.given_names)):
+            return True
+    return False
+
+
 def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterator[Flag]:
     # Readings of this person (not of the officer or a parent) that carry a family name: a
     # given name alone cannot disagree on it.
@@ -484,7 +501,8 @@ def _names_agree(pk: CheckInputs, doc: DocumentFacts, person: Person) -> Iterato
     named = [m for m in doc.mentions if m.source != "mrz" and _plausible(m, references)
              and _agrees(m, references)]
     witnesses = [m for m in readings if _sure_witness(pk, m)
-                 and not (named and _someone_else(m, person, references))]
+                 and not (named and _someone_else(m, person, references))
+                 and not _misread_line(m, person, references)]
     if not witnesses:
         return
     best = max(witnesses, key=lambda m: name_score(m, person))

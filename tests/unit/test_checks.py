@@ -974,6 +974,19 @@ class TestIdentityAgainstWhatWasReadWell:
             assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
                 S(F.IDENTITY_MISMATCH, page=page, person="member1", field="name")}, form
 
+    def test_a_line_misreading_the_given_name_too_says_nothing_of_the_family_name(
+            self) -> None:
+        """GIVEN the spouse's birth certificate read 'Chidl OKAFFOR' (CHIDI misread too) WHEN
+        checked THEN no name mismatch: OCR garbled the line; read 'Chidi OKAFFOR', it differs."""
+        packet = Packet()
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                          PersonMention(full_name="Chidl OKAFFOR", source="ner"))
+        assert not [f for f in packet.run() if f.code is F.IDENTITY_MISMATCH]
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                          PersonMention(full_name="Chidi OKAFFOR", source="ner"))
+        assert S(F.IDENTITY_MISMATCH, page=8, person="member1", field="name") in subjects(
+            packet.run())
+
     def test_ocr_noise_around_a_given_name_is_not_a_different_name(self) -> None:
         """GIVEN a passport whose only labelled reading is noise around the given name WHEN
         checked THEN no name mismatch; a short name without vowels (NG) is still a name."""
