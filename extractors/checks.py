@@ -31,6 +31,7 @@ from extractors.consistency import (
 )
 from extractors.dossier import dossier_mismatches
 from extractors.letter_end import UNFINISHED
+from extractors.people import row_used
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
 from schemas.extraction import (
@@ -177,9 +178,17 @@ def _iso(value: str | None) -> dt.date | None:
 
 
 def _row_used(pk: CheckInputs, row: str) -> bool:
-    """A page-2 row names someone. A stray mark in a tick box alone does not make it used."""
-    names = (pk.fields.get(f"{row}_{s}") for s in ("family_name", "given_names"))
-    return any(f is not None and f.status is not FieldStatus.EMPTY for f in names)
+    """A page-2 row names someone (``people.row_used``). A stray mark in a tick box alone
+    does not make it used."""
+    return row_used(pk.fields, row)
+
+
+def _stray_name(pk: CheckInputs, name: str) -> bool:
+    """A name field of a page-2 row that names nobody: the lone speck read there is no answer
+    (``people.row_used``)."""
+    row, _, suffix = name.partition("_")
+    return (row.startswith("member") and suffix in ("family_name", "given_names")
+            and not _row_used(pk, row))
 
 
 def _required_field(pk: CheckInputs, name: str, required: bool) -> bool:
@@ -197,7 +206,8 @@ def _fields(pk: CheckInputs) -> Iterator[Flag]:
         f = pk.fields.get(spec.name)
         if f is None:
             continue  # Its page was not read: the page flags say why.
-        if f.status is FieldStatus.UNREADABLE and spec.name not in pk.confirmed:
+        if f.status is FieldStatus.UNREADABLE and spec.name not in pk.confirmed and not (
+                _stray_name(pk, spec.name)):
             yield pk.flag(
                 F.FIELD_UNREADABLE,
                 f"The field '{spec.label or spec.name}' could not "

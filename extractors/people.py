@@ -89,10 +89,29 @@ def _principal(fields: Mapping[str, FieldRead]) -> Person:
     )
 
 
+#: The fields of a page-2 row (``member3_family_name``…).
+_ROW_FIELDS = ("family_name", "given_names", "relationship", "date_of_birth", "residence",
+               "included", "has_spouse")
+
+
+def row_used(fields: Mapping[str, FieldRead], key: str) -> bool:
+    """Whether the page-2 row ``key`` (``member3``) names someone: a name is written in it.
+    A lone character read unsure in an otherwise empty row (a speck or a stray stroke read
+    L) names nobody: its fields are not missing, nor is it a person."""
+    written = [f for s in _ROW_FIELDS
+               if (f := fields.get(f"{key}_{s}")) is not None and f.status is not FieldStatus.EMPTY]
+    names = [f for f in written if f.name.endswith(("_family_name", "_given_names"))]
+    if not names:
+        return False
+    lone = names[0]
+    return not (len(written) == 1 and lone.status is FieldStatus.UNREADABLE
+                and len((lone.value or "").strip()) <= 1)
+
+
 def _member(fields: Mapping[str, FieldRead], row: int) -> Person | None:
     key = f"member{row}"
     family, given = _value(fields, f"{key}_family_name"), _value(fields, f"{key}_given_names")
-    if not (family or given):
+    if not (family or given) or not row_used(fields, key):
         return None
     relationship = _value(fields, f"{key}_relationship")
     born = _value(fields, f"{key}_date_of_birth")

@@ -393,6 +393,17 @@ class TestForm:
         assert subjects(flags) == {S(F.ADDRESS_OUTSIDE_QUEBEC)}
         assert flags[0].evidence[0].text_read == "K1A0B1"
 
+    def test_a_speck_in_an_empty_row_names_nobody(self) -> None:
+        """GIVEN page 2's third row empty but for one box of its family name read 'L' unsure (a
+        speck) WHEN checked THEN nothing is flagged: no field of the row is missing, the speck
+        is no answer, nobody new needs papers; with a birth date written in the row too, it
+        names someone whose name could not be read."""
+        packet = Packet(unreadable={"member3_family_name"})
+        packet.form["member3_family_name"] = "L"
+        assert packet.run() == []
+        packet.form["member3_date_of_birth"] = "2015-01-01"
+        assert S(F.FIELD_UNREADABLE, field="member3_family_name") in subjects(packet.run())
+
     def test_an_unsure_postal_code_a_proof_of_residence_prints_is_judged(self) -> None:
         """GIVEN the postal code K1Y6M9 read unsure WHEN checked THEN only field_unreadable;
         when a proof of residence prints it alike (confirmed) THEN it is outside Québec."""
