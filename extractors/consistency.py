@@ -566,11 +566,15 @@ def _dob_outvoted(pk: CheckInputs, person: Person) -> dt.date | None:
 
 
 def reference_dob(pk: CheckInputs, person: Person) -> dt.date | None:
-    """The birth date to hold documents to: the form's when read with confidence (and not
-    after the envelope arrived, nor outvoted by two papers), else for the principal the one in
+    """The birth date to hold documents to: the form's when read with confidence, or read
+    unsure but stated alike by one of the person's papers (two readers agreeing, as
+    ``confirm_from_papers`` reports it; a paper that differs then differs from both), and not
+    after the envelope arrived, nor outvoted by two papers; else for the principal the one in
     the ministry's list of invited files."""
     born = person.date_of_birth
-    if (born is not None and readable(pk, person.id, "date_of_birth") and born <= pk.received
+    sure = readable(pk, person.id, "date_of_birth") or (
+        field_prefix(person.id) + "date_of_birth" in pk.confirmed)
+    if (born is not None and sure and born <= pk.received
             and _dob_outvoted(pk, person) is None):
         # (A date after the envelope arrived is a misreading, not a birth date.)
         return born

@@ -1041,6 +1041,18 @@ class TestIdentityAgainstWhatWasReadWell:
         flags = self._run(packet, confidence={})
         assert not [f for f in flags if f.code is F.IDENTITY_MISMATCH]
 
+    def test_a_birth_date_read_unsure_that_a_paper_confirms_is_a_reference(self) -> None:
+        """GIVEN the spouse's birth date read unsure, her passport stating it alike (confirmed)
+        and her birth certificate another day WHEN checked THEN the certificate differs; not
+        confirmed, the unsure reading is held to nothing."""
+        packet = Packet(unreadable={"member1_date_of_birth"})
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1", PersonMention(
+            full_name="Chidi Okafor", date_of_birth=D(1986, 3, 30)))
+        assert not [f for f in packet.run() if f.code is F.IDENTITY_MISMATCH]
+        flags = packet.run(confirmed=frozenset({"member1_date_of_birth"}))
+        assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
+            S(F.IDENTITY_MISMATCH, page=8, person="member1", field="date_of_birth")}
+
     def test_a_misread_zone_separator_is_not_a_different_name(self) -> None:
         """GIVEN a zone whose '<<' after the family name was read '<X<' WHEN checked THEN its
         name agrees; a letter doubled in the zone still disagrees."""
