@@ -12,11 +12,11 @@ that differs confirms nothing.
 The address is confirmed the same way by a proof of residence that prints it: the street, the
 municipality, the postal code (its middle space aside), found whole in the proof's text.
 
-Whose each document is, and whether the papers agree with a name on the form, still rest on the
-field as the form reader left it: they cannot rest on a confidence the same papers lent. Two
-rules take a confirmed value as read, since the paper that lent it cannot be what they judge: a
-birth date is held to the person's other papers (one that differs differs from both readers),
-and a postal code is judged for where it lies.
+Whose each document is still rests on the field as the form reader left it: it cannot rest on a
+confidence the same papers lent. Where the paper that lent it cannot be what a rule judges, a
+confirmed value counts as read: a family name or a birth date is held to the person's other
+papers (one that differs differs from both readers), and a postal code is judged for where it
+lies.
 
 An accent the paper prints must be on the form too; where it prints none (OCR often drops
 them), the form's accents are its own, as with the name the ministry printed: a confirmed field

@@ -1053,6 +1053,18 @@ class TestIdentityAgainstWhatWasReadWell:
         assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
             S(F.IDENTITY_MISMATCH, page=8, person="member1", field="date_of_birth")}
 
+    def test_a_family_name_read_unsure_that_a_paper_confirms_is_a_reference(self) -> None:
+        """GIVEN the spouse's family name read unsure, her passport labelling it alike
+        (confirmed) and her birth certificate naming 'Chidi OKAFFOR' WHEN checked THEN the
+        certificate differs; not confirmed, the unsure reading is held to nothing."""
+        packet = Packet(unreadable={"member1_family_name"})
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1",
+                          PersonMention(full_name="Chidi OKAFFOR"))
+        assert not [f for f in packet.run() if f.code is F.IDENTITY_MISMATCH]
+        flags = packet.run(confirmed=frozenset({"member1_family_name"}))
+        assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
+            S(F.IDENTITY_MISMATCH, page=8, person="member1", field="name")}
+
     def test_a_misread_zone_separator_is_not_a_different_name(self) -> None:
         """GIVEN a zone whose '<<' after the family name was read '<X<' WHEN checked THEN its
         name agrees; a letter doubled in the zone still disagrees."""
