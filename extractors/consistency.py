@@ -64,7 +64,8 @@ def _needs(pk: CheckInputs, person: Person, required: RequiredDocuments) -> list
     age = person.age_on(pk.received)
     for cond in required.member_when:
         if cond.relationship and (person.relationship not in cond.relationship
-                                  or _misread_spouse(pk, person, age)):
+                                  or _misread_spouse(pk, person, age)
+                                  or _misread_child(pk, person)):
             continue
         if cond.min_age is not None and (age is None or age < cond.min_age):
             continue
@@ -80,6 +81,25 @@ def _misread_spouse(pk: CheckInputs, person: Person, age: int | None) -> bool:
     return (person.relationship == SPOUSE and age is not None
             and age < pk.cfg.rules.spouse_min_age
             and field is not None and field.status is not FieldStatus.READ)
+
+
+#: Years a parent is older than their child at the least: a "child" born closer to the
+#: principal than this is not theirs.
+_PARENT_MIN_GAP_YEARS = 12
+
+
+def _misread_child(pk: CheckInputs, person: Person) -> bool:
+    """A child's code the form reader was unsure of, on a row whose date of birth is within
+    ``_PARENT_MIN_GAP_YEARS`` of the principal's (a spouse's code 1 read 4): the dependent
+    child rules are not applied on its strength; the unsure reading is reported
+    (``field_unreadable``)."""
+    field = pk.fields.get(f"{person.id}_relationship")
+    principal = pk.person("principal")
+    if (person.relationship not in CHILD_RELATIONSHIPS or field is None
+            or field.status is FieldStatus.READ or principal is None
+            or principal.date_of_birth is None or person.date_of_birth is None):
+        return False
+    return principal.age_on(person.date_of_birth) < _PARENT_MIN_GAP_YEARS
 
 
 def _unsure(pk: CheckInputs) -> set[str]:
@@ -250,7 +270,7 @@ def dependants(pk: CheckInputs) -> Iterator[Flag]:
                 _member_evidence(pk, p.id, "residence"),
                 person=p.id,
             )
-        if p.relationship not in CHILD_RELATIONSHIPS:
+        if p.relationship not in CHILD_RELATIONSHIPS or _misread_child(pk, p):
             continue
         age = p.age_on(pk.received)
         held = {d.doc_type for d in pk.documents if d.person == p.id}

@@ -632,6 +632,17 @@ class TestMembers:
         packet.form.update(member2_residence="abroad", member2_included="no")
         assert packet.run() == []
 
+    def test_an_unsure_child_code_on_the_principal_s_contemporary(self) -> None:
+        """GIVEN the spouse (born two years before the principal, married) whose relationship
+        box was read 4 unsure WHEN checked THEN only that field is flagged unreadable: nobody
+        is their parent's age, so no dependent-child rule runs on the misread code; read 4
+        surely, the rules apply."""
+        packet = Packet(unreadable={"member1_relationship"})
+        packet.form.update(member1_relationship="4", member1_has_spouse="yes")
+        assert subjects(packet.run()) == {S(F.FIELD_UNREADABLE, field="member1_relationship")}
+        packet.unreadable = set()
+        assert S(F.NOT_DEPENDENT_CHILD, person="member1") in subjects(packet.run())
+
     def test_married_child_is_not_dependent(self) -> None:
         packet = Packet()
         packet.form["member2_has_spouse"] = "yes"
