@@ -89,7 +89,7 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
                 ev,
                 page=q.page_no,
             )
-        if not q.complete and q.signals.get(UNFINISHED) and q.cut_edges == ("bottom",):
+        if q.signals.get(UNFINISHED):
             yield pk.flag(
                 F.INCOMPLETE_PAGE,
                 f"Page {q.page_no} ends before the letter's closing and signature: the rest "
@@ -177,25 +177,19 @@ def _iso(value: str | None) -> dt.date | None:
 # --- fields -----------------------------------------------------------------------------------
 
 
-def _row_used(pk: CheckInputs, row: str) -> bool:
-    """A page-2 row names someone (``people.row_used``). A stray mark in a tick box alone
-    does not make it used."""
-    return row_used(pk.fields, row)
-
-
 def _stray_name(pk: CheckInputs, name: str) -> bool:
     """A name field of a page-2 row that names nobody: the lone speck read there is no answer
     (``people.row_used``)."""
     row, _, suffix = name.partition("_")
     return (row.startswith("member") and suffix in ("family_name", "given_names")
-            and not _row_used(pk, row))
+            and not row_used(pk.fields, row))
 
 
 def _required_field(pk: CheckInputs, name: str, required: bool) -> bool:
     if not name.startswith("member"):
         return required and name not in _OWN_CODE_FIELDS
     row, _, suffix = name.partition("_")
-    if not _row_used(pk, row):
+    if not row_used(pk.fields, row):  # (a stray mark in a tick box alone uses no row)
         return False
     rel = pk.person(row).relationship if pk.person(row) else None
     return suffix in MEMBER_REQUIRED or (suffix == "has_spouse" and rel in CHILD_RELATIONSHIPS)

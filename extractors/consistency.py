@@ -410,11 +410,11 @@ def _references(pk: CheckInputs, person: Person) -> list[list[str]]:
     """
     refs = []
     f = pk.fields.get(field_prefix(person.id) + "family_name")
-    if readable(pk, person.id, "family_name") and f is not None and (
-        f.confidence >= pk.cfg.rules.name_sure_confidence or not _form_outvoted(pk, person)
-    ) or (f is not None and f.name in pk.confirmed):
-        # (A reading unsure that one of the person's papers states alike is two readers
-        # agreeing, as with birth dates: the confirming paper cannot differ from it.)
+    sure = readable(pk, person.id, "family_name") and f is not None and (
+        f.confidence >= pk.cfg.rules.name_sure_confidence or not _form_outvoted(pk, person))
+    # A reading unsure that one of the person's papers states alike is two readers agreeing,
+    # as with birth dates: the confirming paper cannot differ from it.
+    if sure or (f is not None and f.name in pk.confirmed):
         refs.append(tokens(person.family_name))
     printed = [tokens(p.family_name) for p, _ in printed_names(pk)]
     if person.id == "principal":

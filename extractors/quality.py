@@ -482,18 +482,21 @@ def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float) -> np.nd
 
 
 def _open_table_cut(page: _Page, ids: np.ndarray, typical: float, side: str) -> bool:
-    """Whether the content towards ``side`` ends with a table or box cut through: its rules
+    """Whether the content towards ``side`` (top or bottom: see ``_CUT_OPEN_MAX_COVER``)
+    ends with a table or box cut through: its rules
     run on and stop, no border closes them, though its border on the other side is whole,
     and nothing but dust lies beyond. Half a sheet that never reached the glass can stop
     between two lines of text, which leaves no cut letter to see, but not a table's rows.
 
     ``ids`` are the labels of every inked piece, ``typical`` the page's glyph size across.
     """
+    if typical <= 0:
+        return False
     stats = page.stats[ids]
     far, _, _, _, _, _ = _side_view(stats, side, page.ink.shape)
     big = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] >= _OPEN_MIN_RELATIVE * typical)
                          & (stats[:, cv2.CC_STAT_HEIGHT] >= _OPEN_MIN_RELATIVE * typical))
-    if not len(big) or typical <= 0:
+    if not len(big):
         return False
     last = big[np.argmax(far[big])]
     area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
@@ -502,9 +505,9 @@ def _open_table_cut(page: _Page, ids: np.ndarray, typical: float, side: str) -> 
     x, y, w, h, _ = stats[last]
 
     def ends(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The last two rows (columns) towards ``side``, then the first two, along it."""
-        return {"bottom": (mask[-2:, :].T, mask[:2, :].T), "top": (mask[:2, :].T, mask[-2:, :].T),
-                "right": (mask[:, -2:], mask[:, :2]), "left": (mask[:, :2], mask[:, -2:])}[side]
+        """The two rows towards ``side``, then the two at the other end, column by column."""
+        near, other = (mask[-2:], mask[:2]) if side == "bottom" else (mask[:2], mask[-2:])
+        return near.T, other.T
 
     inked, other = (e.any(axis=1) for e in ends(page.ink[y:y + h, x:x + w] > 0))
     own = ends(page.labels[y:y + h, x:x + w] == ids[last])[0].any(axis=1)
