@@ -573,18 +573,29 @@ def _doc_dob(
 
 
 def _dob_outvoted(pk: CheckInputs, person: Person) -> dt.date | None:
-    """The birth date two of the person's identity papers agree on, when the form's reading,
-    short of ``name_sure_confidence``, is another: the hand-printed reading is what is wrong
-    (a 6 read as 0), as with names (``_form_outvoted``). A paper that differs alone still
-    differs."""
+    """The birth date two of the person's identity papers agree on, when the form's reading
+    is another: the hand-printed reading is what is wrong (a 6 read as 0), as with names
+    (``_form_outvoted``). A reading of ``name_sure_confidence`` or more gives way only to a
+    date one digit away (a recogniser's slip: a 9 read 0 at 0.93); further off, the form and
+    the papers disagree. A paper that differs alone still differs."""
     f = pk.fields.get(field_prefix(person.id) + "date_of_birth")
-    if f is None or f.confidence >= pk.cfg.rules.name_sure_confidence:
+    if f is None:
         return None
     stated = [found[0] for d in pk.documents
               if d.person == person.id and d.doc_type in IDENTITY_TYPES and pk.first_legible(d)
               and (found := _doc_dob(pk, d, person)) is not None]  # fmt: skip
     agreed = {d for d in stated if stated.count(d) >= 2}
-    return agreed.pop() if len(agreed) == 1 and person.date_of_birth not in agreed else None
+    if len(agreed) != 1 or person.date_of_birth in agreed:
+        return None
+    date = agreed.pop()
+    sure = f.confidence >= pk.cfg.rules.name_sure_confidence
+    return None if sure and not _one_digit_apart(person.date_of_birth, date) else date
+
+
+def _one_digit_apart(a: dt.date | None, b: dt.date) -> bool:
+    if a is None:
+        return False
+    return sum(x != y for x, y in zip(a.isoformat(), b.isoformat(), strict=True)) == 1
 
 
 def reference_dob(pk: CheckInputs, person: Person) -> dt.date | None:

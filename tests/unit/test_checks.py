@@ -946,17 +946,29 @@ class TestIdentityAgainstWhatWasReadWell:
         assert {f.page for f in sure if f.code is F.IDENTITY_MISMATCH} == {7, 8}
 
     def test_two_papers_outvote_an_unsure_birth_date(self) -> None:
-        """GIVEN the child's birth date read 2010-06-01 (a 6 read as 0) at 0.75 and his two
-        papers both saying 2016-06-01 WHEN checked THEN no date mismatch, the form's date
-        reported unreadable; read at 0.97 THEN both papers disagree with the form."""
+        """GIVEN the child's birth date read 2010-08-01 at 0.75 and his two papers both saying
+        2016-06-01 WHEN checked THEN no date mismatch, the form's date reported unreadable;
+        read at 0.97 THEN both papers disagree with the form."""
         packet = Packet()
-        packet.form["member2_date_of_birth"] = "2010-06-01"
+        packet.form["member2_date_of_birth"] = "2010-08-01"
         unsure = self._run(packet, confidence={"member2_date_of_birth": 0.75})
         assert not [f for f in unsure if f.code is F.IDENTITY_MISMATCH]
         assert S(F.FIELD_UNREADABLE, field="member2_date_of_birth") in subjects(unsure)
         sure = self._run(packet, confidence={"member2_date_of_birth": 0.97})
         assert {f.page for f in sure if f.code is F.IDENTITY_MISMATCH} == {10, 11}
         assert S(F.FIELD_UNREADABLE, field="member2_date_of_birth") not in subjects(sure)
+
+    def test_two_papers_outvote_a_sure_birth_date_one_digit_away(self) -> None:
+        """GIVEN the child's birth date read 2010-06-01 (a 6 read as 0) at 0.97 and his two
+        papers both saying 2016-06-01 WHEN checked THEN no date mismatch: the form's date is
+        reported unreadable, with the papers' date as evidence."""
+        packet = Packet()
+        packet.form["member2_date_of_birth"] = "2010-06-01"
+        flags = self._run(packet, confidence={"member2_date_of_birth": 0.97})
+        assert not [f for f in flags if f.code is F.IDENTITY_MISMATCH]
+        unreadable = [f for f in flags if f.subject == S(F.FIELD_UNREADABLE,
+                                                         field="member2_date_of_birth")]
+        assert unreadable and "2016-06-01" in unreadable[0].evidence[0].note
 
     def test_the_household_name_and_one_paper_outvote_an_unsure_reading(self) -> None:
         """GIVEN the child's family name read 'TREMBIAY' at 0.8 and one paper of the child's
