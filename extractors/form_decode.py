@@ -197,6 +197,10 @@ TWINS = {"O": "0"}
 #: reading, at least ``LOOKALIKE_DOUBT`` as likely as its top one.
 LOOKALIKES = {"I": "1", "S": "5", "Z": "2", "B": "8", "G": "6"}
 LOOKALIKE_DOUBT = 0.1
+#: A bare upright stroke, the way many hands write a 1 (no flag) and every hand an I: read I
+#: where the word around it is a number, it is a 1, whatever the recogniser's doubt (``I84``
+#: is 184). Only that way: a 1 among letters (``KOVALENKO11``) was written with its flag.
+STROKES = {"I": "1"}
 _WORD_BREAKS = ".@-/,' "
 
 
@@ -208,7 +212,7 @@ def _letter_or_digit(boxes: list[Candidates], *, digits_alone: bool) -> list[Can
     ``M0NTEE`` is MONTEE, ``AHMADI9O`` ends in 90. A word of look-alikes only is left as
     read, unless ``digits_alone`` (an apartment number). For twins (O/0) the two readings'
     probabilities are summed, and that is no correction; other look-alikes switch only where
-    the recogniser had its doubts.
+    the recogniser had its doubts, but for an I in a number (``STROKES``), a correction.
     """
     pairs = TWINS | LOOKALIKES
     back = {d: c for c, d in pairs.items()}
@@ -220,7 +224,7 @@ def _letter_or_digit(boxes: list[Candidates], *, digits_alone: bool) -> list[Can
         alt = pairs.get(top) or back.get(top)
         if alt is None:
             return None
-        if top in TWINS or alt in TWINS:
+        if top in TWINS or alt in TWINS or top in STROKES:
             return alt
         cands = boxes[j] or []
         seen = max((q for ch, q in cands if ch == alt), default=0.0)
@@ -259,6 +263,10 @@ def _letter_or_digit(boxes: list[Candidates], *, digits_alone: bool) -> list[Can
                 p = min(1.0, sum(q for ch, q in cands if ch in (top, alt)))
                 out[j] = [(target, p)]
             elif target != top:
+                # A stroke may hold no 1 among its candidates: it gets its I's odds, less a
+                # correction's cost.
+                if target not in dict(cands):
+                    cands = [(target, cands[0][1] * CORRECTION_COST), *cands]
                 out[j] = sorted(cands, key=lambda cq: cq[0] != target)
         word = []
     return out

@@ -179,6 +179,22 @@ class TestZeroOrO:
         seen = "KOVALENKO11@MAIL.COM"
         assert decode_text(boxes(seen), allowed=CHARSETS["email"]).value == seen
 
+    @pytest.mark.parametrize(
+        ("seen", "value"),
+        [("I84_RUE_DES_FORGES", "184 RUE DES FORGES"), ("6I89_RUE", "6189 RUE"),
+         ("MEHDI.EL6I@MAIL.COM", "MEHDI.EL61@MAIL.COM")],
+    )
+    def test_a_sure_i_inside_a_number_is_a_one_and_pays_for_it(self, seen: str, value: str) -> None:
+        """GIVEN a bare stroke read I, the recogniser seeing no 1 in it, between digits
+        THEN it is a 1, the switch charged as a correction."""
+        d = decode_text(boxes(seen), allowed=CHARSETS["email" if "@" in seen else "text"])
+        assert d.value == value
+        assert d.confidence == pytest.approx(0.99 ** len(seen.replace("_", "")) * CORRECTION_COST)
+
+    def test_a_sure_i_among_letters_stays(self) -> None:
+        for seen in ("MEHDI.CHERIF@MAIL.COM", "VALCOURTI6@MAIL.COM"):
+            assert decode_text(boxes(seen), allowed=CHARSETS["email"]).value == seen
+
     def test_lone_look_alike_is_a_number_only_where_numbers_are_expected(self) -> None:
         alnum = decode_text(unsure_ones("I"), allowed=CHARSETS["alnum"], digits_alone=True)
         assert alnum.value == "1"
