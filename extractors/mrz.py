@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 TD3_LEN, TD1_LEN = 44, 30
 
 _WEIGHTS = (7, 3, 1)
-_TO_DIGIT = str.maketrans("OQDUILZSBG", "0000112586")
+# T for 7: OCR-B's 7 has a short bar that Tesseract, with no OCR-B model, reads as a T.
+_TO_DIGIT = str.maketrans("OQDUILZSBGT", "00001125867")
 _TO_ALPHA = str.maketrans("01258", "OIZSB")
 # Glyphs OCR gives for the filler '<': the guillemet usually stands for two of them.
 _FILLER_LOOKALIKES = str.maketrans({"‹": "<", "＜": "<", "〈": "<", "≤": "<", "(": "<"})
@@ -105,10 +106,11 @@ _LETTER_FOR_DIGIT = {"S": "5", "O": "0", "I": "1", "B": "8", "Z": "2", "G": "6",
 
 def _confusions(line: str, start: int, end: int) -> Iterator[str]:
     """The line with one letter of ``start:end`` that sits between two digits read as the
-    digit it resembles ("9S6" → "956"). Used only when the document number fails its check,
-    and kept only if every check then holds; a letter among letters, or a digit, is never
-    changed, so a number really altered still fails."""
-    for i in range(start + 1, end - 1):
+    digit it resembles ("9S6" → "956"); the number's last one sits before its check digit.
+    Used only when the document number fails its check, and kept only if every check then
+    holds; a letter among letters, or a digit, is never changed, so a number really altered
+    still fails."""
+    for i in range(start + 1, min(end, len(line) - 1)):
         digit = _LETTER_FOR_DIGIT.get(line[i])
         if digit and line[i - 1].isdigit() and line[i + 1].isdigit():
             yield line[:i] + digit + line[i + 1 :]

@@ -292,6 +292,19 @@ class TestMisreadFillersAndLetterO:
         mrz = parse_td3((TD3[0], line2.replace("AB0", "ABO", 1)))
         assert mrz.checks_ok and mrz.document_number == "AB0123456"
 
+    def test_a_letter_before_the_check_digit_is_mended_too(self) -> None:
+        """GIVEN a passport number ending in 5 read as S, the check digit after it WHEN
+        parsed THEN the number is mended: its check digits and the composite hold."""
+        line2 = "AB0123455" + check_digit("AB0123455") + TD3[1][10:]
+        line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+        mrz = parse_td3((TD3[0], line2[:8] + "S" + line2[9:]))
+        assert mrz.checks_ok and mrz.document_number == "AB0123455"
+
+    def test_a_seven_read_as_t_in_a_date_is_a_seven(self) -> None:
+        line2 = TD3[1][:13] + TD3[1][13:19].replace("7", "T") + TD3[1][19:]
+        mrz = parse_td3((TD3[0], line2))
+        assert mrz.checks_ok and mrz.date_of_birth == dt.date(1974, 8, 12)
+
     def test_a_number_changed_otherwise_still_fails(self) -> None:
         line2 = "AB0123456" + check_digit("AB0123456") + TD3[1][10:]
         line2 = line2[:43] + check_digit(line2[0:10] + line2[13:20] + line2[21:43])
