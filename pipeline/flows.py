@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.objects import State
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -185,6 +188,12 @@ def _safe_sha(path: Path) -> str:
         return ""
 
 
+def _content_key_of(envelope: Path) -> str:
+    """The envelope's ``content_key``, as ``intake_packet`` will find it."""
+    files = envelope_files(envelope) if envelope.exists() else []
+    return content_key([_safe_sha(p) for p in files])
+
+
 def _scan_date(envelope: Path) -> dt.date:
     """The received date when the mailroom gives none: the day the scan was made."""
     try:
@@ -229,10 +238,14 @@ def intake_batch(
     registry_csv: Path | None = None,
     history_days: float = RUN_HISTORY_DAYS,
 ) -> list[IntakeReport]:
-    """Every envelope (file or sub-folder) of ``inbox``, one after the other, pages in parallel.
+    """Every envelope (file or sub-folder) of ``inbox``, in order, pages in parallel.
 
-    Envelopes run one at a time so that at most ``jobs`` pages are ever in memory at once.
-    Last, flow runs that finished more than ``history_days`` ago leave Prefect's history.
+    ``envelopes_at_once`` envelopes are in hand at once, so that a core reads the next one's
+    pages while one's report is analysed and written and its flow run is closed (a fixed
+    second or so each). Their pages share ``jobs`` slots (``resources.page_slots``): at most
+    that many are ever in memory. Two copies of one envelope never overlap: the later waits
+    for the earlier to be stored, and is found its duplicate. Last, flow runs that finished
+    more than ``history_days`` ago leave Prefect's history.
     """
     cfg = load_config(config_path)
     envelopes = sorted(p for p in inbox.iterdir() if not p.name.startswith((".", "~")))
@@ -245,7 +258,10 @@ def intake_batch(
     with quiet, task_runner(cfg) as runner, Progress(disable=not show_progress) as progress:
         one = intake_packet.with_options(task_runner=runner)
         bar = progress.add_task("Envelopes", total=len(envelopes))
-        for env in envelopes:
+
+        def run(env: Path, earlier: Future | None) -> tuple[str, State]:
+            if earlier is not None:
+                wait([earlier])  # the same envelope, sent before: stored first
             pid = safe_id(env.stem if env.is_file() else env.name)
             # A state, not an exception: one envelope that fails (a bug, a library crash)
             # must not stop the others. It is logged and left out; the CLI says so.
@@ -254,11 +270,24 @@ def intake_batch(
                 (received_dates or {}).get(pid), pid, report_lang, registry_csv,
                 return_state=True,
             )  # fmt: skip
-            if state.is_completed():
-                reports.append(state.result())
-            else:
-                log.error("envelope %s failed: %s", pid, state.message)
             progress.advance(bar)
+            return pid, state
+
+        last_copy: dict[str, Future] = {}
+        with ThreadPoolExecutor(cfg.envelopes_at_once, thread_name_prefix="envelope") as pool:
+            futures = []
+            for env in envelopes:
+                key = _content_key_of(env)
+                # Each run gets a copy of this context: its flow run is the batch run's child.
+                fut = pool.submit(contextvars.copy_context().run, run, env, last_copy.get(key))
+                last_copy[key] = fut
+                futures.append(fut)
+            for fut in futures:
+                pid, state = fut.result()
+                if state.is_completed():
+                    reports.append(state.result())
+                else:
+                    log.error("envelope %s failed: %s", pid, state.message)
     batch_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     batch_dir = DataDir(data_dir).create().batches / batch_id
     write_batch_report_task(quote(reports), batch_dir, batch_id, report_lang)

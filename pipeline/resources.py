@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
 
 import spacy
@@ -48,3 +49,15 @@ def warm(cfg: PipelineConfig) -> None:
     load_matcher(cfg.classify.patterns_file)
     load_layout(cfg.form.fields_file)
     load_glyphs()
+
+
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def page_slots(jobs: int) -> threading.BoundedSemaphore:
+    """The process's limit on pages in hand at once. Every flow run has a thread pool of its
+    own, and a batch runs several envelopes at once: this keeps their pages to ``jobs``, so
+    memory and Tesseract processes stay what one envelope at a time would use."""
+    with _slots_lock:
+        return _slots.setdefault(jobs, threading.BoundedSemaphore(max(1, jobs)))

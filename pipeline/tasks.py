@@ -39,8 +39,9 @@ def process_page_task(
     received_on: dt.date | None = None,
 ) -> PageResult:
     layout = resources.load_layout(cfg.form.fields_file)
-    return process_page(scan, source, image_dir=image_dir, cfg=cfg, layout=layout,
-                        glyphs=resources.load_glyphs(), received_on=received_on)  # fmt: skip
+    with resources.page_slots(cfg.jobs):
+        return process_page(scan, source, image_dir=image_dir, cfg=cfg, layout=layout,
+                            glyphs=resources.load_glyphs(), received_on=received_on)  # fmt: skip
 
 
 @task(name="analyse-packet", **_TASK)

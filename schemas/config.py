@@ -172,6 +172,9 @@ class FlagPolicy(Frozen):
 
 class PipelineConfig(Frozen):
     jobs: int = Field(2, description="Pages processed at once; one Tesseract each.")
+    envelopes_at_once: int = Field(
+        2, ge=1, description="Envelopes a batch has in hand at once: one's report is written "
+        "while the next one's pages are read. Pages stay at most ``jobs`` at once.")
     limits: LimitsConfig = LimitsConfig()
     raster: RasterConfig = RasterConfig()
     preprocess: PreprocessConfig = PreprocessConfig()
