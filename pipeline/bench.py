@@ -156,7 +156,8 @@ def child_pipeline(inbox: Path, data: Path, out: Path) -> None:
 
 
 def child_no_prefect(inbox: Path, data: Path, out: Path, jobs: int) -> None:
-    """The same extractors in a plain loop: what the pipeline costs without Prefect."""
+    """The same extractors, scheduled as the batch flow schedules them, without Prefect: what
+    the pipeline costs without it."""
     import datetime as dt
 
     from extractors.envelope import envelope_files, plan_pages
@@ -177,48 +178,50 @@ def child_no_prefect(inbox: Path, data: Path, out: Path, jobs: int) -> None:
     matcher, nlp = resources.load_matcher(cfg.classify.patterns_file), resources.load_nlp()
     store = DataDir(data).create()
     started = time.monotonic()
-    reports = []
-    with ThreadPoolExecutor(jobs) as pool:
-        for env in sorted(inbox.iterdir()):
-            folder = store.fresh_report_dir(env.name)
-            scans = []
-            for f in envelope_files(env):
-                try:
-                    scans.append(preflight(f, cfg.limits))
-                except IntakeError:
-                    continue
-            by_path = {s.path: s for s in scans}
 
-            def one(src, by_path=by_path, folder=folder):
-                return process_page(
-                    by_path[src.file],
-                    src,
-                    image_dir=folder / "pages",
-                    cfg=cfg,
-                    layout=layout,
-                    glyphs=glyphs,
-                )
+    def envelope(env: Path, pool: ThreadPoolExecutor):
+        folder = store.fresh_report_dir(env.name)
+        scans = []
+        for f in envelope_files(env):
+            try:
+                scans.append(preflight(f, cfg.limits))
+            except IntakeError:
+                continue
+        by_path = {s.path: s for s in scans}
 
-            pages = list(pool.map(one, plan_pages(scans)))
-            files = [
-                FileReport(name=s.path.name, sha256=s.sha256, pages=s.page_count) for s in scans
-            ]
-            report = analyse_packet(
-                pages,
-                packet_id=env.name,
-                files=files,
-                received_date=dt.date.today(),
-                report_date=dt.date.today(),
-                registry=None,
-                matcher=matcher,
-                nlp=nlp,
+        def one(src):
+            return process_page(
+                by_path[src.file],
+                src,
+                image_dir=folder / "pages",
                 cfg=cfg,
+                layout=layout,
+                glyphs=glyphs,
             )
-            html = render_report_html(report)
-            write_private(folder / "report.json", report.model_dump_json())
-            write_private(folder / "report.html", html)
-            write_private(folder / "report.pdf", html_to_pdf(html, base_dir=folder))
-            reports.append(report)
+
+        pages = list(pool.map(one, plan_pages(scans)))
+        files = [FileReport(name=s.path.name, sha256=s.sha256, pages=s.page_count) for s in scans]
+        report = analyse_packet(
+            pages,
+            packet_id=env.name,
+            files=files,
+            received_date=dt.date.today(),
+            report_date=dt.date.today(),
+            registry=None,
+            matcher=matcher,
+            nlp=nlp,
+            cfg=cfg,
+        )
+        html = render_report_html(report)
+        write_private(folder / "report.json", report.model_dump_json())
+        write_private(folder / "report.html", html)
+        write_private(folder / "report.pdf", html_to_pdf(html, base_dir=folder))
+        return report
+
+    # As the batch flow schedules them: envelopes_at_once in hand, their pages sharing jobs.
+    with ThreadPoolExecutor(jobs) as pages, ThreadPoolExecutor(cfg.envelopes_at_once) as envs:
+        futures = [envs.submit(envelope, env, pages) for env in sorted(inbox.iterdir())]
+        reports = [f.result() for f in futures]
     _write_child_result(out, started, reports)
 
 
