@@ -364,9 +364,14 @@ def decode_date(
     """YYYY MM DD in eight boxes; the most probable valid, plausible date among the candidates.
 
     ``window`` (first, last day) is where the field's answers fall: a date outside it counts
-    ``OUT_OF_WINDOW`` of its probability in the choice. The confidence is the chosen date's
-    probability rescaled by the share the window leaves to it, so a date the window chose
-    over a likelier-looking one gains, and a clearly written date outside it, with no
+    ``OUT_OF_WINDOW`` of its probability in the choice.
+
+    The confidence is the chosen date's share of every valid date the boxes' candidates
+    spell (weighed by the window), times the share of the boxes' probability those candidates
+    hold, times ``CORRECTION_COST`` for each box read otherwise than its top candidate: what
+    is written is a date, so a month box read 1 at 0.64 and 2 at 0.16 is a 1 (no month
+    starts with 2), while a box whose candidates leave much of its probability to digits
+    they do not name keeps that doubt. A clearly written date outside the window, with no
     reading inside to compete, stays as sure as it looks (it is readable; the rules judge it).
     """
     raw = raw_text(boxes)
@@ -376,7 +381,9 @@ def decode_date(
         guess = "".join(_best(b, DIGITS, TO_DIGIT)[0] if b else "?" for b in boxes)
         return Decoded(f"{guess[:4]}-{guess[4:6]}-{guess[6:8]}", 0.0, raw, valid=False)
     per_box = [_digit_options(b) for b in boxes if b is not None]
-    best: tuple[float, float, str] | None = None  # (weighted, plain probability, digits)
+    # The probability the candidates hold, all boxes at once; the rest is digits unseen.
+    seen = math.prod(min(1.0, sum(q for _, q, _ in options)) for options in per_box)
+    best: tuple[float, float, int, str] | None = None  # (choice, weighted, fixes, digits)
     mass = weighted_mass = 0.0
     # Each box offers at most 3 digits, so the search is at most 3^8 = 6561 small products.
     for combo in itertools.product(*per_box):
@@ -385,18 +392,22 @@ def decode_date(
         if day is None:
             continue
         fixes = sum(fixed for _, _, fixed in combo)
-        p = math.prod(q for _, q, _ in combo) * CORRECTION_COST**fixes
+        p = math.prod(q for _, q, _ in combo)
         outside = window is not None and not window[0] <= day <= window[1]
         w = p * OUT_OF_WINDOW if outside else p
         mass, weighted_mass = mass + p, weighted_mass + w
-        if best is None or w > best[0]:
-            best = (w, p, digits)
+        # A correction is a guess: among readings alike, the one that needs fewer wins.
+        choice = w * CORRECTION_COST**fixes
+        if best is None or choice > best[0]:
+            best = (choice, w, fixes, digits)
     if best is None:
         top = "".join(o[0][0] for o in per_box)
         conf = math.prod(o[0][1] for o in per_box) * SYNTAX_FAIL
         return Decoded(f"{top[:4]}-{top[4:6]}-{top[6:]}", conf, raw, valid=False)
-    w, p, d = best
-    conf = min(1.0, w * mass / weighted_mass) if weighted_mass else p
+    _, w, fixes, d = best
+    # The unseen share counts as valid dates spread as the seen ones are (weighed alike).
+    share = w / weighted_mass * mass / (mass + 1.0 - seen) if weighted_mass else 0.0
+    conf = min(1.0, share * CORRECTION_COST**fixes)
     return Decoded(f"{d[:4]}-{d[4:6]}-{d[6:]}", conf, raw)
 
 

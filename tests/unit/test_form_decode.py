@@ -60,11 +60,32 @@ class TestDecodeDate:
         assert (d.value, d.valid) == ("1988-04-12", True)
 
     def test_second_candidate_rescues_an_impossible_month(self) -> None:
+        """GIVEN a month box read 4 at 0.5 and 0 at 0.45 (month 44 is impossible) THEN the
+        month is 04, as sure as the share of the boxes' probability their candidates hold
+        (0.99 ** 7 * 0.95) leaves it, less a correction."""
         b = boxes("19884412")
-        b[4] = [("4", 0.5), ("0", 0.45)]  # month 44 is impossible; 04 is the runner-up
+        b[4] = [("4", 0.5), ("0", 0.45)]
         d = decode_date(b)
         assert d.value == "1988-04-12"
-        assert d.confidence == pytest.approx(0.99**7 * 0.45 * CORRECTION_COST)
+        mass, unseen = 0.99**7 * 0.45, 1 - 0.99**7 * 0.95
+        assert d.confidence == pytest.approx(mass / (mass + unseen) * CORRECTION_COST)
+
+    def test_a_digit_no_date_can_hold_takes_no_confidence_from_its_rival(self) -> None:
+        """GIVEN a date signed read as the glyph model read one (its month's first box 1 at
+        0.635, 2 at 0.155, 0 at 0.045: months 20 and 00 do not exist) THEN it is read surely
+        enough to pass (the candidates' product alone was 0.57); with 0 nearly as likely as 1
+        there and the next box unsure between 0 and 1 (October, or January written 01?), it
+        is not."""
+        b = [[("2", 0.98), ("1", 0.008), ("3", 0.003)], [("0", 0.989), ("6", 0.002)],
+             [("2", 0.98), ("1", 0.01), ("3", 0.004)], [("6", 0.994), ("5", 0.002)],
+             [("1", 0.635), ("2", 0.155), ("0", 0.045)], [("0", 0.972), ("3", 0.006)],
+             [("2", 0.984), ("1", 0.008)], [("8", 0.975), ("6", 0.013), ("9", 0.003)]]
+        window = (dt.date(2025, 11, 8), dt.date(2027, 2, 7))
+        d = decode_date(b, window=window)
+        assert d.value == "2026-10-28" and d.confidence >= 0.7
+        b[4] = [("1", 0.4), ("2", 0.16), ("0", 0.35)]
+        b[5] = [("0", 0.5), ("1", 0.45)]
+        assert decode_date(b, window=window).confidence < 0.7
 
     def test_letter_read_in_a_digit_box_is_mapped(self) -> None:
         d = decode_date(boxes("I988O412"))
