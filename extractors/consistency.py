@@ -433,10 +433,12 @@ def _nearest_paper_name(pk: CheckInputs, person: Person, seen: str) -> list[list
     """The person's papers disagree on the family name and the form's reading is unsure: the
     name it spells nearest (PIERRE-LOUIS for PIERRE-LUUIS, against PIEROE-LOUIS), when
     strictly nearer than the others and within ``_MISSPELT_MAX`` letters, is the reference
-    the others differ from."""
+    the others differ from. Only readings the page's OCR was sure of take part: a line read
+    at confidence 5 (``oo ABOU CHAAR``) is no reference anything can differ from."""
     names = {"".join(t): t for d in pk.documents
              if d.person == person.id and d.doc_type in IDENTITY_TYPES
-             for m in d.mentions if m.source == "label" and (t := tokens(m.family_name))}
+             for m in d.mentions if m.source == "label" and _sure_witness(pk, m)
+             and (t := tokens(m.family_name))}  # fmt: skip
     if len(names) < 2:
         return []  # (a zone's names are left out: its check digits do not cover them)
     (near, best), (second, _) = sorted((Levenshtein.distance(seen, n), n) for n in names)[:2]

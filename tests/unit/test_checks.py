@@ -994,6 +994,20 @@ class TestIdentityAgainstWhatWasReadWell:
         assert {f.subject for f in flags if f.code is F.IDENTITY_MISMATCH} == {
             S(F.IDENTITY_MISMATCH, page=8, person="member1", field="name")}
 
+    def test_a_line_the_ocr_was_unsure_of_is_no_reference(self) -> None:
+        """GIVEN the spouse's family name read OKAFOR but unsure (0.2), her birth certificate's
+        line read 'OO OKAFOR' at OCR confidence 5 and her passport's label line garbled
+        ('NON'), its zone saying OKAFOR WHEN checked THEN no name mismatch: the garbled
+        line is no reference the zone could differ from."""
+        packet = Packet(unreadable={"member1_family_name"})
+        packet.docs[3] = (T.IDENTITY_DOCUMENT, "member1", PersonMention(
+            source="label", family_name="NON", given_names="CHIDI", ocr_confidence=70.0))
+        packet.docs[4] = (T.BIRTH_CERTIFICATE, "member1", PersonMention(
+            source="label", family_name="OO OKAFOR", given_names="CHIDI", ocr_confidence=5.0))
+        packet.mrz = {7: _passport("860130", "OKAFOR<<CHIDI")}
+        flags = self._run(packet, confidence={"member1_family_name": 0.2})
+        assert not [f for f in flags if f.code is F.IDENTITY_MISMATCH]
+
     def test_papers_disagreeing_the_one_nearer_the_unsure_form_reading_is_right(self) -> None:
         """GIVEN the spouse's family name read OKAFUR, unreadable (0.3), her passport labelled
         OKAFOR and her birth certificate OKAFFOR WHEN checked THEN the birth certificate
