@@ -146,18 +146,20 @@ def printed_names(pk: CheckInputs) -> list[tuple[Person, int]]:
     out = []
     for fp in pk.form_pages:
         if fp.preprinted_name:
-            family, _, given = fp.preprinted_name.partition(",")
-            out.append(
-                (
-                    Person(
-                        id="principal",
-                        family_name=family.strip() or None,
-                        given_names=given.strip() or None,
-                    ),
-                    fp.page_no,
-                )
-            )
+            family, given = printed_parts(fp.preprinted_name)
+            out.append((Person(id="principal", family_name=family, given_names=given), fp.page_no))
     return out
+
+
+def printed_parts(name: str) -> tuple[str | None, str | None]:
+    """FAMILY and Given of the typed header's ``FAMILY, Given``, without what OCR read before
+    it: punctuation (``, NDJOCK, Boris``: a comma and nothing would be the family name) and a
+    lone character (``ë NDJOCK``: a speck read as a letter would be a word of it)."""
+    family, _, given = re.sub(r"^[\W_]+", "", name).partition(",")
+    words = family.split()
+    if len(words) > 1 and len(words[0]) == 1:
+        words = words[1:]
+    return " ".join(words) or None, given.strip() or None
 
 
 def _written_name(pk: CheckInputs) -> list[tuple[Person, int | None]]:

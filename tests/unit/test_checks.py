@@ -1170,6 +1170,20 @@ class TestDossier:
         packet.preprinted_by_page = {1: "FEH Ste 5,540 HOIDIC,- Yivaust"}
         assert packet.run() == []
 
+    def test_debris_before_the_printed_name_is_no_part_of_it(self) -> None:
+        """GIVEN page 1's printed name garbled, page 2's read with a speck before it
+        ('ë TREMBLAY') and page 3's with a comma ('. , TREMBLAY') and the form's written name
+        unreadable WHEN checked with the registry THEN nothing: the file is the applicant's."""
+        packet = Packet(
+            registry=Registry(entries=(RegistryEntry(
+                dossier_number=DOSSIER, family_name="TREMBLAY", given_names="Marie-Ève"),)),
+            unreadable={"family_name", "given_names"},
+        )
+        packet.preprinted_by_page = {1: "Tkenbiav, Marie-Ève", 2: "ë TREMBLAY, Marie-Ève",
+                                     3: ". , TREMBLAY, Marie-Ève"}
+        assert not [f for f in packet.run() if f.code in (F.DOSSIER_MISMATCH,
+                                                          F.IDENTITY_MISMATCH)]
+
     def test_registry(self) -> None:
         """GIVEN the list of invited files WHEN the number is there with the same name THEN
         nothing; absent, or issued to someone else THEN dossier_mismatch."""
