@@ -474,8 +474,9 @@ def _born_once(
     certificates (or identity papers) matched to one person, one goes to someone else whose
     whole name it also carries and who has none (a parent's name on a child's certificate,
     or the child's on a parent's, drew it; or two children share a name, told apart by
-    dates the papers do not print): the one matched less well, or among equals the one that
-    names the other person best."""
+    dates the papers do not print, or by a date only one of them was read with): one that
+    does not give the person's own birth date before one that does, then the one matched
+    less well, or among equals the one that names the other person best."""
     out = list(docs)
     for person, kind in itertools.product(people, _ONE_EACH):
         mine = [i for i, d in enumerate(out) if d.person == person.id and d.doc_type is kind]
@@ -489,9 +490,10 @@ def _born_once(
                 if p.id not in holders:
                     score = text_score(doc.name_words, p, doc.dates)
                     if score >= cfg.name_match_min:
-                        moves.append((doc.match_score, -score, i, p.id))
+                        moves.append((_born_on_any(person, _stated(doc)), doc.match_score,
+                                      -score, i, p.id))
         if moves:
-            _, minus, i, other = min(moves)
+            _, _, minus, i, other = min(moves)
             log.info("%s of pages %s: %s has one already, %s none",
                      kind.value, out[i].pages, person.id, other)  # fmt: skip
             out[i] = out[i].model_copy(update={"person": other, "match_score": -minus})
@@ -508,6 +510,12 @@ def _born_once(
                      doc.pages, named[0].id)  # fmt: skip
             out[i] = doc.model_copy(update={"person": named[0].id})
     return out
+
+
+def _stated(doc: DocumentFacts) -> set[dt.date]:
+    """Every date the document writes, its zone's birth date included."""
+    zone = doc.mrz.date_of_birth if doc.mrz is not None else None
+    return set(doc.dates) | ({zone} if zone else set())
 
 
 def _spells_given(person: Person, words: set[str]) -> bool:

@@ -292,6 +292,23 @@ class TestAssignDocuments:
         out = assign_documents(passports, (first, second), cfg=RULES)
         assert sorted(d.person for d in out) == ["member1", "member4"]
 
+    def test_of_namesakes_the_one_read_with_the_papers_date_keeps_that_paper(self) -> None:
+        """GIVEN two sons named MOUSSA DIOP, the younger's birth date misread on the form, and
+        their two passports, the first giving the elder's date WHEN assigned THEN the elder
+        keeps the passport with his date; the other goes to his brother."""
+        elder = Person(id="member1", family_name="DIOP", given_names="MOUSSA",
+                       relationship=2, date_of_birth=D(2004, 5, 12))
+        younger = elder.model_copy(update={"id": "member3", "relationship": 4,
+                                           "date_of_birth": D(2025, 2, 16)})
+        passports = [
+            DocumentFacts(doc_type=T.IDENTITY_DOCUMENT, pages=(n,), mentions=(PersonMention(
+                family_name="DIOP", given_names="MOUSSA", date_of_birth=born),),
+                name_words=("diop", "moussa"), dates=(born,))
+            for n, born in ((5, D(2004, 5, 12)), (8, D(2026, 2, 16)))
+        ]
+        out = assign_documents(passports, (elder, younger), cfg=RULES)
+        assert [d.person for d in out] == ["member1", "member3"]
+
     def test_a_certificate_naming_nobody_spells_out_given_names(self) -> None:
         """GIVEN a birth certificate whose family name OCR lost, naming 'Marie Eve' only WHEN
         assigned THEN it is the principal's: nobody else has those given names, and she has
