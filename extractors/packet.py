@@ -22,6 +22,7 @@ from extractors.paper_witness import confirm_from_papers
 from extractors.people import (
     assign_documents,
     people_from_form,
+    proofs_at_the_address,
     settle_from_papers,
     tokens,
 )
@@ -130,10 +131,13 @@ def analyse_packet(
     documents = assign_documents(documents, people, cfg=cfg.rules)
     confirmed = confirm_from_papers(fields, people, documents,
                                     {p.page_no: p.ocr.text for p in pages})
+    # (An address read unsure that a proof prints alike is read: two readers agree.)
+    documents = proofs_at_the_address(documents, fields | confirmed, page_words)
     settled = settle_from_papers(people, documents, fields)
     if settled != people:
         # Birth dates the papers settled say better whose the other documents are.
-        documents = assign_documents(documents, settled, cfg=cfg.rules)
+        documents = proofs_at_the_address(assign_documents(documents, settled, cfg=cfg.rules),
+                                          fields | confirmed, page_words)
     people = settled
     # A letter that stops before its closing lost its end: its last page is incomplete.
     unfinished = unfinished_letters(

@@ -536,6 +536,34 @@ def assign_documents(
     return out
 
 
+def proofs_at_the_address(
+    docs: Sequence[DocumentFacts], fields: Mapping[str, FieldRead],
+    page_words: Mapping[int, Sequence[str]],
+) -> list[DocumentFacts]:
+    """A proof of residence matched to nobody that prints the form's street address (its
+    civic number and street words in a row, the street read surely) is the principal's: it
+    is asked of the principal alone, and a lease whose tenant's name the copy or OCR lost
+    still names the home."""
+    street = fields.get("street")
+    wanted = tokens(street.value) if street and street.status is FieldStatus.READ else []
+    if len(wanted) < 2 or not wanted[0].isdigit() or not any(len(w) >= 3 and w.isalpha()
+                                                             for w in wanted[1:]):
+        return list(docs)
+    out = []
+    for doc in docs:
+        if doc.doc_type is DocType.RESIDENCE_PROOF and doc.person is None and any(
+                _in_a_row(wanted, page_words.get(n, ())) for n in doc.pages):
+            log.info("proof of residence of pages %s: the form's address", doc.pages)
+            doc = doc.model_copy(update={"person": "principal"})
+        out.append(doc)
+    return out
+
+
+def _in_a_row(needle: Sequence[str], words: Sequence[str]) -> bool:
+    n = len(needle)
+    return any(list(words[i:i + n]) == list(needle) for i in range(len(words) - n + 1))
+
+
 #: Papers that state who their holder is and when they were born.
 BIRTH_PAPERS = (DocType.IDENTITY_DOCUMENT, DocType.BIRTH_CERTIFICATE)
 

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from extractors.mrz import parse_td3
-from extractors.people import assign_documents, mrz_mention, name_score, people_from_form
+from extractors.people import (
+    assign_documents,
+    mrz_mention,
+    name_score,
+    people_from_form,
+    proofs_at_the_address,
+)
 from schemas.codes import DocType, FieldKind, FieldStatus
 from schemas.config import RulesConfig
 from schemas.extraction import DocumentFacts, FieldRead, MrzRead, PersonMention
@@ -618,3 +624,26 @@ class TestUnsureFormReading:
                                                status=FieldStatus.UNREADABLE)  # fmt: skip
         principal, member = people_from_form(fields)
         assert principal.name_sure and not member.name_sure
+
+
+class TestProofsAtTheAddress:
+    LEASE = DocumentFacts(doc_type=T.RESIDENCE_PROOF, pages=(8,))
+    WORDS = {8: ("bail", "locateur", "emmanuel", "diallo", "773", "boulevard", "rome", "app",
+                 "182", "brossard", "qc", "j4w", "0k1")}
+
+    def test_a_lease_naming_nobody_at_the_forms_address_is_the_principals(self) -> None:
+        """GIVEN a lease whose tenant's name the copy lost, printing 773 boulevard Rome, the
+        street the form gives WHEN matched THEN it is the principal's proof of residence."""
+        fields = {"street": _field("street", "773 BOULEVARD ROME")}
+        (out,) = proofs_at_the_address([self.LEASE], fields, self.WORDS)
+        assert out.person == "principal"
+
+    @pytest.mark.parametrize(
+        ("street", "status"),
+        [("773 BOULEVARD ROME", FieldStatus.UNREADABLE), ("775 BOULEVARD ROME", FieldStatus.READ),
+         ("BOULEVARD ROME", FieldStatus.READ)],
+    )
+    def test_another_or_an_unsure_address_says_nothing(self, street, status) -> None:
+        fields = {"street": _field("street", street, status=status)}
+        (out,) = proofs_at_the_address([self.LEASE], fields, self.WORDS)
+        assert out.person is None
