@@ -143,16 +143,24 @@ def prepare(corpus: Path, work: Path) -> PageSet:
 # --- the contenders, each run in a child process --------------------------------------------
 
 
-def child_pipeline(inbox: Path, data: Path, out: Path) -> None:
-    """The batch flow as ``intake batch`` runs it, after Prefect's server is up."""
+def child_pipeline(inbox: Path, data: Path, out: Path, jobs: int) -> None:
+    """The batch flow as ``intake batch`` runs it, after Prefect's server is up, with ``jobs``
+    pages at once as every other contender."""
     from prefect import flow
 
     from pipeline.flows import intake_batch
 
+    config = jobs_config(out.with_suffix(".toml"), jobs)
     flow(lambda: None, name="bench-warm-up")()  # starts the temporary server, untimed
     started = time.monotonic()
-    reports = intake_batch(inbox, data)
+    reports = intake_batch(inbox, data, config_path=config)
     _write_child_result(out, started, reports)
+
+
+def jobs_config(path: Path, jobs: int) -> Path:
+    """A configuration file that changes the defaults in nothing but ``jobs``."""
+    path.write_text(f"jobs = {int(jobs)}\n", encoding="utf-8")
+    return path
 
 
 def child_no_prefect(inbox: Path, data: Path, out: Path, jobs: int) -> None:
@@ -321,7 +329,7 @@ def _run_one(name: str, pages: PageSet, work: Path, jobs: int) -> Run:
     data = work / f"data-{name}"
     shutil.rmtree(data, ignore_errors=True)  # a round before left its reports and database
     cmd = {
-        "pipeline": [*me, "pipeline", str(pages.inbox), str(data), str(result)],
+        "pipeline": [*me, "pipeline", str(pages.inbox), str(data), str(result), str(jobs)],
         "no-prefect": [*me, "no-prefect", str(pages.inbox), str(data), str(result), str(jobs)],
         "tesseract": [*me, "tesseract", str(jobs), *map(str, pages.images)],
         "ocrmypdf": [*me, "ocrmypdf", str(work / "ocrmypdf-out"), str(jobs), *map(str, pages.pdfs)],
@@ -424,7 +432,7 @@ def main(argv: list[str]) -> None:
     """Child entry points: ``python -m pipeline.bench NAME ARGS…``."""
     name, args = argv[0], argv[1:]
     if name == "pipeline":
-        child_pipeline(Path(args[0]), Path(args[1]), Path(args[2]))
+        child_pipeline(Path(args[0]), Path(args[1]), Path(args[2]), int(args[3]))
     elif name == "no-prefect":
         child_no_prefect(Path(args[0]), Path(args[1]), Path(args[2]), int(args[3]))
     elif name == "tesseract":

@@ -1,6 +1,8 @@
-"""``intake bench --rounds``: each contender is represented by its median run."""
+"""``intake bench``: each contender is represented by its median run, and all read as many
+pages at once."""
 
-from pipeline.bench import Run, _figures, _median_run
+from pipeline.bench import Run, _figures, _median_run, jobs_config
+from schemas.config import load_config
 
 
 def _run(seconds: float, cpu: float) -> Run:
@@ -26,3 +28,10 @@ def test_ratios_come_from_the_median_runs():
     tess = Run(name="tesseract", pages=90, seconds=45.0, peak_mb=1.0, cpu_seconds=1.0)
     figures = _figures([pipe, tess], jobs=2, envelopes=11)
     assert figures["pipeline_vs_tesseract"] == 0.5
+
+
+def test_the_pipeline_contender_runs_as_many_jobs_as_the_others(tmp_path):
+    """``intake bench --jobs 1``: the pipeline's configuration says 1, the rest as default."""
+    cfg = load_config(jobs_config(tmp_path / "jobs.toml", 1))
+    assert cfg.jobs == 1
+    assert cfg.model_copy(update={"jobs": load_config().jobs}) == load_config()
