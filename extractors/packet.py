@@ -121,16 +121,16 @@ def analyse_packet(
     form_pages = [p.form for p in pages if p.form is not None]
     fields = merge_form_fields(form_pages)
     people = people_from_form(fields)
-    page_words = {p.page_no: tokens(p.ocr.text) for p in pages}
-    page_dates = {p.page_no: [d for d, _ in find_dates(p.ocr.text)] for p in pages}
+    page_texts = {p.page_no: p.ocr.text for p in pages}
+    page_words = {n: tokens(text) for n, text in page_texts.items()}
+    page_dates = {n: [d for d, _ in find_dates(text)] for n, text in page_texts.items()}
     documents = split_by_subject(
         build_documents(pages, classified, nlp=nlp, page_words=page_words, page_dates=page_dates),
         people, cfg=cfg.rules, page_words=page_words, page_dates=page_dates,
         continued=frozenset(c.page_no for c in classified if says_continued(c)),
     )
     documents = assign_documents(documents, people, cfg=cfg.rules)
-    confirmed = confirm_from_papers(fields, people, documents,
-                                    {p.page_no: p.ocr.text for p in pages})
+    confirmed = confirm_from_papers(fields, people, documents, page_texts)
     # (An address read unsure that a proof prints alike is read: two readers agree.)
     documents = proofs_at_the_address(documents, fields | confirmed, page_words)
     settled = settle_from_papers(people, documents, fields)
@@ -141,7 +141,7 @@ def analyse_packet(
     people = settled
     # A letter that stops before its closing lost its end: its last page is incomplete.
     unfinished = unfinished_letters(
-        documents, {p.page_no: p.ocr.text for p in pages}, {p.page_no: p.quality for p in pages},
+        documents, page_texts, {p.page_no: p.quality for p in pages},
         {c.page_no: c.doc_type for c in classified},
         closings=cfg.quality.letter_closings, min_words=cfg.quality.letter_min_words,
     )
