@@ -63,6 +63,15 @@ CHILD = Person(
 PEOPLE = (PRINCIPAL, SPOUSE, CHILD)
 
 
+def _passport(family: str, given: str, page: int, born: dt.date | None = None) -> DocumentFacts:
+    """A passport labelled with this name, and the birth date if given, on one page."""
+    return DocumentFacts(
+        doc_type=DocType.IDENTITY_DOCUMENT, pages=(page,),
+        mentions=(PersonMention(family_name=family, given_names=given, date_of_birth=born),),
+        name_words=(family.lower(), given.lower()), dates=(born,) if born else (),
+    )
+
+
 def _doc(doc_type: DocType, *mentions: PersonMention, **kw: object) -> DocumentFacts:
     return DocumentFacts(doc_type=doc_type, pages=(4,), mentions=mentions, **kw)
 
@@ -289,12 +298,7 @@ class TestAssignDocuments:
                        relationship=2, date_of_birth=D(2012, 12, 7))
         second = first.model_copy(update={"id": "member4", "relationship": 4,
                                           "date_of_birth": D(2026, 2, 11)})
-        passports = [
-            DocumentFacts(doc_type=T.IDENTITY_DOCUMENT, pages=(n,), mentions=(PersonMention(
-                family_name="KASONGO", given_names="MERVEILLE"),),
-                name_words=("kasongo", "merveille"))
-            for n in (5, 13)
-        ]
+        passports = [_passport("KASONGO", "MERVEILLE", n) for n in (5, 13)]
         out = assign_documents(passports, (first, second), cfg=RULES)
         assert sorted(d.person for d in out) == ["member1", "member4"]
 
@@ -306,12 +310,8 @@ class TestAssignDocuments:
                        relationship=2, date_of_birth=D(2004, 5, 12))
         younger = elder.model_copy(update={"id": "member3", "relationship": 4,
                                            "date_of_birth": D(2025, 2, 16)})
-        passports = [
-            DocumentFacts(doc_type=T.IDENTITY_DOCUMENT, pages=(n,), mentions=(PersonMention(
-                family_name="DIOP", given_names="MOUSSA", date_of_birth=born),),
-                name_words=("diop", "moussa"), dates=(born,))
-            for n, born in ((5, D(2004, 5, 12)), (8, D(2026, 2, 16)))
-        ]
+        passports = [_passport("DIOP", "MOUSSA", n, born)
+                     for n, born in ((5, D(2004, 5, 12)), (8, D(2026, 2, 16)))]
         out = assign_documents(passports, (elder, younger), cfg=RULES)
         assert [d.person for d in out] == ["member1", "member3"]
 
