@@ -37,8 +37,9 @@ def _pss(p: psutil.Process) -> int:
 _M_ARENA_MAX = -8
 #: Arenas the pipeline's threads share. glibc gives each new thread an arena of its own (up to
 #: 8 per core): page images freed in one are not reused by another, and a batch's peak grew
-#: by about 100 MB with two envelopes in hand (main process 676 -> 561 MB at the peak, the
-#: whole tree 1044 -> 932 MB, same speed: one-off sampling of ``intake bench``'s pipeline).
+#: by about 100 MB with two envelopes in hand (capped here: main process 676 -> 591 MB at the
+#: peak, the whole tree 1044 -> 953 MB, same speed: one-off sampling of ``intake bench``'s
+#: pipeline).
 MALLOC_ARENAS = 2
 
 
