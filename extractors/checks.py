@@ -30,7 +30,7 @@ from extractors.consistency import (
     unmatched_documents,
 )
 from extractors.dossier import dossier_mismatches
-from extractors.letter_end import UNFINISHED
+from extractors.letter_end import STOPS_EARLY, UNFINISHED, UNSIGNED
 from extractors.people import row_used
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
@@ -89,13 +89,12 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
                 ev,
                 page=q.page_no,
             )
-        if q.signals.get(UNFINISHED):
+        lost = _letter_end(q)
+        if lost:
             yield pk.flag(
                 F.INCOMPLETE_PAGE,
-                f"Page {q.page_no} ends before the letter's closing and signature: the rest "
-                "of the letter is missing from the copy.",
-                ev.model_copy(update={"note": "no closing (Veuillez agréer, Sincerely…) "
-                                              "after the last line read"}),
+                f"Page {q.page_no} {lost[0]}.",
+                ev.model_copy(update={"note": lost[1]}),
                 page=q.page_no,
             )
         elif not q.complete:
@@ -107,6 +106,23 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
                 ev.model_copy(update={"note": f"cut edges: {edges}"}),
                 page=q.page_no,
             )
+
+
+def _letter_end(q: PageQuality) -> tuple[str, str] | None:
+    """What the page's letter lost, told as the message's end and the evidence's note."""
+    if q.signals.get(UNFINISHED):
+        return ("ends before the letter's closing and signature: the rest of the letter is "
+                "missing from the copy",
+                "no closing (Veuillez agréer, Sincerely…) after the last line read")
+    if q.signals.get(STOPS_EARLY):
+        return ("stops high on the sheet though the letter goes on on the next page: the "
+                "lower part of the page is missing from the copy",
+                f"text ends {q.signals[STOPS_EARLY]:.0%} of the way down the page")
+    if q.signals.get(UNSIGNED):
+        return ("ends on the letter's closing with no signature or name under it: the "
+                "bottom of the page is missing from the copy",
+                "nothing read under the closing")
+    return None
 
 
 def _form_pages(pk: CheckInputs) -> Iterator[Flag]:

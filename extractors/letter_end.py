@@ -1,15 +1,22 @@
 """Letters whose copy stops before their end.
 
 Half a sheet that never reached the glass can stop between two paragraphs: no letter is cut,
-no table left open, and the page looks whole. A letter, though, ends on its closing and its
-signature (*Veuillez agréer…*, *Sincerely*, *Cordialement*): a letter of support that reads
-well on its last page and holds no closing anywhere lost its end. Its last page is marked
-incomplete, at the bottom, where the closing would be.
+no table left open, and the page looks whole. A letter, though, has a shape that says where
+it ends, and three of its pages tell a lost lower half:
 
-Only a page that reads well is judged (``min_words`` real words, legible, not already found
-cut): on a page OCR garbled, a closing not found says nothing. Nor is a letter followed by a
-page of a letter: the two may be one letter that the grouping of pages kept apart, its
-closing on the next page.
+- the last page of a letter that holds no closing anywhere (*Veuillez agréer…*,
+  *Sincerely*, *Cordialement*) lost its end (``UNFINISHED``);
+- a page with no closing whose letter goes on on the next page, its text stopping in the
+  upper part of the sheet (``STOPS_EARLY``): a word processor fills a page to its bottom
+  margin before it breaks, so the text of a page it broke runs down most of the sheet;
+- a closing with no line under it (``UNSIGNED``): the signer's name is printed below the
+  closing and the signature, so the copy stopped through the signature block.
+
+Only a page that reads well is judged (legible, not already found cut, and ``min_words``
+real words unless its closing was read): on a page OCR garbled, a closing not found says
+nothing. Nor is a letter followed by a
+page of a letter judged for its closing: the two may be one letter that the grouping of pages
+kept apart, its closing on the next page.
 """
 
 from __future__ import annotations
@@ -18,54 +25,123 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from extractors.classify import fold
-from extractors.ocr import real_word_count
+from extractors.ocr import is_real_word, real_word_count
 from schemas.codes import DocType
+from schemas.config import QualityConfig
 from schemas.extraction import DocumentFacts
+from schemas.ocr import OcrWord
+from schemas.page import PageResult
 from schemas.quality import PageQuality
 
 log = logging.getLogger(__name__)
 
-#: The signal a page's quality carries when its letter stops before its closing.
+#: Signals a page's quality carries when its letter lost its lower part (see the module).
 UNFINISHED = "letter_unfinished"
+#: Its value is where the page's text ends, as a share of the page's height.
+STOPS_EARLY = "letter_stops_early"
+UNSIGNED = "letter_unsigned"
+LETTER_END_SIGNALS = (UNFINISHED, STOPS_EARLY, UNSIGNED)
+
+#: Words sure enough to say where the text is: OCR confidence (0-100) and real-word shape.
+_SURE_CONF = 60
+#: A line of words this far (share of the page's height) under the closing is the signature
+#: block's: the signer's name, title or organisation.
+_BELOW_CLOSING = 0.02
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).split())
 
 
 def _closes(text: str, closings: Sequence[str]) -> bool:
-    folded = " ".join(fold(text).split())
+    folded = _folded(text)
     return any(c in folded for c in closings)
 
 
-def unfinished_letters(
-    documents: Sequence[DocumentFacts], texts: Mapping[int, str],
-    quality: Mapping[int, PageQuality], page_types: Mapping[int, DocType], *,
-    closings: Sequence[str], min_words: int,
-) -> set[int]:
-    """Last pages of the letters of support that stop before any closing.
+def _sure_words(page: PageResult) -> list[OcrWord]:
+    return [w for w in page.ocr.words if w.conf >= _SURE_CONF and is_real_word(w.text)]
 
-    ``texts`` is each page's OCR text, ``page_types`` each page's type, ``closings`` the
-    phrases a letter ends on.
+
+def text_end(page: PageResult) -> float | None:
+    """Where the page's text ends: the bottom of its lowest sure word, as a share of its
+    height (None without sure words)."""
+    words = _sure_words(page)
+    if not words or page.clean.height_px <= 0:
+        return None
+    return max(w.bbox[3] for w in words) / page.clean.height_px
+
+
+def _closing_bottom(page: PageResult, closings: Sequence[str]) -> int | None:
+    """The bottom row of the page's last line holding a closing, or None."""
+    lines: dict[tuple[int, int], list[OcrWord]] = {}
+    for w in page.ocr.words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    bottoms = [max(w.bbox[3] for w in ws) for ws in lines.values()
+               if _closes(" ".join(w.text for w in ws), closings)]
+    return max(bottoms) if bottoms else None
+
+
+def _unsigned(page: PageResult, closings: Sequence[str]) -> bool:
+    """Whether the page's closing is the last thing read on it: no sure word below it."""
+    bottom = _closing_bottom(page, closings)
+    if bottom is None:
+        return False
+    below = bottom + _BELOW_CLOSING * page.clean.height_px
+    return not any(w.bbox[1] > below for w in _sure_words(page))
+
+
+def unfinished_letters(
+    documents: Sequence[DocumentFacts], pages: Mapping[int, PageResult],
+    page_types: Mapping[int, DocType], *, cfg: QualityConfig,
+) -> dict[int, dict[str, float]]:
+    """Pages of the letters of support whose lower part the copy lost, each with the signal
+    saying how it shows (``UNFINISHED``, ``STOPS_EARLY`` or ``UNSIGNED``).
+
+    ``pages`` are the packet's pages by number (their quality as judged so far), ``page_types``
+    each page's type.
     """
-    folded = [" ".join(fold(c).split()) for c in closings]
-    out: set[int] = set()
+    closings = [_folded(c) for c in cfg.letter_closings]
+
+    def whole(n: int) -> bool:
+        q = pages[n].quality if n in pages else None
+        return bool(q and not q.blank and q.legible and q.complete)
+
+    def reads_well(n: int) -> bool:
+        return whole(n) and real_word_count(pages[n].ocr.text) >= cfg.letter_min_words
+
+    out: dict[int, dict[str, float]] = {}
     for doc in documents:
         if doc.doc_type is not DocType.SUPPORTING_LETTER:
             continue
+        for n in doc.pages:
+            if not whole(n):
+                continue
+            page = pages[n]
+            # (A continuation page alone may read as no type, yet be grouped with the letter.)
+            goes_on = n + 1 in doc.pages or page_types.get(n + 1) is DocType.SUPPORTING_LETTER
+            end = text_end(page)
+            if _closes(page.ocr.text, closings):
+                # A closing read is proof enough that the page reads; a signature block may
+                # be carried over to the next page.
+                if not goes_on and _unsigned(page, closings):
+                    out[n] = {UNSIGNED: 1.0}
+            elif (goes_on and reads_well(n) and end is not None
+                  and end < cfg.letter_min_fill):
+                out[n] = {STOPS_EARLY: round(end, 3)}
         last = doc.pages[-1]
-        if page_types.get(last + 1) is DocType.SUPPORTING_LETTER:
-            continue
-        q = quality.get(last)
-        if q is None or q.blank or not q.legible or not q.complete:
-            continue
-        if real_word_count(texts.get(last, "")) < min_words:
-            continue
-        if not _closes(" ".join(texts.get(n, "") for n in doc.pages), folded):
-            log.debug("page %d: the letter stops before its closing", last)
-            out.add(last)
+        if (last not in out and reads_well(last)
+                and page_types.get(last + 1) is not DocType.SUPPORTING_LETTER
+                and not _closes(" ".join(pages[n].ocr.text for n in doc.pages if n in pages),
+                                closings)):
+            out[last] = {UNFINISHED: 1.0}
+    for n, why in sorted(out.items()):
+        log.debug("page %d: the letter lost its lower part (%s)", n, ", ".join(why))
     return out
 
 
-def mark_unfinished(q: PageQuality) -> PageQuality:
-    """The page's quality with its bottom missing: the letter's end."""
+def mark_unfinished(q: PageQuality, signals: Mapping[str, float]) -> PageQuality:
+    """The page's quality with its bottom missing, ``signals`` saying how it shows."""
     return q.model_copy(update={
         "complete": False, "cut_edges": (*q.cut_edges, "bottom"),
-        "signals": q.signals | {UNFINISHED: 1.0},
+        "signals": q.signals | dict(signals),
     })

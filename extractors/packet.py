@@ -139,13 +139,13 @@ def analyse_packet(
         documents = proofs_at_the_address(assign_documents(documents, settled, cfg=cfg.rules),
                                           fields | confirmed, page_words)
     people = settled
-    # A letter that stops before its closing lost its end: its last page is incomplete.
+    # A letter whose copy stops short (no closing, no signature, its text stopping high on
+    # a page the letter goes on after) lost its lower part.
     unfinished = unfinished_letters(
-        documents, page_texts, {p.page_no: p.quality for p in pages},
-        {c.page_no: c.doc_type for c in classified},
-        closings=cfg.quality.letter_closings, min_words=cfg.quality.letter_min_words,
+        documents, {p.page_no: p for p in pages}, {c.page_no: c.doc_type for c in classified},
+        cfg=cfg.quality,
     )
-    pages = [p.model_copy(update={"quality": mark_unfinished(p.quality)})
+    pages = [p.model_copy(update={"quality": mark_unfinished(p.quality, unfinished[p.page_no])})
              if p.page_no in unfinished else p for p in pages]
     flags = list(extra_flags)
     if pages:

@@ -1,12 +1,23 @@
-"""Letters whose copy stops before their closing: the last page is incomplete."""
+"""Letters whose copy stops short: the page that lost its lower part is incomplete."""
 
 from __future__ import annotations
 
-from extractors.letter_end import UNFINISHED, mark_unfinished, unfinished_letters
+from pathlib import Path
+
+from extractors.letter_end import (
+    STOPS_EARLY,
+    UNFINISHED,
+    UNSIGNED,
+    mark_unfinished,
+    unfinished_letters,
+)
 from schemas.codes import DocType
 from schemas.config import load_config
 from schemas.extraction import DocumentFacts
+from schemas.ocr import CleanInfo, OcrWord, PageOcr
+from schemas.page import PageResult
 from schemas.quality import PageQuality
+from schemas.scan import PageSource
 
 CFG = load_config().quality
 BODY = (
@@ -14,8 +25,10 @@ BODY = (
     "à temps partiel depuis le printemps. Elle a complété les niveaux trois et quatre du "
     "programme et suit actuellement le niveau cinq, avec un taux de présence supérieur."
 )
-CLOSING = "Veuillez agréer, Madame, Monsieur, nos salutations distinguées. Marie Gagnon"
+CLOSING = "Veuillez agréer, Madame, Monsieur, nos salutations distinguées."
+SIGNER = "Marie Gagnon"
 LETTER, FORM = DocType.SUPPORTING_LETTER, DocType.APPLICATION_FORM
+HEIGHT = 2200  # a letter page at 200 dpi
 
 
 def _quality(n: int, *, legible: bool = True) -> PageQuality:
@@ -23,41 +36,93 @@ def _quality(n: int, *, legible: bool = True) -> PageQuality:
                        complete=True, blank=False)
 
 
-def _unfinished(texts: dict[int, str], docs: list[tuple[int, ...]], *,
-                types: dict[int, DocType] | None = None, legible: bool = True) -> set[int]:
-    documents = [DocumentFacts(doc_type=LETTER, pages=p) for p in docs]
-    return unfinished_letters(
-        documents, texts, {n: _quality(n, legible=legible) for n in texts},
-        types or dict.fromkeys(texts, LETTER),
-        closings=CFG.letter_closings, min_words=CFG.letter_min_words,
+def _page(n: int, lines: list[tuple[str, float]], *, legible: bool = True) -> PageResult:
+    """A page whose OCR read each text at its height (share of the page, top of the line)."""
+    words = []
+    for key, (text, at) in enumerate(lines):
+        y = round(at * HEIGHT)
+        words += [OcrWord(text=t, conf=95, bbox=(100 + 60 * i, y, 150 + 60 * i, y + 25), line=key)
+                  for i, t in enumerate(text.split())]
+    return PageResult(
+        source=PageSource(page_no=n, file=Path("scan.pdf"), index_in_file=n - 1),
+        clean=CleanInfo(page_no=n, dpi=200, width_px=1700, height_px=HEIGHT),
+        ocr=PageOcr(page_no=n, words=tuple(words)), quality=_quality(n, legible=legible),
+        image=Path(f"page-{n:03d}.jpg"),
     )
+
+
+def _unfinished(pages: dict[int, list[tuple[str, float]]], docs: list[tuple[int, ...]], *,
+                types: dict[int, DocType] | None = None, legible: bool = True
+                ) -> dict[int, set[str]]:
+    documents = [DocumentFacts(doc_type=LETTER, pages=p) for p in docs]
+    found = unfinished_letters(
+        documents, {n: _page(n, lines, legible=legible) for n, lines in pages.items()},
+        types or dict.fromkeys(pages, LETTER), cfg=CFG,
+    )
+    return {n: set(signals) for n, signals in found.items()}
+
+
+def _body(at: float = 0.2) -> tuple[str, float]:
+    return (BODY, at)
+
+
+def _signed(at: float) -> list[tuple[str, float]]:
+    """A closing at ``at``, the signer's name under the signature."""
+    return [(CLOSING, at), (SIGNER, at + 0.06)]
 
 
 def test_a_letter_stopping_before_its_closing_lost_its_end() -> None:
     """GIVEN a one-page letter of support reading well, its text stopping after the body
-    WHEN judged THEN its page is incomplete; the same letter ending on its closing is whole."""
-    assert _unfinished({4: BODY}, [(4,)]) == {4}
-    assert _unfinished({4: f"{BODY} {CLOSING}"}, [(4,)]) == set()
-    assert _unfinished({4: f"{BODY} Sincerely, Jane Roe"}, [(4,)]) == set()
+    WHEN judged THEN its page is incomplete; the same letter ending on its closing and its
+    signer's name is whole."""
+    assert _unfinished({4: [_body()]}, [(4,)]) == {4: {UNFINISHED}}
+    assert _unfinished({4: [_body(), *_signed(0.4)]}, [(4,)]) == {}
+    assert _unfinished({4: [_body(), ("Sincerely,", 0.4), ("Jane Roe", 0.46)]}, [(4,)]) == {}
 
 
 def test_the_closing_may_be_on_the_letter_s_last_page_or_the_next_letter_page() -> None:
-    """GIVEN a two-page letter closing on its second page, grouped as one document or kept
-    apart (a letter page follows) WHEN judged THEN neither page is incomplete; a letter
-    followed by the form is still judged."""
-    texts = {4: BODY, 5: f"{BODY} {CLOSING}"}
-    assert _unfinished(texts, [(4, 5)]) == set()
-    assert _unfinished(texts, [(4,), (5,)]) == set()
-    assert _unfinished({4: BODY, 5: ""}, [(4,)], types={4: LETTER, 5: FORM}) == {4}
+    """GIVEN a two-page letter closing on its second page, its first page's text running down
+    the sheet, grouped as one document or kept apart (a letter page follows) WHEN judged THEN
+    neither page is incomplete; a letter followed by the form is still judged."""
+    pages = {4: [_body(0.2), _body(0.75)], 5: [_body(0.1), *_signed(0.3)]}
+    assert _unfinished(pages, [(4, 5)]) == {}
+    assert _unfinished(pages, [(4,), (5,)]) == {}
+    assert _unfinished({4: [_body()], 5: []}, [(4,)], types={4: LETTER, 5: FORM}) == {
+        4: {UNFINISHED}}
+
+
+def test_a_page_the_letter_goes_on_after_stopping_high_lost_its_lower_part() -> None:
+    """GIVEN a two-page letter whose first page's text stops 40 % of the way down (the lower
+    half of the sheet never reached the glass) WHEN judged THEN that page is incomplete, as
+    a page grouped with a continuation page of no type; stopping at 75 % it is whole, as is
+    a short one-page letter that closes and is followed by another letter."""
+    second = [_body(0.1), *_signed(0.3)]
+    assert _unfinished({4: [_body(0.3)], 5: second}, [(4, 5)]) == {4: {STOPS_EARLY}}
+    assert _unfinished({4: [_body(0.3)], 5: second}, [(4, 5)],
+                       types={4: LETTER, 5: DocType.OTHER}) == {4: {STOPS_EARLY}}
+    assert _unfinished({4: [_body(0.2), _body(0.7)], 5: second}, [(4, 5)]) == {}
+    one_page = [_body(0.2), *_signed(0.3)]
+    assert _unfinished({4: one_page, 5: one_page}, [(4,), (5,)]) == {}
+
+
+def test_a_closing_with_nothing_under_it_lost_its_signature_block() -> None:
+    """GIVEN a letter's last page ending on its closing, nothing read under it (the copy
+    stopped through the signature) WHEN judged THEN it is incomplete, even with few words
+    on it (the closing read is proof the page reads); a closing at the foot of a page whose
+    letter goes on may have its signature on the next page."""
+    assert _unfinished({5: [("Merci de votre attention.", 0.1), (CLOSING, 0.14)]},
+                       [(5,)]) == {5: {UNSIGNED}}
+    assert _unfinished({4: [_body(0.2), (CLOSING, 0.85)], 5: [(SIGNER, 0.1)]}, [(4, 5)]) == {}
 
 
 def test_a_page_that_reads_badly_says_nothing_of_its_closing() -> None:
     """GIVEN a letter's last page OCR garbled (few real words) or judged illegible WHEN
     judged THEN it is not called incomplete: the closing may be there, unread."""
-    assert _unfinished({4: "Lvy One Dee ea tced zzkq"}, [(4,)]) == set()
-    assert _unfinished({4: BODY}, [(4,)], legible=False) == set()
+    assert _unfinished({4: [("Lvy One Dee ea tced zzkq", 0.2)]}, [(4,)]) == {}
+    assert _unfinished({4: [_body()]}, [(4,)], legible=False) == {}
+    assert _unfinished({4: [_body(0.3)], 5: [_body(0.1)]}, [(4, 5)], legible=False) == {}
 
 
 def test_marked_page_is_incomplete_at_the_bottom() -> None:
-    q = mark_unfinished(_quality(4))
-    assert (q.complete, q.cut_edges, q.signals[UNFINISHED]) == (False, ("bottom",), 1.0)
+    q = mark_unfinished(_quality(4), {STOPS_EARLY: 0.41})
+    assert (q.complete, q.cut_edges, q.signals[STOPS_EARLY]) == (False, ("bottom",), 0.41)
