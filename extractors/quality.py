@@ -426,7 +426,7 @@ def _sliver_cut(pieces: np.ndarray, typical: float, side: str, shape: tuple[int,
 
 
 def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
-                      side: str) -> float | None:
+                      side: str) -> tuple[float, bool] | None:
     """Where the content towards ``side`` ends on a straight line just inside the edge, its
     pieces there cut short or left open: the edge of a reduced copy through the text, or
     through a box or table whose border there it left out.
@@ -435,6 +435,10 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
     ``typical`` the page's typical glyph size across. The outermost line on which at least
     ``_REDUCED_MIN_PIECES`` pieces end (±1 px), spread over ``_REDUCED_MIN_SPREAD`` of the
     page, within ``_REDUCED_EDGE_GAP`` of the edge and with nothing but dust beyond.
+
+    Returns:
+        The line's row (top, bottom) or column (left, right), and whether a box or table
+        left open there shows it (else letters cut short); ``None`` if no such line.
     """
     pieces = page.stats[ids]
     far, size, a0, a1, extent, along = _side_view(pieces, side, page.ink.shape)
@@ -452,13 +456,15 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
         # A copier's speckled edge is dust, and a cloud of it: specks barely over the speck
         # size, as many ending just inside the line as on it. What a cut leaves on its line
         # are pieces of letters, alone there (the letters above end a line-gap away).
-        cloud = (far < line - 1) & (far >= line - 0.5 * typical)
+        cloud = (far < line - 1) & (far >= line - 0.5 * typical) & (area < 2 * dust)
         if spread < _REDUCED_MIN_SPREAD or cloud.sum() >= on.sum() or np.median(area[on]) < dust:
             return None
-        # What the edge cut: letters, cut short, or a box or table with no border there.
-        if (np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical
-                or _left_open(page, ids[on], side, typical).any()):
-            return float(line if side in ("bottom", "right") else extent - line)
+        # What the edge cut: a box or table with no border there, or letters, cut short.
+        at = float(line if side in ("bottom", "right") else extent - line)
+        if _left_open(page, ids[on], side, typical).any():
+            return at, True
+        if np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical:
+            return at, False
         return None
     return None
 
@@ -621,12 +627,16 @@ def _cut_signals(page: _Page, ocr: PageOcr, *, dpi: int, cfg: QualityConfig) -> 
     # scanned alone) has its content near its edges by design.
     sheet = min(shape) >= _SHEET_MIN_IN * page.dpi
     for side in _SIDES if sheet and len(pieces) and len(inked) >= _REDUCED_MIN_PIECES else ():
-        line = _reduced_edge_cut(page, inked_ids, typical[side], side)
+        found = _reduced_edge_cut(page, inked_ids, typical[side], side)
+        if found is None:
+            continue
+        line, open_box = found
         # A footer's small print ends on its baseline this near the edge, and a tight crop's
         # lines (or a chart's labels) start on one column: their words read well. Words cut
-        # short at their ends still read as words, so the right side goes unvetoed.
-        if line is not None and not (side != "right" and _line_reads_well(
-                ocr, side, line, page.dpi / dpi, page.dpi)):
+        # short at their ends still read as words, so the right side goes unvetoed, and so
+        # does a table left open there: the words by its cut rules say nothing of it.
+        if open_box or side == "right" or not _line_reads_well(
+                ocr, side, line, page.dpi / dpi, page.dpi):
             reduced.add(side)
     signals = {f"touching_{s}": float(touching[s]) for s in _SIDES}
     signals |= {f"reduced_edge_cut_{s}": float(s in reduced) for s in _SIDES}

@@ -419,6 +419,35 @@ class TestCompleteness:
             quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
             assert quality.cut_edges == cut, quality.signals
 
+    def test_a_table_left_open_at_the_left_edge_whatever_its_words_read(
+            self, config: PipelineConfig) -> None:
+        """GIVEN an invoice copied shifted left, the copy's edge through its address lines
+        between two words (they read as whole words) and through its table, whose rules run
+        to the edge with no border there, reduced to 97 % (paper beyond the edge) WHEN read
+        and judged THEN the left side is cut; the same invoice whole, its table closed, is
+        whole."""
+        font = ImageFont.truetype(str(SERIF), round(11 / 72 * 200))
+
+        def invoice(left: int) -> np.ndarray:
+            sheet = Image.new("L", (1700, 2200), 255)
+            draw = ImageDraw.Draw(sheet)
+            for i, line in enumerate(("Montréal (Québec) H2X 0C9", "Compte client 59551",
+                                      "Période du 1er au 30 septembre")):
+                draw.text((left + 10, 200 + 48 * i), line, font=font, fill=0)
+            for y in range(420, 900, 80):
+                draw.rectangle((left, y, 1530, y + 3), fill=0)
+            for x in (left, 1200, 1527):
+                draw.rectangle((x, 420, x + 3, 823), fill=0)
+            for i, y in enumerate(range(440, 820, 80)):
+                draw.text((left + 20, y), f"Frais de service mensuels {i + 1}", font=font, fill=0)
+                draw.text((1230, y), f"{12 + i},50 $", font=font, fill=0)
+            return np.minimum(photocopy(np.asarray(sheet), scale=0.97, paper=240, ink=30,
+                                        border=240, noise=3), 254)
+
+        for left, cut in ((-10, ("left",)), (170, ())):
+            quality = _assess(invoice(left), config, dpi=200, ocr=True)
+            assert quality.cut_edges == cut, (left, quality.signals)
+
     def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
                                                 config: PipelineConfig) -> None:
         raw = photocopy(linn, paper=235, ink=40, noise=3)
