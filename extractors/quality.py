@@ -91,6 +91,8 @@ _SLIVER_MIN_SPECKS = 2
 #: line through a row of text leaves halves or slivers of its letters, a line down the ends
 #: of lines only trims each letter it meets (one side of it; "m" cut is still a letter wide).
 _REDUCED_MAX_RELATIVE = {"top": 0.7, "bottom": 0.7, "left": 0.9, "right": 0.9}
+#: Pieces ending this close (in) beyond a reduced copy's edge line end on it.
+_ON_EDGE_IN = 0.02
 #: OCR words ending within this (in) of a cut line, and how well they must read to veto it.
 _LINE_TOLERANCE_IN = 0.06
 _LINE_MIN_CONF = 75.0
@@ -447,20 +449,26 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
     for line in np.unique(far)[::-1][:_CUT_CANDIDATES]:
         gap = (extent - line) / extent
         # Beyond a copy's edge there is nothing but dust (a copier border's remains are not).
-        if area[far > line + 1].max(initial=0.0) >= dust or gap > _REDUCED_EDGE_GAP[1]:
+        # (A rule's last dash, cut to a speck, ends a hair beyond the rule the edge cut.)
+        beyond = far > line + max(1.0, _ON_EDGE_IN * page.dpi)
+        if area[beyond].max(initial=0.0) >= dust or gap > _REDUCED_EDGE_GAP[1]:
             return None
         on = np.abs(far - line) <= 1
+        at = float(line if side in ("bottom", "right") else extent - line)
+        # A frame or table alone on the line, its border on the other side whole and its
+        # sides running to the edge, open there: the edge cut it, however close to it.
+        if _left_open(page, ids[on], side, typical, closed_across=True).any():
+            return at, True
         if gap <= _REDUCED_EDGE_GAP[0] or on.sum() < _REDUCED_MIN_PIECES:
             continue
         spread = (a1[on].max() - a0[on].min()) / along
         # A copier's speckled edge is dust, and a cloud of it: specks barely over the speck
         # size, as many ending just inside the line as on it. What a cut leaves on its line
         # are pieces of letters, alone there (the letters above end a line-gap away).
-        cloud = (far < line - 1) & (far >= line - 0.5 * typical) & (area < 2 * dust)
+        cloud = (far < line - 1) & (far >= line - 0.5 * typical)
         if spread < _REDUCED_MIN_SPREAD or cloud.sum() >= on.sum() or np.median(area[on]) < dust:
             return None
         # What the edge cut: a box or table with no border there, or letters, cut short.
-        at = float(line if side in ("bottom", "right") else extent - line)
         if _left_open(page, ids[on], side, typical).any():
             return at, True
         if np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical:
@@ -469,21 +477,26 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
     return None
 
 
-def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float) -> np.ndarray:
+def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float, *,
+               closed_across: bool = False) -> np.ndarray:
     """Which pieces (labels ``ids``) are boxes, tables or stamps left open towards ``side``:
     at least ``_OPEN_MIN_RELATIVE`` typical glyphs both ways, their last two columns (rows)
     inked over less than ``_OPEN_MAX_COVER`` of their height (width). A box closed by its
-    border is inked all along there; one the copy's edge cut shows only its rules' ends."""
+    border is inked all along there; one the copy's edge cut shows only its rules' ends.
+    With ``closed_across``, only those whose border on the other side is whole (inked over
+    ``_CLOSED_MIN_COVER``): a frame or table, not a stamp or a drawing."""
     stats = page.stats[ids]
     big = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] >= _OPEN_MIN_RELATIVE * typical)
                          & (stats[:, cv2.CC_STAT_HEIGHT] >= _OPEN_MIN_RELATIVE * typical))
     out = np.zeros(len(ids), bool)
     for i in big:
         x, y, w, h, _ = stats[i]
-        box = page.labels[y:y + h, x:x + w]
-        end = {"right": box[:, -2:], "left": box[:, :2],
-               "bottom": box[-2:, :].T, "top": box[:2, :].T}[side] == ids[i]
-        out[i] = end.any(axis=1).mean() < _OPEN_MAX_COVER
+        box = page.labels[y:y + h, x:x + w] == ids[i]
+        ends = {"right": (box[:, -2:], box[:, :2]), "left": (box[:, :2], box[:, -2:]),
+                "bottom": (box[-2:, :].T, box[:2, :].T), "top": (box[:2, :].T, box[-2:, :].T)}
+        near, far = ends[side]
+        out[i] = near.any(axis=1).mean() < _OPEN_MAX_COVER and (
+            not closed_across or far.any(axis=1).mean() >= _CLOSED_MIN_COVER)
     return out
 
 

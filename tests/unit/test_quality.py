@@ -448,6 +448,32 @@ class TestCompleteness:
             quality = _assess(invoice(left), config, dpi=200, ocr=True)
             assert quality.cut_edges == cut, (left, quality.signals)
 
+    def test_a_certificate_s_frame_running_off_the_bottom(self, linn: np.ndarray,
+                                                          config: PipelineConfig) -> None:
+        """GIVEN a certificate in a double frame, a dashed line inside it, copied shifted down
+        so that the frame's sides run off the copy's bottom edge, reduced to 97 % (paper
+        beyond the edge) WHEN judged THEN the bottom is cut; the same frame closed 0.3 in
+        above the sheet's edge is whole."""
+        def certificate(bottom: int) -> np.ndarray:
+            sheet = np.full_like(linn, 255)
+            sheet[700:1900, 400:2100] = linn[400:1600, 400:2100]
+            for inset in (0, 14):
+                left, right, top = 250 + inset, 2300 - inset, 500 + inset
+                sheet[top:top + 5, left:right] = 0
+                sheet[top:bottom - inset, left:left + 5] = 0
+                sheet[top:bottom - inset, right - 5:right] = 0
+                sheet[bottom - inset - 5:bottom - inset, left:right] = 0
+            for y in range(540, bottom - 40, 30):  # the dashed line inside
+                sheet[y:y + 15, 290:293] = 0
+            return sheet
+
+        height = linn.shape[0]
+        for bottom, cut in ((height + 8, ("bottom",)), (height - 90, ())):
+            page = np.minimum(photocopy(certificate(bottom), scale=0.97, paper=240, ink=30,
+                                        border=240, noise=3), 254)
+            quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
+            assert quality.cut_edges == cut, (bottom, quality.signals)
+
     def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
                                                 config: PipelineConfig) -> None:
         raw = photocopy(linn, paper=235, ink=40, noise=3)
