@@ -450,8 +450,8 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
         gap = (extent - line) / extent
         # Beyond a copy's edge there is nothing but dust (a copier border's remains are not).
         # (A rule's last dash, cut to a speck, ends a hair beyond the rule the edge cut.)
-        beyond = far > line + max(1.0, _ON_EDGE_IN * page.dpi)
-        if area[beyond].max(initial=0.0) >= dust or gap > _REDUCED_EDGE_GAP[1]:
+        if (area[far > line + max(1.0, _ON_EDGE_IN * page.dpi)].max(initial=0.0) >= dust
+                or gap > _REDUCED_EDGE_GAP[1]):
             return None
         on = np.abs(far - line) <= 1
         at = float(line if side in ("bottom", "right") else extent - line)
@@ -459,6 +459,10 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
         # sides running to the edge, open there: the edge cut it, however close to it.
         if _left_open(page, ids[on], side, typical, closed_across=True).any():
             return at, True
+        # Anything else ends on the line itself: a slanted shadow along the sheet's edge
+        # ends a pixel further at each of its pieces.
+        if area[far > line + 1].max(initial=0.0) >= dust:
+            return None
         if gap <= _REDUCED_EDGE_GAP[0] or on.sum() < _REDUCED_MIN_PIECES:
             continue
         spread = (a1[on].max() - a0[on].min()) / along

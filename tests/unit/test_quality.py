@@ -22,6 +22,7 @@ from tests.unit.test_preprocess import photocopy
 
 FORM_PDF = Path(__file__).resolve().parents[2] / "schemas" / "data" / "form" / "form-pch-dsp.pdf"
 NO_OCR = PageOcr(page_no=1, source="none")
+GENERATED = Path(__file__).resolve().parents[1] / "data" / "generated"
 SERIF = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
 LETTER = (
     "Nous attestons que la personne nommée ci-dessus est inscrite à nos cours de français",
@@ -473,6 +474,15 @@ class TestCompleteness:
                                         border=240, noise=3), 254)
             quality = assess_page(page, NO_OCR, dpi=300, cfg=config.quality, cleaned=True)
             assert quality.cut_edges == cut, (bottom, quality.signals)
+
+    def test_a_slanted_shadow_along_the_sheet_s_edge_is_no_cut(
+            self, config: PipelineConfig) -> None:
+        """GIVEN a generated birth certificate, cleaned, whose deskewed sheet edge left a
+        hairline shadow in dashes along the left edge, each a pixel further from the edge
+        WHEN judged THEN it is whole: its dashes end one beyond another, not on one line."""
+        page = np.asarray(Image.open(GENERATED / "certificate-edge-shadow.png").convert("L"))
+        quality = assess_page(page, NO_OCR, dpi=150, cfg=config.quality, cleaned=True)
+        assert quality.cut_edges == (), quality.signals
 
     def test_copier_border_eating_into_the_text(self, linn: np.ndarray,
                                                 config: PipelineConfig) -> None:
