@@ -30,7 +30,7 @@ from extractors.consistency import (
     unmatched_documents,
 )
 from extractors.dossier import dossier_mismatches
-from extractors.letter_end import STOPS_EARLY, UNFINISHED, UNSIGNED
+from extractors.letter_end import CERTIFICATE_UNSIGNED, STOPS_EARLY, UNFINISHED, UNSIGNED
 from extractors.people import row_used
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
@@ -118,6 +118,10 @@ def _letter_end(q: PageQuality) -> tuple[str, str] | None:
         return ("stops high on the sheet though the letter goes on on the next page: the "
                 "lower part of the page is missing from the copy",
                 f"text ends {q.signals[STOPS_EARLY]:.0%} of the way down the page")
+    if q.signals.get(CERTIFICATE_UNSIGNED):
+        return ("ends on the certificate's place and date of issue with no officer's name or "
+                "signature under it: the bottom of the page is missing from the copy",
+                "nothing read under the place and date of issue")
     if q.signals.get(UNSIGNED):
         return ("ends on the letter's closing with no signature or name under it: the "
                 "bottom of the page is missing from the copy",

@@ -12,6 +12,10 @@ it ends, and three of its pages tell a lost lower half:
 - a closing with no line under it (``UNSIGNED``): the signer's name is printed below the
   closing and the signature, so the copy stopped through the signature block.
 
+A civil certificate ends alike on its signature block: its place and date of issue (*Fait à
+Alger, le…*, *Issued at…*) with nothing read under it, no officer's name, lost its lower
+part (``CERTIFICATE_UNSIGNED``).
+
 Only a page that reads well is judged (legible, not already found cut, and ``min_words``
 real words unless its closing was read): on a page OCR garbled, a closing not found says
 nothing. Nor is a letter followed by a
@@ -40,7 +44,9 @@ UNFINISHED = "letter_unfinished"
 #: Its value is where the page's text ends, as a share of the page's height.
 STOPS_EARLY = "letter_stops_early"
 UNSIGNED = "letter_unsigned"
-LETTER_END_SIGNALS = (UNFINISHED, STOPS_EARLY, UNSIGNED)
+#: A civil certificate ending on its place and date of issue, no officer's name under it.
+CERTIFICATE_UNSIGNED = "certificate_unsigned"
+_CERTIFICATES = (DocType.BIRTH_CERTIFICATE, DocType.MARRIAGE_CERTIFICATE)
 
 #: Words sure enough to say where the text is: OCR confidence (0-100) and real-word shape.
 _SURE_CONF = 60
@@ -54,7 +60,7 @@ def _folded(text: str) -> str:
 
 
 def _closes(text: str, closings: Sequence[str]) -> bool:
-    folded = _folded(text)
+    folded = _folded(text) + " "  # (so that "fait a " matches a line ending on it)
     return any(c in folded for c in closings)
 
 
@@ -94,8 +100,8 @@ def unfinished_letters(
     documents: Sequence[DocumentFacts], pages: Mapping[int, PageResult],
     page_types: Mapping[int, DocType], *, cfg: QualityConfig,
 ) -> dict[int, dict[str, float]]:
-    """Pages of the letters of support whose lower part the copy lost, each with the signal
-    saying how it shows (``UNFINISHED``, ``STOPS_EARLY`` or ``UNSIGNED``).
+    """Pages of letters of support and certificates whose lower part the copy lost, each
+    with the signal saying how it shows (see the module).
 
     ``pages`` are the packet's pages by number (their quality as judged so far), ``page_types``
     each page's type.
@@ -134,8 +140,17 @@ def unfinished_letters(
                 and not _closes(" ".join(pages[n].ocr.text for n in doc.pages if n in pages),
                                 closings)):
             out[last] = {UNFINISHED: 1.0}
+    issued = [fold(c) for c in cfg.certificate_issued]  # (their closing space kept)
+    for doc in documents:
+        if doc.doc_type not in _CERTIFICATES:
+            continue
+        for n in doc.pages:
+            # (A certificate's signature block may be on its next page.)
+            ends = n + 1 not in doc.pages and page_types.get(n + 1) is not doc.doc_type
+            if ends and whole(n) and _unsigned(pages[n], issued):
+                out[n] = {CERTIFICATE_UNSIGNED: 1.0}
     for n, why in sorted(out.items()):
-        log.debug("page %d: the letter lost its lower part (%s)", n, ", ".join(why))
+        log.debug("page %d: the document lost its lower part (%s)", n, ", ".join(why))
     return out
 
 

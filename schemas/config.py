@@ -75,6 +75,11 @@ class QualityConfig(Frozen):
     letter_min_words: int = Field(
         20, description="Real words a letter's last page needs before its closing is looked for."
     )
+    certificate_issued: tuple[str, ...] = Field(
+        ("fait a ", "delivre a ", "issued at", "issued in", "done at", "given at"),
+        description="What a certificate's place and date of issue start with (folded); "
+        "with nothing read under it, the officer's name and signature are lost.",
+    )
     letter_min_fill: float = Field(
         0.6, description="Share of the sheet's height the text of a letter page runs down "
         "when the letter goes on on the next page; stopping higher, it lost its lower part.",

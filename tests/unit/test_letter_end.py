@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.letter_end import (
+    CERTIFICATE_UNSIGNED,
     STOPS_EARLY,
     UNFINISHED,
     UNSIGNED,
@@ -113,6 +114,27 @@ def test_a_closing_with_nothing_under_it_lost_its_signature_block() -> None:
     assert _unfinished({5: [("Merci de votre attention.", 0.1), (CLOSING, 0.14)]},
                        [(5,)]) == {5: {UNSIGNED}}
     assert _unfinished({4: [_body(0.2), (CLOSING, 0.85)], 5: [(SIGNER, 0.1)]}, [(4, 5)]) == {}
+
+
+def test_a_certificate_ending_on_its_place_of_issue_lost_its_signature_block() -> None:
+    """GIVEN a birth certificate whose last line read is its place and date of issue WHEN
+    judged THEN it is incomplete; with the officer's name under it, or its signature block
+    on the certificate's next page, it is whole."""
+    birth = DocType.BIRTH_CERTIFICATE
+    record = [("Acte de naissance no 177/1895", 0.3), ("Nom BOUZID Prénom Nour", 0.35)]
+
+    def judged(pages: dict[int, list[tuple[str, float]]]) -> dict[int, set[str]]:
+        found = unfinished_letters(
+            [DocumentFacts(doc_type=birth, pages=tuple(pages))],
+            {n: _page(n, lines) for n, lines in pages.items()}, dict.fromkeys(pages, birth),
+            cfg=CFG,
+        )
+        return {n: set(signals) for n, signals in found.items()}
+
+    issued = ("Fait à Constantine, le 29/10/2025", 0.9)
+    assert judged({7: [*record, issued]}) == {7: {CERTIFICATE_UNSIGNED}}
+    assert judged({7: [*record, issued, ("André PÉREZ", 0.95)]}) == {}
+    assert judged({7: [*record, issued], 8: [("André PÉREZ", 0.1)]}) == {}
 
 
 def test_a_page_that_reads_badly_says_nothing_of_its_closing() -> None:
