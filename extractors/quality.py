@@ -97,6 +97,9 @@ _ON_EDGE_IN = 0.02
 _LINE_TOLERANCE_IN = 0.06
 _LINE_MIN_CONF = 75.0
 _LINE_MIN_REAL = 0.6
+#: ... or, alone on its line, a word this long read this surely.
+_LONE_WORD_MIN_LETTERS = 6
+_LONE_WORD_MIN_CONF = 90.0
 #: Distance between the form's registration marks, across and down (fields.json), inches.
 _MARKS_APART_IN = (554 / 72, 734 / 72)
 #: Legibility kept (times the image score) when Tesseract read no words on an inked page.
@@ -545,6 +548,11 @@ def _line_reads_well(ocr: PageOcr, side: str, line: float, scale: float, dpi: fl
     one column, but a cut line's half letters read badly."""
     edge = {"left": 0, "top": 1, "right": 2, "bottom": 3}[side]
     words = [w for w in ocr.words if abs(w.bbox[edge] * scale - line) <= _LINE_TOLERANCE_IN * dpi]
+    if len(words) == 1:
+        # A line of one word (a signer's title) is whole if it reads as a long word, surely.
+        word = words[0]
+        return (len(word.text) >= _LONE_WORD_MIN_LETTERS and word.conf >= _LONE_WORD_MIN_CONF
+                and is_real_word(word.text))
     if len(words) < 2:
         return False
     # The median: a currency sign or a stray mark read poorly does not make a line cut.

@@ -362,6 +362,27 @@ class TestCompleteness:
             quality = assess_page(image, ocr, dpi=info.dpi, cfg=config.quality, cleaned=True)
             assert quality.cut_edges == edges, (edges, quality.signals)
 
+    def test_a_signer_s_title_alone_at_the_bottom_edge_is_whole(
+            self, config: PipelineConfig) -> None:
+        """GIVEN a letter at 200 dpi whose last line, 6 px above the bottom edge of the copy,
+        is one word (the signer's title under the name) WHEN judged with its OCR THEN it is
+        complete: a long word read surely is whole; cut through its middle, it is cut."""
+        font = ImageFont.truetype(str(SERIF), round(11 / 72 * 200))
+        sheet = Image.new("L", (1700, 2200), 255)
+        draw = ImageDraw.Draw(sheet)
+        for i in range(6):
+            draw.text((170, 1500 + 60 * i), LETTER[i % len(LETTER)], font=font, fill=0)
+        draw.text((170, 1900), "Wilfrid Diallo", font=font, fill=0)
+        draw.text((170, 1950), "Coordinator", font=font, fill=0)
+        page = np.asarray(sheet)
+        inked = np.flatnonzero((page < 128).any(axis=1))
+        for stop, edges in ((inked[-1] + 7, ()), (inked[-1] - 10, ("bottom",))):
+            image, info, words = clean_and_read(np.minimum(page[:stop], 250), page_no=1,
+                                                dpi=200, cfg=config.preprocess,
+                                                ocr_cfg=config.ocr)
+            quality = assess_page(image, words, dpi=info.dpi, cfg=config.quality, cleaned=True)
+            assert quality.cut_edges == edges, (stop, quality.signals)
+
     def test_half_page_cut_through_a_table(self, config: PipelineConfig) -> None:
         """GIVEN a school report at 200 dpi: a heading, then a ruled table of four columns
         whose copy stops below its first row's words, where its rules run on and stop, blank
