@@ -135,8 +135,12 @@ def unfinished_letters(
                   and end < cfg.letter_min_fill):
                 out[n] = {STOPS_EARLY: round(end, 3)}
         last = doc.pages[-1]
-        if (last not in out and reads_well(last)
-                and page_types.get(last + 1) is not DocType.SUPPORTING_LETTER
+        # The next page may end the letter, a letter page or one that reads as no type but
+        # holds its closing (a short last page gives the classifier little to go on).
+        ended_next = page_types.get(last + 1) is DocType.SUPPORTING_LETTER or (
+            page_types.get(last + 1) is DocType.OTHER
+            and _closes(pages[last + 1].ocr.text, closings))
+        if (last not in out and reads_well(last) and not ended_next
                 and not _closes(" ".join(pages[n].ocr.text for n in doc.pages if n in pages),
                                 closings)):
             out[last] = {UNFINISHED: 1.0}

@@ -92,6 +92,17 @@ def test_the_closing_may_be_on_the_letter_s_last_page_or_the_next_letter_page() 
         4: {UNFINISHED}}
 
 
+def test_a_closing_page_read_as_no_type_ends_the_letter_before_it() -> None:
+    """GIVEN a letter whose short last page, holding its closing, was read as no type and
+    kept apart WHEN judged THEN the letter is whole; followed by a lease whose signature
+    lines say "Signature", it still lost its end."""
+    pages = {4: [_body(0.2), _body(0.75)], 5: [_body(0.1), *_signed(0.3)]}
+    assert _unfinished(pages, [(4,)], types={4: LETTER, 5: DocType.OTHER}) == {}
+    lease = {4: pages[4], 5: [_body(0.1), ("Signature du locataire", 0.5)]}
+    assert _unfinished(lease, [(4,)], types={4: LETTER, 5: DocType.RESIDENCE_PROOF}) == {
+        4: {UNFINISHED}}
+
+
 def test_a_page_the_letter_goes_on_after_stopping_high_lost_its_lower_part() -> None:
     """GIVEN a two-page letter whose first page's text stops 40 % of the way down (the lower
     half of the sheet never reached the glass) WHEN judged THEN that page is incomplete, as
