@@ -29,8 +29,8 @@ from extractors.consistency import (
     reference_dob,
     unmatched_documents,
 )
+from extractors.document_end import CERTIFICATE_UNSIGNED, STOPS_EARLY, UNFINISHED, UNSIGNED
 from extractors.dossier import dossier_mismatches
-from extractors.letter_end import CERTIFICATE_UNSIGNED, STOPS_EARLY, UNFINISHED, UNSIGNED
 from extractors.people import row_used
 from schemas.codes import DocType, FieldStatus, FlagCode
 from schemas.config import PipelineConfig
@@ -89,7 +89,7 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
                 ev,
                 page=q.page_no,
             )
-        lost = _letter_end(q)
+        lost = _lost_end(q)
         if lost:
             yield pk.flag(
                 F.INCOMPLETE_PAGE,
@@ -108,7 +108,7 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
             )
 
 
-def _letter_end(q: PageQuality) -> tuple[str, str] | None:
+def _lost_end(q: PageQuality) -> tuple[str, str] | None:
     """What the page's letter lost, told as the message's end and the evidence's note."""
     if q.signals.get(UNFINISHED):
         return ("ends before the letter's closing and signature: the rest of the letter is "

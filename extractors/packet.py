@@ -16,8 +16,8 @@ from extractors.checks import run_checks
 from extractors.classify import DocTypeMatcher, classify_page, group_documents, says_continued
 from extractors.dates import find_dates
 from extractors.doc_split import split_by_subject
+from extractors.document_end import lost_endings, mark_unfinished
 from extractors.identity import extract_mentions
-from extractors.letter_end import mark_unfinished, unfinished_letters
 from extractors.paper_witness import confirm_from_papers
 from extractors.people import (
     assign_documents,
@@ -141,7 +141,7 @@ def analyse_packet(
     people = settled
     # A letter whose copy stops short (no closing, no signature, its text stopping high on
     # a page the letter goes on after) lost its lower part.
-    unfinished = unfinished_letters(
+    unfinished = lost_endings(
         documents, {p.page_no: p for p in pages}, {c.page_no: c.doc_type for c in classified},
         cfg=cfg.quality,
     )

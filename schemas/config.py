@@ -70,7 +70,7 @@ class QualityConfig(Frozen):
             "signature",
         ),
         description="What a letter ends on (folded: lower case, no accents); a letter of "
-        "support reading well without any lost its end (extractors.letter_end).",
+        "support reading well without any lost its end (extractors.document_end).",
     )
     letter_min_words: int = Field(
         20, description="Real words a letter's last page needs before its closing is looked for."

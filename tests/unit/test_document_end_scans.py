@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from extractors.classify import fold
-from extractors.letter_end import STOPS_EARLY, UNSIGNED, unfinished_letters
+from extractors.document_end import STOPS_EARLY, UNSIGNED, lost_endings
 from extractors.preprocess import clean_and_read
 from extractors.quality import assess_page
 from sample_scans.render_docs import render_document
@@ -60,7 +60,7 @@ def _stop_below(image: np.ndarray, row: int) -> np.ndarray:
 
 
 def _judge(pages: list[PageResult]) -> dict[int, set[str]]:
-    found = unfinished_letters(
+    found = lost_endings(
         [DocumentFacts(doc_type=DocType.SUPPORTING_LETTER, pages=(1, 2))],
         {p.page_no: p for p in pages}, dict.fromkeys((1, 2), DocType.SUPPORTING_LETTER),
         cfg=CFG.quality,

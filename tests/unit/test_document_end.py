@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.letter_end import (
+from extractors.document_end import (
     CERTIFICATE_UNSIGNED,
     STOPS_EARLY,
     UNFINISHED,
     UNSIGNED,
+    lost_endings,
     mark_unfinished,
-    unfinished_letters,
 )
 from schemas.codes import DocType
 from schemas.config import load_config
@@ -56,7 +56,7 @@ def _unfinished(pages: dict[int, list[tuple[str, float]]], docs: list[tuple[int,
                 types: dict[int, DocType] | None = None, legible: bool = True
                 ) -> dict[int, set[str]]:
     documents = [DocumentFacts(doc_type=LETTER, pages=p) for p in docs]
-    found = unfinished_letters(
+    found = lost_endings(
         documents, {n: _page(n, lines, legible=legible) for n, lines in pages.items()},
         types or dict.fromkeys(pages, LETTER), cfg=CFG,
     )
@@ -135,7 +135,7 @@ def test_a_certificate_ending_on_its_place_of_issue_lost_its_signature_block() -
     record = [("Acte de naissance no 177/1895", 0.3), ("Nom BOUZID Prénom Nour", 0.35)]
 
     def judged(pages: dict[int, list[tuple[str, float]]]) -> dict[int, set[str]]:
-        found = unfinished_letters(
+        found = lost_endings(
             [DocumentFacts(doc_type=birth, pages=tuple(pages))],
             {n: _page(n, lines) for n, lines in pages.items()}, dict.fromkeys(pages, birth),
             cfg=CFG,

@@ -1,4 +1,4 @@
-"""Letters whose copy stops before their end.
+"""Letters and certificates whose copy stops before their end.
 
 Half a sheet that never reached the glass can stop between two paragraphs: no letter is cut,
 no table left open, and the page looks whole. A letter, though, has a shape that says where
@@ -18,9 +18,9 @@ part (``CERTIFICATE_UNSIGNED``).
 
 Only a page that reads well is judged (legible, not already found cut, and ``min_words``
 real words unless its closing was read): on a page OCR garbled, a closing not found says
-nothing. Nor is a letter followed by a
-page of a letter judged for its closing: the two may be one letter that the grouping of pages
-kept apart, its closing on the next page.
+nothing. Nor is a letter followed by a page of a letter, or by a page of no type holding a
+closing, judged for its closing: the two may be one letter that the grouping of pages kept
+apart, its closing on the next page.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _unsigned(page: PageResult, closings: Sequence[str]) -> bool:
     return not any(w.bbox[1] > below for w in _sure_words(page))
 
 
-def unfinished_letters(
+def lost_endings(
     documents: Sequence[DocumentFacts], pages: Mapping[int, PageResult],
     page_types: Mapping[int, DocType], *, cfg: QualityConfig,
 ) -> dict[int, dict[str, float]]:
