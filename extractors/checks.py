@@ -108,24 +108,27 @@ def _page_quality(pk: CheckInputs) -> Iterator[Flag]:
             )
 
 
+#: How a page shows the end of its document lost (``extractors.document_end``): the signal,
+#: the message's end, the evidence's note (``{share}``: how far down the text reaches).
+_LOST_ENDS = (
+    (UNFINISHED, "ends before the letter's closing and signature: the rest of the letter is "
+     "missing from the copy", "no closing (Veuillez agréer, Sincerely…) after the last line read"),
+    (STOPS_EARLY, "stops high on the sheet though the letter goes on on the next page: the "
+     "lower part of the page is missing from the copy",
+     "text ends {share:.0%} of the way down the page"),
+    (CERTIFICATE_UNSIGNED, "ends on the certificate's place and date of issue with no "
+     "officer's name or signature under it: the bottom of the page is missing from the copy",
+     "nothing read under the place and date of issue"),
+    (UNSIGNED, "ends on the letter's closing with no signature or name under it: the bottom "
+     "of the page is missing from the copy", "nothing read under the closing"),
+)
+
+
 def _lost_end(q: PageQuality) -> tuple[str, str] | None:
-    """What the page's letter lost, told as the message's end and the evidence's note."""
-    if q.signals.get(UNFINISHED):
-        return ("ends before the letter's closing and signature: the rest of the letter is "
-                "missing from the copy",
-                "no closing (Veuillez agréer, Sincerely…) after the last line read")
-    if q.signals.get(STOPS_EARLY):
-        return ("stops high on the sheet though the letter goes on on the next page: the "
-                "lower part of the page is missing from the copy",
-                f"text ends {q.signals[STOPS_EARLY]:.0%} of the way down the page")
-    if q.signals.get(CERTIFICATE_UNSIGNED):
-        return ("ends on the certificate's place and date of issue with no officer's name or "
-                "signature under it: the bottom of the page is missing from the copy",
-                "nothing read under the place and date of issue")
-    if q.signals.get(UNSIGNED):
-        return ("ends on the letter's closing with no signature or name under it: the "
-                "bottom of the page is missing from the copy",
-                "nothing read under the closing")
+    """What the page's document lost, told as the message's end and the evidence's note."""
+    for signal, message, note in _LOST_ENDS:
+        if q.signals.get(signal):
+            return message, note.format(share=q.signals[signal])
     return None
 
 

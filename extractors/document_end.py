@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 
 from extractors.classify import fold
 from extractors.ocr import is_real_word, real_word_count
+from extractors.page_lines import page_lines, union_box
 from schemas.codes import DocType
 from schemas.config import QualityConfig
 from schemas.extraction import DocumentFacts
@@ -79,11 +80,8 @@ def text_end(page: PageResult) -> float | None:
 
 def _closing_bottom(page: PageResult, closings: Sequence[str]) -> int | None:
     """The bottom row of the page's last line holding a closing, or None."""
-    lines: dict[tuple[int, int], list[OcrWord]] = {}
-    for w in page.ocr.words:
-        lines.setdefault((w.block, w.line), []).append(w)
-    bottoms = [max(w.bbox[3] for w in ws) for ws in lines.values()
-               if _closes(" ".join(w.text for w in ws), closings)]
+    bottoms = [union_box(line.words)[3] for line in page_lines(page.ocr)
+               if line.words and _closes(line.text, closings)]
     return max(bottoms) if bottoms else None
 
 

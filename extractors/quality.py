@@ -458,9 +458,10 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
             return None
         on = np.abs(far - line) <= 1
         at = float(line if side in ("bottom", "right") else extent - line)
+        opened = ids[on][_left_open(page, ids[on], side, typical)]
         # A frame or table alone on the line, its border on the other side whole and its
         # sides running to the edge, open there: the edge cut it, however close to it.
-        if _left_open(page, ids[on], side, typical, closed_across=True).any():
+        if _closed_across(page, opened, side).any():
             return at, True
         # Anything else ends on the line itself: a slanted shadow along the sheet's edge
         # ends a pixel further at each of its pieces.
@@ -476,7 +477,7 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
         if spread < _REDUCED_MIN_SPREAD or cloud.sum() >= on.sum() or np.median(area[on]) < dust:
             return None
         # What the edge cut: a box or table with no border there, or letters, cut short.
-        if _left_open(page, ids[on], side, typical).any():
+        if len(opened):
             return at, True
         if np.median(size[on]) < _REDUCED_MAX_RELATIVE[side] * typical:
             return at, False
@@ -484,27 +485,40 @@ def _reduced_edge_cut(page: _Page, ids: np.ndarray, typical: float,
     return None
 
 
-def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float, *,
-               closed_across: bool = False) -> np.ndarray:
+def _end_cover(box: np.ndarray, side: str) -> float:
+    """The share of a piece's mask ``box`` (its bounding box) inked in its last two columns
+    (rows) towards ``side``: its border's length there."""
+    end = {"right": box[:, -2:], "left": box[:, :2],
+           "bottom": box[-2:, :].T, "top": box[:2, :].T}[side]
+    return float(end.any(axis=1).mean())
+
+
+def _piece_mask(page: _Page, label: int) -> np.ndarray:
+    x, y, w, h, _ = page.stats[label]
+    return page.labels[y:y + h, x:x + w] == label
+
+
+def _left_open(page: _Page, ids: np.ndarray, side: str, typical: float) -> np.ndarray:
     """Which pieces (labels ``ids``) are boxes, tables or stamps left open towards ``side``:
     at least ``_OPEN_MIN_RELATIVE`` typical glyphs both ways, their last two columns (rows)
     inked over less than ``_OPEN_MAX_COVER`` of their height (width). A box closed by its
-    border is inked all along there; one the copy's edge cut shows only its rules' ends.
-    With ``closed_across``, only those whose border on the other side is whole (inked over
-    ``_CLOSED_MIN_COVER``): a frame or table, not a stamp or a drawing."""
+    border is inked all along there; one the copy's edge cut shows only its rules' ends."""
     stats = page.stats[ids]
     big = np.flatnonzero((stats[:, cv2.CC_STAT_WIDTH] >= _OPEN_MIN_RELATIVE * typical)
                          & (stats[:, cv2.CC_STAT_HEIGHT] >= _OPEN_MIN_RELATIVE * typical))
     out = np.zeros(len(ids), bool)
     for i in big:
-        x, y, w, h, _ = stats[i]
-        box = page.labels[y:y + h, x:x + w] == ids[i]
-        ends = {"right": (box[:, -2:], box[:, :2]), "left": (box[:, :2], box[:, -2:]),
-                "bottom": (box[-2:, :].T, box[:2, :].T), "top": (box[:2, :].T, box[-2:, :].T)}
-        near, far = ends[side]
-        out[i] = near.any(axis=1).mean() < _OPEN_MAX_COVER and (
-            not closed_across or far.any(axis=1).mean() >= _CLOSED_MIN_COVER)
+        out[i] = _end_cover(_piece_mask(page, ids[i]), side) < _OPEN_MAX_COVER
     return out
+
+
+def _closed_across(page: _Page, ids: np.ndarray, side: str) -> np.ndarray:
+    """Which pieces (labels ``ids``) have their border opposite ``side`` whole (inked over
+    ``_CLOSED_MIN_COVER``): of boxes left open towards ``side``, the frames and tables, not
+    a stamp or a drawing."""
+    across = {"right": "left", "left": "right", "top": "bottom", "bottom": "top"}[side]
+    return np.array([_end_cover(_piece_mask(page, label), across) >= _CLOSED_MIN_COVER
+                     for label in ids], bool)
 
 
 def _open_table_cut(page: _Page, ids: np.ndarray, typical: float, side: str) -> bool:
