@@ -10,15 +10,20 @@ BIN := $(VENV)/bin
 DATA ?= data/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian packages: OCR engine and languages, PDF rendering, Pango for WeasyPrint's PDFs,
+# Debian packages: OCR engine and languages (and its library's headers: tesserocr is built
+# against the very Tesseract the command line runs, extractors/tess_api.py), PDF rendering, Pango for WeasyPrint's PDFs,
 # Chromium for the review station's browser tests, PostgreSQL (the tests start a private
 # server of their own), and the fonts the sample generator writes with (hand-lettering,
 # typewriter, OCR-B for machine-readable zones).
-APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng poppler-utils \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd \
+	libtesseract-dev libleptonica-dev pkg-config g++ poppler-utils \
 	libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql \
 	python3-venv fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-ocr-b \
 	fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver \
 	fonts-humor-sans fonts-dancingscript fonts-kristi
+
+# tesserocr's wheels bundle a Tesseract of their own: build it against Debian's instead.
+PIP_INSTALL := $(BIN)/pip install -q --no-binary tesserocr
 
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -39,7 +44,7 @@ test: venv
 bench: venv
 	@dpkg -s ghostscript >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends ghostscript; }
-	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(PIP_INSTALL) -e '.[dev,bench]'
 	$(BIN)/intake bench sample_scans/packets --rounds 3 --json var/bench.json
 
 system:
@@ -56,7 +61,7 @@ $(BIN)/python: | system
 
 # Re-installed when the dependencies change.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@
 
 venv: system $(VENV)/.installed

@@ -1,4 +1,9 @@
-"""Tesseract, and the only module that imports pytesseract.
+"""Tesseract: the only module that calls it.
+
+Two ways to the same engine: in the process, engines kept loaded (``extractors.tess_api``,
+when tesserocr is installed: the default), or the ``tesseract`` command through pytesseract,
+one process per call. ``INTAKE_OCR_ENGINE=cli`` forces the command line (a library crash then
+costs one call, not the process); both give the same words.
 
 Raw output is turned into typed objects at this boundary: ``image_to_data`` columns become
 ``OcrWord`` rows, OSD text becomes a (turn, confidence) pair. Engine failures become
@@ -7,6 +12,7 @@ Raw output is turned into typed objects at this boundary: ``image_to_data`` colu
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -17,6 +23,7 @@ import pytesseract
 from PIL import Image
 from pytesseract import Output, TesseractError, TesseractNotFoundError
 
+from extractors import tess_api
 from extractors.errors import OcrEngineError, OcrEngineMissingError
 from schemas.base import PixelBox
 from schemas.config import OcrConfig
@@ -64,6 +71,45 @@ def is_real_word(token: str) -> bool:
 def real_word_count(text: str) -> int:
     """Number of whitespace-separated tokens of ``text`` that look like real words."""
     return sum(is_real_word(t) for t in text.split())
+
+
+def in_process() -> bool:
+    """Whether Tesseract runs in this process (``extractors.tess_api``) or as a command."""
+    choice = os.environ.get("INTAKE_OCR_ENGINE", "auto").strip().lower()
+    if choice == "cli":
+        return False
+    if choice == "api" and not tess_api.available():
+        raise OcrEngineMissingError("INTAKE_OCR_ENGINE=api but tesserocr is not installed")
+    return choice == "api" or _same_engine()
+
+
+@functools.cache
+def _same_engine() -> bool:
+    """Whether tesserocr runs the command line's Tesseract. A tesserocr wheel bundles a
+    Tesseract of its own, which reads a little differently from the one the thresholds were
+    set with (and looks for its language data elsewhere): the command line serves then."""
+    if not tess_api.available():
+        return False
+    try:
+        command = str(pytesseract.get_tesseract_version())
+    except (TesseractNotFoundError, OSError):
+        return True  # the library is the only Tesseract there is
+    if tess_api.version() != command:
+        log.warning("tesserocr runs Tesseract %s, the command line %s: using the command line"
+                    " (install tesserocr with pip's --no-binary tesserocr)",
+                    tess_api.version(), command)
+        return False
+    return True
+
+
+def _api_data(image: np.ndarray, what: str, **kwargs) -> dict[str, list]:
+    """``tess_api.image_data``, its failures as the command line's would be (below)."""
+    try:
+        return tess_api.image_data(image, **kwargs)
+    except RuntimeError as e:  # tesserocr could not initialise the language
+        raise OcrEngineMissingError(f"Tesseract language data missing for {what}") from e
+    except tess_api.EngineError as e:
+        raise OcrEngineError(f"Tesseract failed on {what} ({e})") from e
 
 
 def _prepare_env() -> None:
@@ -136,14 +182,19 @@ def read_words(image: np.ndarray, *, page_no: int, cfg: OcrConfig,
     config = _config(oem=cfg.oem, psm=cfg.psm, dpi=dpi)
     log.debug("tesseract page %d lang=%s config=%s", page_no, cfg.lang, config)
     try:
-        data = pytesseract.image_to_data(_as_pil(image), lang=cfg.lang, config=config,
-                                         output_type=Output.DICT, timeout=cfg.timeout_s)
+        if in_process():
+            data = _api_data(image, f"page {page_no}", lang=cfg.lang, oem=cfg.oem, psm=cfg.psm,
+                             dpi=dpi, timeout_s=cfg.timeout_s)
+        else:
+            data = pytesseract.image_to_data(_as_pil(image), lang=cfg.lang, config=config,
+                                             output_type=Output.DICT, timeout=cfg.timeout_s)
     except TesseractNotFoundError as e:
         raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
     except TesseractError as e:
         raise _translate(e, f"page {page_no}") from e
-    except RuntimeError as e:  # pytesseract signals its timeout with a bare RuntimeError
-        if "timeout" not in str(e).lower():
+    except (RuntimeError, tess_api.EngineTimeout) as e:
+        # pytesseract signals its timeout with a bare RuntimeError
+        if not isinstance(e, tess_api.EngineTimeout) and "timeout" not in str(e).lower():
             raise
         log.warning("tesseract timed out after %d s on page %d", cfg.timeout_s, page_no)
         issue = Issue(stage="ocr", code="ocr_timeout", page_no=page_no,
@@ -166,6 +217,12 @@ def detect_orientation(image: np.ndarray, *, cfg: OcrConfig,
         OcrEngineMissingError, OcrEngineError: as ``read_words``.
     """
     _prepare_env()
+    if in_process():
+        try:
+            found = tess_api.orientation(image, dpi=dpi or _OSD_DPI)
+        except RuntimeError as e:
+            raise OcrEngineMissingError("Tesseract's orientation data is missing") from e
+        return found or (0, 0.0)
     config = _config(oem=cfg.oem, psm=0, dpi=dpi or _OSD_DPI)
     log.debug("tesseract osd config=%s", config)
     try:
@@ -201,12 +258,18 @@ def read_line(image: np.ndarray, *, whitelist: str | None, psm: int = 7,
     config = _config(oem=1, psm=psm, extra=f"-c {extra}" if extra else "")
     log.debug("tesseract line lang=%s config=%s", lang, config)
     try:
-        data = pytesseract.image_to_data(_as_pil(padded), lang=lang, config=config,
-                                         output_type=Output.DICT, timeout=_LINE_TIMEOUT_S)
+        if in_process():
+            data = _api_data(padded, "a text line", lang=lang, oem=1, psm=psm, dpi=None,
+                             timeout_s=_LINE_TIMEOUT_S, whitelist=allowed or "")
+        else:
+            data = pytesseract.image_to_data(_as_pil(padded), lang=lang, config=config,
+                                             output_type=Output.DICT, timeout=_LINE_TIMEOUT_S)
     except TesseractNotFoundError as e:
         raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
     except TesseractError as e:
         raise _translate(e, "a text line") from e
+    except tess_api.EngineTimeout:
+        return "", 0.0
     except RuntimeError as e:
         if "timeout" not in str(e).lower():
             raise

@@ -1,4 +1,5 @@
-"""The Tesseract boundary, on real test images with reference text."""
+"""The Tesseract boundary, on real test images with reference text; every test runs with
+both engines, the command line and the library in the process (``extractors.tess_api``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from extractors import ocr
+from extractors import ocr, tess_api
 from extractors.errors import OcrEngineError, OcrEngineMissingError
 from extractors.ocr import (
     detect_orientation,
@@ -32,6 +33,12 @@ PHOTOTEST_MAX_CER = 0.02
 #: Measured 0.012 on francais.pdf after cleaning; 18 of its 20 accented words come out right.
 FRANCAIS_MAX_CER = 0.04
 FRANCAIS_MIN_ACCENTED = 0.8
+
+
+@pytest.fixture(autouse=True, params=["cli", "api"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("INTAKE_OCR_ENGINE", request.param)
+    return request.param
 
 
 def _norm(text: str) -> str:
@@ -104,8 +111,13 @@ class TestEngineFailures:
         assert page.words == () and page.source == "none"
         assert [(i.stage, i.code, i.page_no) for i in page.issues] == [("ocr", "ocr_timeout", 7)]
 
-    def test_engine_missing(self, phototest: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(ocr.pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    def test_engine_missing(self, phototest: np.ndarray, monkeypatch: pytest.MonkeyPatch,
+                            engine: str) -> None:
+        if engine == "cli":
+            monkeypatch.setattr(ocr.pytesseract.pytesseract, "tesseract_cmd",
+                                "/nonexistent/tesseract")
+        else:
+            monkeypatch.setattr(tess_api, "tesserocr", None)
         with pytest.raises(OcrEngineMissingError):
             read_words(phototest, page_no=1, cfg=OCR)
 
