@@ -399,8 +399,10 @@ def long_envelope(pages: int, out: Path, *, sources: list[Path]) -> Path:
     return out
 
 
-def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None) -> dict:
-    """Peak memory of the pipeline on one envelope of each page count (same pages, cycled)."""
+def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None,
+               jobs: int = 2) -> dict:
+    """Peak memory of the pipeline on one envelope of each page count (same pages, cycled),
+    ``jobs`` pages at once."""
     work = Path(tempfile.mkdtemp(prefix="intake-bench-mem-", dir=keep))
     me = [sys.executable, "-m", "pipeline.bench", "pipeline"]
     env = dict(os.environ, OMP_THREAD_LIMIT="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
@@ -411,7 +413,7 @@ def run_memory(page_counts: list[int], *, sources: list[Path], keep: Path | None
             long_envelope(n, inbox / f"long-{n}" / "scan.pdf", sources=sources)
             result = work / f"mem-{n}.json"
             wall, peak, cpu = measure(
-                [*me, str(inbox), str(work / f"data-{n}"), str(result)], env=env
+                [*me, str(inbox), str(work / f"data-{n}"), str(result), str(jobs)], env=env
             )
             inner = json.loads(result.read_text())
             out["runs"][n] = {

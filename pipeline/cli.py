@@ -301,6 +301,7 @@ def bench_memory(
     pages: Annotated[list[int] | None, typer.Option(help="Page counts to compare (repeatable).")] = None,
     source: Annotated[Path, typer.Option(help="Envelope whose images make up the pages.")] = Path("sample_scans/packets/p0002"),
     keep: Annotated[Path | None, typer.Option(help="Keep the work folder under this folder.")] = None,
+    jobs: Annotated[int, typer.Option(help="Pages at once.")] = 2,
 ) -> None:
     """Peak memory of the pipeline on one long envelope per page count (300 dpi letter pages)."""
     from pipeline.bench import run_memory
@@ -309,7 +310,7 @@ def bench_memory(
     if not sources:
         console.print(f"[red]No JPEG or PNG page in {source}[/]")
         raise typer.Exit(2)
-    figures = run_memory(pages or [10, 200], sources=sources, keep=keep)
+    figures = run_memory(pages or [10, 200], sources=sources, keep=keep, jobs=jobs)
     for n, r in figures["runs"].items():
         console.print(f"{n:>4} pages: {r['seconds']:>7.1f} s  peak memory {r['peak_mb']:>5} MB  CPU {r['cpu_seconds']} s")
     console.print(f"spread of peak memory: {figures['spread']:.1%}")
