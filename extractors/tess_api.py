@@ -27,6 +27,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+# One thread per engine, pages run in parallel: Debian's OpenMP build is ~3x slower with its
+# own threads on shared cores. OpenMP reads the limit once, when tesserocr loads it.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 try:
     import tesserocr
 except ImportError:  # the command line serves instead (``extractors.ocr``)
@@ -109,7 +112,6 @@ _POOL = _Pool()
 
 
 def _new_engine(lang: str, oem: int):
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     kwargs = {"path": os.environ["TESSDATA_PREFIX"]} if os.environ.get("TESSDATA_PREFIX") else {}
     # Init errors (a missing language) raise RuntimeError, which ``extractors.ocr`` translates.
     api = tesserocr.PyTessBaseAPI(lang=lang, oem=oem, init=True, **kwargs)
