@@ -108,8 +108,8 @@ def labels_mask(labels: np.ndarray, count: int, wanted) -> np.ndarray:
     return table[labels]
 
 
-def border_mask(gray: np.ndarray, *, dpi: int) -> np.ndarray:
-    """Copier borders as a full-size bool mask.
+def border_mask(gray: np.ndarray, *, dpi: int, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Copier borders as a bool mask of ``shape`` (default: the image's own).
 
     A border is a dark region running along an edge: a solid one (thicker than any stroke,
     so text touching it stays out), or a thin sliver inside the outermost strip.
@@ -121,12 +121,12 @@ def border_mask(gray: np.ndarray, *, dpi: int) -> np.ndarray:
     outer = dark.copy()
     outer[strip:-strip, strip:-strip] = 0
     border |= _bands(outer)
+    h, w = (shape or gray.shape)[:2]
     if not border.any():
-        return np.zeros(gray.shape, bool)
+        return np.zeros((h, w), bool)
     grow = max(1, round(_FRINGE_IN * dpi * scale))
     border = cv2.dilate(border, np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
-    full = cv2.resize(border, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
-    return full.astype(bool)
+    return cv2.resize(border, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
 
 
 def _denoise(gray: np.ndarray, dpi: int) -> np.ndarray:
