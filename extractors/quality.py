@@ -213,7 +213,7 @@ def _image_signals(page: _Page, dpi: int) -> dict[str, float]:
     gx, gy = cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)
     edge = ink & ~cv2.erode(page.ink, np.ones((3, 3), np.uint8)).astype(bool)
     # A crisp step gives Sobel 4x the step height next to it; a blur spreads it out.
-    sharpness = float(np.percentile(np.hypot(gx, gy)[edge], 75)) / (4.0 * contrast)
+    sharpness = float(np.percentile(np.hypot(gx[edge], gy[edge]), 75)) / (4.0 * contrast)
     stroke = _stroke_width(page, edge)
     lap = cv2.Laplacian(gray, cv2.CV_32F)
     near_ink = cv2.dilate(page.ink, np.ones((5, 5), np.uint8)).astype(bool)
