@@ -103,6 +103,16 @@ _BORN = re.compile(
     r"((?:[A-ZÀ-Ý][\w'’\-]*,?\s+){1,3}[A-ZÀ-Ý][\w'’\-]*),?\s+"
     r"(?:n[ée]e?\s*(?:\(e\))?\s+le|born(?:\s+on)?)\s+(?=((?:\S+\s*){1,4}))"
 )
+# Civil records in prose that state the birth before they name the child, as registrars
+# write them: "que le 28 décembre 1966 est né à Goma un enfant de sexe masculin, prénommé
+# Trésor", "on October 1, 2014 was born at Herat a girl, named Zahra NOORI". The date is the
+# one right before the verb; the name follows "prénommé(e)" or "named" in the same sentence.
+_BORN_THEN_NAMED = re.compile(
+    r"\b(?:[Ll]e|[Oo]n)\s+(?P<date>(?:[^\s.;]+\s+){1,3}?\d{4}),?\s+"
+    r"(?:est\s+n[ée]e?|was\s+born)\b[^.;]{0,160}?"
+    r"\b(?:pr[ée]nomm[ée]e?(?:\s*\(e\))?|nomm[ée]e?(?:\s*\(e\))?|named)\s+"
+    r"(?P<name>[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2})"
+)
 _SPLIT_PEOPLE = re.compile(r"\s+(?:et|and|&)\s+|;", re.IGNORECASE)
 #: Label words by length: a word OCR misread by one letter ("familie") is mended before labels
 #: are looked for (same length, so every position still maps back to the line).
@@ -330,6 +340,27 @@ def _from_born(lines: Sequence[Line]) -> list[PersonMention]:
     return out
 
 
+def _from_birth_record(lines: Sequence[Line]) -> list[PersonMention]:
+    """The child a civil record in prose declares born, with the birth date stated before the
+    name (``_BORN_THEN_NAMED``). One name word is a given name ("prénommé Trésor": French
+    records give the family name apart); more are the name as written."""
+    text, offsets = " ".join(ln.text for ln in lines), line_offsets(lines)
+    out = []
+    for m in _BORN_THEN_NAMED.finditer(text):
+        name, dates = name_value(m.group("name")), find_dates(m.group("date"))
+        if name is None or not dates:
+            continue
+        i = max(j for j, off in enumerate(offsets) if off <= m.start("name"))
+        start = m.start("name") - offsets[i]
+        single = len(name.split()) == 1
+        out.append(PersonMention(
+            given_names=name if single else None, full_name=None if single else name,
+            date_of_birth=dates[-1][0], source="label", text=lines[i].text,
+            bbox=lines[i].box(start, start + len(m.group("name"))),
+        ))
+    return out
+
+
 def _from_entities(lines: Sequence[Line], nlp: spacy.Language) -> list[PersonMention]:
     """Person entities of spaCy's model, on title-cased text, with the box of their words.
 
@@ -391,7 +422,7 @@ def extract_mentions(
         Mentions, labelled ones first, without repeats.
     """
     lines = page_lines(ocr)
-    mentions = _from_labels(_items(lines)) + _from_born(lines)
+    mentions = _from_labels(_items(lines)) + _from_born(lines) + _from_birth_record(lines)
     if doc_type in _PROSE_TYPES:
         mentions += honorific_mentions(lines) + addressee_mentions(lines)
         if nlp is not None and "ner" in nlp.pipe_names:

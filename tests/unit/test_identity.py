@@ -257,6 +257,25 @@ class TestProse:
         mentions = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
         assert [m.full_name for m in mentions] == ["Serhii SHEVCHENKO"]
 
+    @pytest.mark.parametrize(("text", "name", "born"), [
+        ("ACTE DE NAISSANCE\nLe 8 mars 1967, par-devant nous, officier de l'état civil, a "
+         "comparu Pierre Nzuzi, lequel nous a\ndéclaré que le 28 décembre 1966 est né à Goma "
+         "un enfant de sexe masculin, prénommé(e) Trésor, de son\nunion avec Amina Laguerre.",
+         (None, "Trésor", None), dt.date(1966, 12, 28)),
+        ("CERTIFICATE OF BIRTH\nOn October 24, 2014, before us, registrar of civil status, "
+         "appeared Pierre Noori,\nwho declared that on October 1, 2014 was born at Herat a "
+         "girl, named Zahra\nNOORI, child of the declarant and of Marie Morel.",
+         (None, None, "Zahra NOORI"), dt.date(2014, 10, 1)),
+    ])
+    def test_a_record_in_prose_gives_the_birth_before_the_name(
+        self, text: str, name: tuple, born: dt.date
+    ) -> None:
+        """The registrar's date of declaration opens the record; the birth date is the one
+        the verb follows, and the child is named after it."""
+        mentions = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert [(*n, m.date_of_birth) for n, m in zip(_names(mentions), mentions, strict=True)
+                if m.date_of_birth] == [(*name, born)]
+
     def test_names_stacked_in_capitals_without_labels(self) -> None:
         """GIVEN a certificate whose label column OCR lost: family name, given names and birth
         date on three lines WHEN read THEN one person with the date."""
