@@ -100,7 +100,7 @@ class _Pool:
             log.debug("leptonica's messages left on")
 
     def clear(self) -> None:
-        """Unload every idle engine (tests; a process about to fork)."""
+        """Unload every idle engine (tests: the next call loads a new one)."""
         with self._lock:
             engines = [api for apis in self._idle.values() for api in apis]
             self._idle.clear()
