@@ -102,14 +102,39 @@ def _same_engine() -> bool:
     return True
 
 
-def _api_data(image: np.ndarray, what: str, **kwargs) -> dict[str, list]:
-    """``tess_api.image_data``, its failures as the command line's would be (below)."""
+class _TimedOut(Exception):
+    """Tesseract stopped at its time limit, whichever engine ran it."""
+
+
+def _image_data(image: np.ndarray, *, what: str, lang: str, oem: int, psm: int,
+                dpi: int | None, timeout_s: float, whitelist: str = "") -> dict[str, list]:
+    """``image_to_data`` columns from the engine in use (``in_process``), its failures as
+    intake errors whichever it is, and its time limit reached as ``_TimedOut``."""
+    _prepare_env()
+    if in_process():
+        try:
+            return tess_api.image_data(image, lang=lang, oem=oem, psm=psm, dpi=dpi,
+                                       timeout_s=timeout_s, whitelist=whitelist)
+        except tess_api.EngineTimeout as e:
+            raise _TimedOut from e
+        except tess_api.EngineError as e:
+            raise OcrEngineError(f"Tesseract failed on {what} ({e})") from e
+        except RuntimeError as e:  # tesserocr could not initialise the language
+            raise OcrEngineMissingError(f"Tesseract language data missing for {what}") from e
+    extra = f"-c {shlex.quote(f'tessedit_char_whitelist={whitelist}')}" if whitelist else ""
+    config = _config(oem=oem, psm=psm, dpi=dpi, extra=extra)
+    log.debug("tesseract on %s lang=%s config=%s", what, lang, config)
     try:
-        return tess_api.image_data(image, **kwargs)
-    except RuntimeError as e:  # tesserocr could not initialise the language
-        raise OcrEngineMissingError(f"Tesseract language data missing for {what}") from e
-    except tess_api.EngineError as e:
-        raise OcrEngineError(f"Tesseract failed on {what} ({e})") from e
+        return pytesseract.image_to_data(_as_pil(image), lang=lang, config=config,
+                                         output_type=Output.DICT, timeout=timeout_s)
+    except TesseractNotFoundError as e:
+        raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
+    except TesseractError as e:
+        raise _translate(e, what) from e
+    except RuntimeError as e:  # pytesseract signals its timeout with a bare RuntimeError
+        if "timeout" not in str(e).lower():
+            raise
+        raise _TimedOut from e
 
 
 def _prepare_env() -> None:
@@ -178,24 +203,10 @@ def read_words(image: np.ndarray, *, page_no: int, cfg: OcrConfig,
         OcrEngineMissingError: Tesseract or a language pack is not installed.
         OcrEngineError: Tesseract failed for a reason that is not the page's.
     """
-    _prepare_env()
-    config = _config(oem=cfg.oem, psm=cfg.psm, dpi=dpi)
-    log.debug("tesseract page %d lang=%s config=%s", page_no, cfg.lang, config)
     try:
-        if in_process():
-            data = _api_data(image, f"page {page_no}", lang=cfg.lang, oem=cfg.oem, psm=cfg.psm,
-                             dpi=dpi, timeout_s=cfg.timeout_s)
-        else:
-            data = pytesseract.image_to_data(_as_pil(image), lang=cfg.lang, config=config,
-                                             output_type=Output.DICT, timeout=cfg.timeout_s)
-    except TesseractNotFoundError as e:
-        raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
-    except TesseractError as e:
-        raise _translate(e, f"page {page_no}") from e
-    except (RuntimeError, tess_api.EngineTimeout) as e:
-        # pytesseract signals its timeout with a bare RuntimeError
-        if not isinstance(e, tess_api.EngineTimeout) and "timeout" not in str(e).lower():
-            raise
+        data = _image_data(image, what=f"page {page_no}", lang=cfg.lang, oem=cfg.oem,
+                           psm=cfg.psm, dpi=dpi, timeout_s=cfg.timeout_s)
+    except _TimedOut:
         log.warning("tesseract timed out after %d s on page %d", cfg.timeout_s, page_no)
         issue = Issue(stage="ocr", code="ocr_timeout", page_no=page_no,
                       message=f"OCR stopped after {cfg.timeout_s} s; page left unread")
@@ -250,29 +261,13 @@ def read_line(image: np.ndarray, *, whitelist: str | None, psm: int = 7,
     Returns:
         (text with single spaces, mean word confidence scaled to 0–1); ``("", 0.0)`` if none.
     """
-    _prepare_env()
     padded = np.pad(image, _LINE_PAD_PX, mode="constant", constant_values=255)
     # Without the space in it, a whitelist makes the LSTM run a line's words together.
     allowed = whitelist if not whitelist or " " in whitelist else whitelist + " "
-    extra = shlex.quote(f"tessedit_char_whitelist={allowed}") if allowed else ""
-    config = _config(oem=1, psm=psm, extra=f"-c {extra}" if extra else "")
-    log.debug("tesseract line lang=%s config=%s", lang, config)
     try:
-        if in_process():
-            data = _api_data(padded, "a text line", lang=lang, oem=1, psm=psm, dpi=None,
-                             timeout_s=_LINE_TIMEOUT_S, whitelist=allowed or "")
-        else:
-            data = pytesseract.image_to_data(_as_pil(padded), lang=lang, config=config,
-                                             output_type=Output.DICT, timeout=_LINE_TIMEOUT_S)
-    except TesseractNotFoundError as e:
-        raise OcrEngineMissingError("Tesseract is not installed or not on PATH") from e
-    except TesseractError as e:
-        raise _translate(e, "a text line") from e
-    except tess_api.EngineTimeout:
-        return "", 0.0
-    except RuntimeError as e:
-        if "timeout" not in str(e).lower():
-            raise
+        data = _image_data(padded, what="a text line", lang=lang, oem=1, psm=psm, dpi=None,
+                           timeout_s=_LINE_TIMEOUT_S, whitelist=allowed or "")
+    except _TimedOut:
         return "", 0.0
     words = words_from_data(data)
     if not words:
