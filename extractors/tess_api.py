@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import os
 import threading
@@ -70,14 +71,12 @@ class _Pool:
     def __init__(self) -> None:
         self._idle: dict[tuple[str, int], list] = defaultdict(list)
         self._lock = threading.Lock()
-        self._quiet = False
 
     @contextmanager
     def borrow(self, lang: str, oem: int) -> Iterator[object]:
         key = (lang, oem)
         with self._lock:
             api = self._idle[key].pop() if self._idle[key] else None
-            self._silence_libraries()
         if api is None:
             api = _new_engine(lang, oem)
         try:
@@ -86,18 +85,6 @@ class _Pool:
             api.Clear()
             with self._lock:
                 self._idle[key].append(api)
-
-    def _silence_libraries(self) -> None:
-        """Leptonica prints warnings of its own to the process's stderr ("invalid box"), which
-        the command line's stderr used to take away; they say nothing about a page's content."""
-        if self._quiet:
-            return
-        self._quiet = True
-        name = ctypes.util.find_library("leptonica") or ctypes.util.find_library("lept")
-        try:
-            ctypes.CDLL(name or "liblept.so.5").setMsgSeverity(_LEPT_QUIET)
-        except (OSError, AttributeError):
-            log.debug("leptonica's messages left on")
 
     def clear(self) -> None:
         """Unload every idle engine (tests: the next call loads a new one)."""
@@ -111,7 +98,19 @@ class _Pool:
 _POOL = _Pool()
 
 
+@functools.cache
+def _silence_leptonica() -> None:
+    """Leptonica prints warnings of its own to the process's stderr ("invalid box"), which
+    the command line's stderr used to take away; they say nothing about a page's content."""
+    name = ctypes.util.find_library("leptonica") or ctypes.util.find_library("lept")
+    try:
+        ctypes.CDLL(name or "liblept.so.5").setMsgSeverity(_LEPT_QUIET)
+    except (OSError, AttributeError):
+        log.debug("leptonica's messages left on")
+
+
 def _new_engine(lang: str, oem: int):
+    _silence_leptonica()
     kwargs = {"path": os.environ["TESSDATA_PREFIX"]} if os.environ.get("TESSDATA_PREFIX") else {}
     # Init errors (a missing language) raise RuntimeError, which ``extractors.ocr`` translates.
     api = tesserocr.PyTessBaseAPI(lang=lang, oem=oem, init=True, **kwargs)
