@@ -11,10 +11,10 @@ DATA ?= data/demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages: OCR engine and languages (and its library's headers: tesserocr is built
-# against the very Tesseract the command line runs, extractors/tess_api.py), PDF rendering, Pango for WeasyPrint's PDFs,
-# Chromium for the review station's browser tests, PostgreSQL (the tests start a private
-# server of their own), and the fonts the sample generator writes with (hand-lettering,
-# typewriter, OCR-B for machine-readable zones).
+# against the very Tesseract the command line runs, extractors/tess_api.py), PDF rendering,
+# Pango for WeasyPrint's PDFs, Chromium for the review station's browser tests, PostgreSQL
+# (the tests start a private server of their own), and the fonts the sample generator writes
+# with (hand-lettering, typewriter, OCR-B for machine-readable zones).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng tesseract-ocr-osd \
 	libtesseract-dev libleptonica-dev pkg-config g++ poppler-utils \
 	libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql \
