@@ -333,11 +333,19 @@ def _from_born(lines: Sequence[Line]) -> list[PersonMention]:
         name, dates = name_value(m.group(1)), find_dates(m.group(2))
         if name is None or len(name.split()) < 2 or not dates:
             continue
-        i = max(j for j, off in enumerate(offsets) if off <= m.start(1))
-        start = m.start(1) - offsets[i]
+        line, bbox = _located(lines, offsets, m.start(1), len(name))
         out.append(PersonMention(full_name=name, date_of_birth=dates[0][0], source="label",
-                                 text=lines[i].text, bbox=lines[i].box(start, start + len(name))))
+                                 text=line.text, bbox=bbox))
     return out
+
+
+def _located(lines: Sequence[Line], offsets: Sequence[int], start: int,
+             length: int) -> tuple[Line, PixelBox | None]:
+    """The line holding character ``start`` of the joined ``lines`` (``line_offsets``), and
+    the box of its words over ``length`` characters from there."""
+    i = max(j for j, off in enumerate(offsets) if off <= start)
+    at = start - offsets[i]
+    return lines[i], lines[i].box(at, at + length)
 
 
 def _from_birth_record(lines: Sequence[Line]) -> list[PersonMention]:
@@ -350,13 +358,11 @@ def _from_birth_record(lines: Sequence[Line]) -> list[PersonMention]:
         name, dates = name_value(m.group("name")), find_dates(m.group("date"))
         if name is None or not dates:
             continue
-        i = max(j for j, off in enumerate(offsets) if off <= m.start("name"))
-        start = m.start("name") - offsets[i]
+        line, bbox = _located(lines, offsets, m.start("name"), len(m.group("name")))
         single = len(name.split()) == 1
         out.append(PersonMention(
             given_names=name if single else None, full_name=None if single else name,
-            date_of_birth=dates[-1][0], source="label", text=lines[i].text,
-            bbox=lines[i].box(start, start + len(m.group("name"))),
+            date_of_birth=dates[-1][0], source="label", text=line.text, bbox=bbox,
         ))
     return out
 
@@ -391,12 +397,11 @@ def _spans(lines: Sequence[Line], offsets: Sequence[int], found: Sequence[tuple[
         name = name_value(_HONORIFIC_ONLY.sub("", raw[skip:]))
         if not name or len(name.split()) < 2 or "\n" in raw.strip() or not plausible_name(name):
             continue
-        i = max(j for j, off in enumerate(offsets) if off <= start_char)
-        if any(kind != "dob" for kind, _, _ in _labels(lines[i])):
+        line, bbox = _located(lines, offsets, start_char + skip, len(raw) - skip)
+        if any(kind != "dob" for kind, _, _ in _labels(line)):
             continue
-        start = start_char + skip - offsets[i]
-        out.append(PersonMention(full_name=name, source=source, text=lines[i].text,  # type: ignore[arg-type]
-                                 bbox=lines[i].box(start, start + len(raw) - skip)))
+        out.append(PersonMention(full_name=name, source=source, text=line.text,  # type: ignore[arg-type]
+                                 bbox=bbox))
         if len(out) >= limit:
             break
     return out
