@@ -110,9 +110,18 @@ _BORN = re.compile(
 _BORN_THEN_NAMED = re.compile(
     r"\b(?:[Ll]e|[Oo]n)\s+(?P<date>(?:[^\s.;]+\s+){1,3}?\d{4}),?\s+"
     r"(?:est\s+n[ée]e?|was\s+born)\b[^.;]{0,160}?"
-    r"\b(?:pr[ée]nomm[ée]e?(?:\s*\(e\))?|nomm[ée]e?(?:\s*\(e\))?|named)\s+"
+    r"\b(?P<kw>pr[ée]nomm[ée]e?(?:\s*\(e\))?|nomm[ée]e?(?:\s*\(e\))?|named)\s+"
     r"(?P<name>[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2})"
 )
+# Where such a record gives the child's family name apart, later in the record: "Nom de
+# l'enfant : NZUZI", "ayant pour nom NZUZI", "the child's family name: NOORI".
+_CHILD_FAMILY = re.compile(
+    r"\b(?:[Nn]om\s+(?:de\s+famille\s+)?de\s+l['’]enfant|ayant\s+pour\s+nom|"
+    r"[Cc]hild['’]s\s+(?:family\s+|last\s+)?name)\s*:?\s*"
+    r"(?P<family>[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2})"
+)
+#: How far after the child's given name (characters) the record may state the family name.
+_CHILD_FAMILY_WITHIN = 400
 _SPLIT_PEOPLE = re.compile(r"\s+(?:et|and|&)\s+|;", re.IGNORECASE)
 #: Label words by length: a word OCR misread by one letter ("familie") is mended before labels
 #: are looked for (same length, so every position still maps back to the line).
@@ -350,8 +359,9 @@ def _located(lines: Sequence[Line], offsets: Sequence[int], start: int,
 
 def _from_birth_record(lines: Sequence[Line]) -> list[PersonMention]:
     """The child a civil record in prose declares born, with the birth date stated before the
-    name (``_BORN_THEN_NAMED``). One name word is a given name ("prénommé Trésor": French
-    records give the family name apart); more are the name as written."""
+    name (``_BORN_THEN_NAMED``). What follows "prénommé(e)" is given names ("Boris Junior"),
+    with the family name the record gives apart further on (``_CHILD_FAMILY``) when it does;
+    after "named" one word is a given name, more are the name as written."""
     text, offsets = " ".join(ln.text for ln in lines), line_offsets(lines)
     out = []
     for m in _BORN_THEN_NAMED.finditer(text):
@@ -359,9 +369,11 @@ def _from_birth_record(lines: Sequence[Line]) -> list[PersonMention]:
         if name is None or not dates:
             continue
         line, bbox = _located(lines, offsets, m.start("name"), len(m.group("name")))
-        single = len(name.split()) == 1
+        given = m.group("kw").lower().startswith("pr") or len(name.split()) == 1
+        family = _CHILD_FAMILY.search(text, m.end(), m.end() + _CHILD_FAMILY_WITHIN)
         out.append(PersonMention(
-            given_names=name if single else None, full_name=None if single else name,
+            family_name=name_value(family.group("family")) if given and family else None,
+            given_names=name if given else None, full_name=None if given else name,
             date_of_birth=dates[-1][0], source="label", text=line.text, bbox=bbox,
         ))
     return out

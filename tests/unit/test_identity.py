@@ -266,6 +266,16 @@ class TestProse:
          "appeared Pierre Noori,\nwho declared that on October 1, 2014 was born at Herat a "
          "girl, named Zahra\nNOORI, child of the declarant and of Marie Morel.",
          (None, None, "Zahra NOORI"), dt.date(2014, 10, 1)),
+        # "prénommé(e)" names given names, however many; the family name comes apart, later.
+        ("ACTE DE NAISSANCE\nLe 18 janvier 1999, par-devant nous, officier de l'état civil, a "
+         "comparu Emmanuel\nNgo Bassa, lequel nous a déclaré que le 13 janvier 1999 est né à "
+         "Yaoundé un enfant\nde sexe masculin, prénommé(e) Boris Junior, de son union avec "
+         "Josette Lucia\nMbala. Nom de l'enfant : NGO BASSA. lecture faite, le comparant a "
+         "signé avec\nnous le présent acte.",
+         ("NGO BASSA", "Boris Junior", None), dt.date(1999, 1, 13)),
+        ("ACTE DE NAISSANCE\nque le 2 mai 1980 est née à Jacmel une enfant de sexe féminin,\n"
+         "prénommée Rose, ayant pour nom Étienne.",
+         ("Étienne", "Rose", None), dt.date(1980, 5, 2)),
     ])
     def test_a_record_in_prose_gives_the_birth_before_the_name(
         self, text: str, name: tuple, born: dt.date
