@@ -195,13 +195,32 @@ def _labels(line: Line) -> list[tuple[str, int, int]]:
 
 
 def _clean_value(raw: str) -> str:
-    """A value without the separators, inclusive endings, stray second-language labels and
-    table rules read as bars around it."""
+    """A value without the separators, inclusive endings, stray second-language labels, table
+    rules read as bars, and dot leaders around it."""
     value = re.sub(r"^\s*\((?:e|s|es|ne|le)\)", "", raw, flags=re.IGNORECASE)
     for _ in range(3):
         stripped = _LOOSE_RE.sub("", _mend_labels(fold_keep_length(value)), count=1)
         value = value[len(value) - len(stripped):] if len(stripped) < len(value) else value
-    return first_sentence(value).strip(" :/-.,\t|")
+    return first_sentence(_without_leaders(value)).strip(" :/-.,\t|")
+
+
+#: Lower-case words that open a name ("de la Cruz", "van Dijk", "el Amrani"): never leaders.
+_PARTICLES = frozenset({
+    "de", "du", "des", "la", "le", "el", "al", "da", "das", "do", "dos", "di", "del", "della",
+    "van", "von", "der", "den", "ter", "ten", "bin", "ben", "ibn", "abu", "ould",
+})
+# A word OCR makes of a dot leader ("Nom ........ KASONGO" read "Nom oo. cc cecccsecses
+# KASONGO"): small letters, dots and zeros only.
+_LEADER_WORD = re.compile(r"[a-z.0…·,_~-]+")
+
+
+def _without_leaders(value: str) -> str:
+    """The value from its first capitalised word, where only dot-leader words come before it."""
+    words = value.split()
+    i = 0
+    while i < len(words) - 1 and _LEADER_WORD.fullmatch(words[i]) and words[i] not in _PARTICLES:
+        i += 1
+    return " ".join(words[i:]) if i and words[i][:1].isupper() else value
 
 
 def _items(lines: Sequence[Line]) -> list[_Item]:

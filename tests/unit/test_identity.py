@@ -133,6 +133,21 @@ class TestLabels:
         (m,) = extract_mentions(_ocr("Nom / Sumame\nNDJOCK"), doc_type=T.OTHER, nlp=None)
         assert m.family_name == "NDJOCK"
 
+    def test_dot_leaders_read_as_letters(self) -> None:
+        """GIVEN labels joined to their values by dot leaders, which OCR reads as small letters
+        and dots ('oo. cc cecccsecs') WHEN read THEN the values are the names after them; a
+        particle opening a name stays."""
+        text = ("EXTRAIT D'ACTE DE NAISSANCE\n"
+                "Nom / Name oo. cc cecccsecscsseesessessesessessesseneeneens AUGUSNIN\n"
+                "Prénoms / Given names oo... cece eeeeeeeeees Réginald\n"
+                "Date de naissance / Date of birth 0.0... 10.09.1996")
+        (m,) = extract_mentions(_ocr(text), doc_type=T.BIRTH_CERTIFICATE, nlp=None)
+        assert (m.family_name, m.given_names, m.date_of_birth) == (
+            "AUGUSNIN", "Réginald", dt.date(1996, 9, 10))
+        (m,) = extract_mentions(_ocr("Nom : de la Cruz\nPrénoms : Ana"),
+                                doc_type=T.BIRTH_CERTIFICATE, nlp=None)  # fmt: skip
+        assert m.family_name == "de la Cruz"
+
     def test_english_birth_certificate(self) -> None:
         text = (
             "Certificate of Birth\nName of child: Kwame Mensah\n"
