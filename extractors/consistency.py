@@ -472,6 +472,13 @@ def _sure_witness(pk: CheckInputs, m: PersonMention) -> bool:
     return m.ocr_confidence is None or m.ocr_confidence >= pk.cfg.rules.name_witness_min_ocr
 
 
+def _sure_date(pk: CheckInputs, m: PersonMention) -> bool:
+    """The page's OCR was sure of the birth date's year: a year it doubted (15.01.1991 read
+    15.01.1994 at confidence 0, in a typewriter face) says nothing of a one-digit difference,
+    and nothing to outvote the form with either."""
+    return m.date_confidence is None or m.date_confidence >= pk.cfg.rules.date_witness_min_ocr
+
+
 def _someone_else(m: PersonMention, person: Person, references: Sequence[list[str]]) -> bool:
     """A reading whose words, the person's given names aside, are all more than
     ``_MISSPELT_MAX`` letters from every reference family name: on a paper that prints the
@@ -567,6 +574,7 @@ def _doc_dob(
         m
         for m in doc.mentions
         if m.date_of_birth is not None and name_score(m, person) >= pk.threshold - NEAR_MISS
+        and _sure_date(pk, m)
     ]
     best = max(dated, key=lambda m: name_score(m, person), default=None)
     if best is None or best.date_of_birth is None:

@@ -474,7 +474,13 @@ def extract_mentions(
 
 def _with_confidence(m: PersonMention, words: Sequence[OcrWord]) -> PersonMention:
     """The mention with Tesseract's lowest confidence among its name's words, found in its
-    box: how far the page's reading of the name can be trusted to the letter."""
+    box, and among the page's words holding its birth year: how far the page's reading of
+    the name, and of the date, can be trusted to the letter. A date is looked for on the
+    whole page because records in prose state it lines away from the name."""
+    if m.date_of_birth is not None and words:
+        year = f"{m.date_of_birth.year:04d}"
+        dated = [w.conf for w in words if year in w.text]
+        m = m.model_copy(update={"date_confidence": float(min(dated))}) if dated else m
     if m.bbox is None or not words:
         return m
     x0, y0, x1, y1 = m.bbox

@@ -157,6 +157,10 @@ class RulesConfig(Frozen):
         85.0, description="Tesseract word confidence (0–100) under which a paper's reading of "
         "a name does not count against the form (a letter it doubted, not a different name)."
     )
+    date_witness_min_ocr: float = Field(
+        85.0, description="Tesseract word confidence (0–100) under which a paper's birth date "
+        "does not count against the form (a digit it doubted: 1991 read 1994 at 0).",
+    )
     name_sure_confidence: float = Field(
         0.9, description="A form name read this surely is held to alone; a less sure one gives "
         "way when two identity papers agree on another."

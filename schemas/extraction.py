@@ -75,6 +75,10 @@ class PersonMention(Frozen):
     ocr_confidence: float | None = Field(
         None, description="Tesseract's lowest confidence (0–100) among the name's words."
     )
+    date_confidence: float | None = Field(
+        None, description="Tesseract's lowest confidence (0–100) among the page's words that "
+        "hold the birth date's year.",
+    )
 
 
 class ClassifiedPage(Frozen):

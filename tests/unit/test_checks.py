@@ -667,6 +667,19 @@ class TestIdentity:
             (100, 200, 600, 260),
         )
 
+    def test_a_birth_date_ocr_doubted_is_not_a_mismatch(self) -> None:
+        """GIVEN the passport's birth date one digit off, its year read at confidence 39 (a
+        typewriter face's 1 read 4) WHEN checked THEN no flag; read at 96 THEN the flag."""
+        packet = Packet()
+        t, p, m = DOCS[0]
+        doubted = m.model_copy(update={"date_of_birth": D(1988, 4, 21), "date_confidence": 39.0})
+        packet.docs[0] = (t, p, doubted)
+        assert subjects(packet.run()) == set()
+        packet.docs[0] = (t, p, doubted.model_copy(update={"date_confidence": 96.0}))
+        assert subjects(packet.run()) == {
+            S(F.IDENTITY_MISMATCH, page=4, person="principal", field="date_of_birth")
+        }
+
     def test_unreadable_birth_date_is_not_a_mismatch(self) -> None:
         packet = Packet(unreadable={"date_of_birth"})
         t, p, m = DOCS[0]

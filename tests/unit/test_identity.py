@@ -148,6 +148,19 @@ class TestLabels:
                                 doc_type=T.BIRTH_CERTIFICATE, nlp=None)  # fmt: skip
         assert m.family_name == "de la Cruz"
 
+    def test_a_birth_date_carries_the_ocr_confidence_of_its_year(self) -> None:
+        """The lowest confidence among the page's words that hold the year: a record in prose
+        states the date lines away from the name."""
+        ocr = _ocr("Nom : FALL\nPrénoms : Awa\nDate de naissance : 15.01.1994\nRéf. 3/1994")
+        words = tuple(w.model_copy(update={"conf": 12.0}) if w.text == "15.01.1994" else w
+                      for w in ocr.words)  # fmt: skip
+        (m,) = extract_mentions(ocr.model_copy(update={"words": words}),
+                                doc_type=T.BIRTH_CERTIFICATE, nlp=None)  # fmt: skip
+        assert (m.date_of_birth, m.date_confidence) == (dt.date(1994, 1, 15), 12.0)
+        (m,) = extract_mentions(_ocr("Nom : FALL\nPrénoms : Awa"), doc_type=T.BIRTH_CERTIFICATE,
+                                nlp=None)  # fmt: skip
+        assert m.date_confidence is None
+
     def test_english_birth_certificate(self) -> None:
         text = (
             "Certificate of Birth\nName of child: Kwame Mensah\n"
