@@ -474,8 +474,7 @@ def _sure_witness(pk: CheckInputs, m: PersonMention) -> bool:
 
 def _sure_date(pk: CheckInputs, m: PersonMention) -> bool:
     """The page's OCR was sure of the birth date's year: a year it doubted (15.01.1991 read
-    15.01.1994 at confidence 0, in a typewriter face) says nothing of a one-digit difference,
-    and nothing to outvote the form with either."""
+    15.01.1994 at confidence 0, in a typewriter face) says nothing of a one-digit difference."""
     return m.date_confidence is None or m.date_confidence >= pk.cfg.rules.date_witness_min_ocr
 
 
@@ -563,10 +562,12 @@ def _printed_as_on_form(
 
 
 def _doc_dob(
-    pk: CheckInputs, doc: DocumentFacts, person: Person
+    pk: CheckInputs, doc: DocumentFacts, person: Person, *, doubted: bool = False
 ) -> tuple[dt.date, Evidence] | None:
     """The birth date the document gives its subject. A zone's, protected by its check digit,
-    decides; otherwise that of the best-named mention giving one."""
+    decides; otherwise that of the best-named mention giving one, read surely unless
+    ``doubted`` (``_sure_date``: alone, a doubted date cannot differ from the form; two
+    papers agreeing on it letter for letter are still two readers)."""
     zone: MrzRead | None = doc.mrz
     if zone and zone.date_of_birth and "date_of_birth" not in zone.failed_checks:
         return zone.date_of_birth, Evidence(bbox=zone.bbox, note="machine-readable zone")
@@ -574,7 +575,7 @@ def _doc_dob(
         m
         for m in doc.mentions
         if m.date_of_birth is not None and name_score(m, person) >= pk.threshold - NEAR_MISS
-        and _sure_date(pk, m)
+        and (doubted or _sure_date(pk, m))
     ]
     best = max(dated, key=lambda m: name_score(m, person), default=None)
     if best is None or best.date_of_birth is None:
@@ -593,7 +594,7 @@ def _dob_outvoted(pk: CheckInputs, person: Person) -> dt.date | None:
         return None
     stated = [found[0] for d in pk.documents
               if d.person == person.id and d.doc_type in IDENTITY_TYPES and pk.first_legible(d)
-              and (found := _doc_dob(pk, d, person)) is not None]  # fmt: skip
+              and (found := _doc_dob(pk, d, person, doubted=True)) is not None]  # fmt: skip
     agreed = {d for d in stated if stated.count(d) >= 2}
     if len(agreed) != 1 or person.date_of_birth in agreed:
         return None

@@ -971,6 +971,18 @@ class TestIdentityAgainstWhatWasReadWell:
         assert {f.page for f in sure if f.code is F.IDENTITY_MISMATCH} == {10, 11}
         assert S(F.FIELD_UNREADABLE, field="member2_date_of_birth") not in subjects(sure)
 
+    def test_a_doubted_paper_date_still_outvotes_with_another(self) -> None:
+        """GIVEN the same, the birth certificate's year read at confidence 30 WHEN checked
+        THEN the two papers agreeing still outvote the unsure form reading: alone, a doubted
+        date cannot differ from the form, but two readers agreeing are evidence."""
+        packet = Packet()
+        packet.form["member2_date_of_birth"] = "2010-08-01"
+        t, p, m = packet.docs[7]
+        packet.docs[7] = (t, p, m.model_copy(update={"date_confidence": 30.0}))
+        unsure = self._run(packet, confidence={"member2_date_of_birth": 0.75})
+        assert not [f for f in unsure if f.code is F.IDENTITY_MISMATCH]
+        assert S(F.FIELD_UNREADABLE, field="member2_date_of_birth") in subjects(unsure)
+
     def test_two_papers_outvote_a_sure_birth_date_one_digit_away(self) -> None:
         """GIVEN the child's birth date read 2010-06-01 (a 6 read as 0) at 0.97 and his two
         papers both saying 2016-06-01 WHEN checked THEN no date mismatch: the form's date is
