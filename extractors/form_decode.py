@@ -661,20 +661,34 @@ def _mostly_digits(word: str) -> bool:
     return sum(c in DIGITS for c in word) * 2 >= len(word)
 
 
-def decode_words_with_lexicon(
-    boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]], *, allowed: str,
-    prior: float = IN_WORD_LIST,
-) -> Decoded:
-    """``read`` with each of its words weighed against ``entries`` (``decode_with_lexicon``):
-    for fields whose words, not whole answers, come from a list (the RUE and OUEST of a
-    street, the domain of an e-mail address). Words that are mostly digits (civic numbers)
-    are left alone, and an entry must fill its word's boxes one for one.
-    The field's confidence takes each word's in place of its characters'.
-    """
-    if read.value is None:
-        return read
-    fixed, conf = list(boxes), read.confidence
-    for a, b in _word_spans(boxes):
+def letter_runs(boxes: list[Candidates]) -> list[tuple[int, int]]:
+    """(start, end) of each run of boxes read as letters before an e-mail address's ``@``:
+    the words its local part is made of (``KARIM.BOUZID78``: KARIM, BOUZID)."""
+    spans, start = [], None
+    for i, b in enumerate([*boxes, None]):
+        top = b[0][0] if b else ""
+        letter = top.isalpha()
+        if not letter and start is not None:
+            spans.append((start, i))
+            start = None
+        if top == "@":
+            break
+        if letter and start is None:
+            start = i
+    return spans
+
+
+def fix_words(
+    boxes: list[Candidates], entries: dict[int, list[str]], *, allowed: str,
+    prior: float = IN_WORD_LIST, spans: list[tuple[int, int]] | None = None,
+) -> tuple[list[Candidates], float]:
+    """The boxes with each word that ``entries`` settle (``decode_with_lexicon``) written in
+    as sure, and what that does to the field's confidence (a factor: each such word's
+    confidence in place of its characters'). Words that are mostly digits (civic numbers)
+    are left alone, and an entry must fill its word's boxes one for one. ``spans`` are the
+    words' boxes (default: runs between blank boxes and ``WORD_BREAKS``)."""
+    fixed, factor = list(boxes), 1.0
+    for a, b in _word_spans(boxes) if spans is None else spans:
         word = decode_text(boxes[a:b], allowed=allowed)
         if word.value is None or not word.confidence or _mostly_digits(word.value):
             continue
@@ -682,8 +696,21 @@ def decode_words_with_lexicon(
         if d.value is None or len(d.value) != b - a or d.confidence == word.confidence:
             continue
         fixed[a:b] = [[(c, 1.0)] for c in d.value]
-        conf *= d.confidence / word.confidence
+        factor *= d.confidence / word.confidence
+    return fixed, factor
+
+
+def decode_words_with_lexicon(
+    boxes: list[Candidates], read: Decoded, entries: dict[int, list[str]], *, allowed: str,
+    prior: float = IN_WORD_LIST, spans: list[tuple[int, int]] | None = None,
+) -> Decoded:
+    """``read`` with each of its words weighed against ``entries`` (``fix_words``): for
+    fields whose words, not whole answers, come from a list (the RUE and OUEST of a street,
+    the domain of an e-mail address)."""
+    if read.value is None:
+        return read
+    fixed, factor = fix_words(boxes, entries, allowed=allowed, prior=prior, spans=spans)
     if fixed == boxes:
         return read
     value = decode_text(fixed, allowed=allowed).value
-    return Decoded(value, min(1.0, conf), read.raw, valid=read.valid)
+    return Decoded(value, min(1.0, read.confidence * factor), read.raw, valid=read.valid)

@@ -32,6 +32,8 @@ from extractors.form_decode import (
     decode_words_with_lexicon,
     drop_unseen_accents,
     fill_lost_dots,
+    fix_words,
+    letter_runs,
     lexicon_entries,
 )
 from extractors.form_fields import (
@@ -179,6 +181,9 @@ def _point_to_pixel(frame: PageFrame, *, dpi: int, shape: tuple[int, ...]):
 SHARED_FAMILY_NAME = 0.5
 #: Share of forms whose principal wrote the name the ministry printed on them.
 WRITES_PRINTED_NAME = 0.9
+#: Share of the letter runs of e-mail addresses' local parts that are one of their owner's
+#: names: many addresses are built of them, many are not.
+NAME_IN_EMAIL = 0.5
 
 
 def printed_name_entries(printed: str | None) -> dict[str, tuple[list[str], float]]:
@@ -197,6 +202,11 @@ def printed_name_entries(printed: str | None) -> dict[str, tuple[list[str], floa
         out.update({f"member{k}_family_name": ([family], SHARED_FAMILY_NAME) for k in range(1, 6)})
     if given:
         out["given_names"] = ([given], WRITES_PRINTED_NAME)
+    # An e-mail address is often made of its owner's names (KARIM.BOUZID78@…): each word of
+    # the printed name is evidence for a run of letters before its @.
+    words = sorted(set(re.findall(r"[^\W\d_]+", f"{family} {given}")))
+    if words:
+        out["email"] = (words, NAME_IN_EMAIL)
     return out
 
 
@@ -261,14 +271,32 @@ def _decode_answer(
         allowed = CHARSETS[charset]
         entries = load_lexicon(word_lexicons[spec.name], allowed)
         seen = fill_lost_dots(boxes) if charset == "email" else boxes
+        if charset == "email" and printed and "email" in printed and out.value is not None:
+            seen, out = _names_in_address(seen, out, printed["email"], allowed=allowed)
         out = decode_words_with_lexicon(seen, out, entries, allowed=allowed)
-    if printed and spec.name in printed:
+    if printed and spec.name in printed and spec.name != "email":
         names, prior = printed[spec.name]
         entries = lexicon_entries(names, allowed=CHARSETS[charset])
         # Tesseract read the printed name: it drops the accents the glyph CNN cannot see
         # either (Ñ, Ó, Í), so its agreement does not make a reading surer.
         out = decode_with_lexicon(boxes, out, entries, prior=prior, vouch=False)
     return out
+
+
+def _names_in_address(
+    boxes: list[Candidates], read: Decoded, names: tuple[list[str], float], *, allowed: str
+) -> tuple[list[Candidates], Decoded]:
+    """An e-mail address's local part weighed against its owner's printed names: the runs of
+    letters before its @ (``letter_runs``) that a name settles, written in, and the reading
+    with them."""
+    words, prior = names
+    entries = lexicon_entries(words, allowed=allowed)
+    fixed, factor = fix_words(boxes, entries, allowed=allowed, prior=prior,
+                              spans=letter_runs(boxes))  # fmt: skip
+    if fixed == boxes:
+        return boxes, read
+    value = decode_text(fixed, allowed=allowed).value
+    return fixed, Decoded(value, min(1.0, read.confidence * factor), read.raw, valid=read.valid)
 
 
 @functools.cache

@@ -353,6 +353,47 @@ class TestWordLexicon:
         assert self.decode(bx, "email", "email").value == "LINA.KHOURY2@YAHOO.FR"
 
 
+class TestNamesInAddress:
+    """An e-mail address's local part weighed against its owner's printed name."""
+
+    @staticmethod
+    def decode(bx: list, printed: str | None):
+        from extractors.form_reader import _decode_answer
+        from schemas.config import FormConfig
+        from schemas.form import AnswerContext, load_form_layout
+
+        cfg = FormConfig()
+        return _decode_answer(load_form_layout().field("email"), bx, context=AnswerContext(),
+                              lexicons=cfg.lexicons, word_lexicons=cfg.word_lexicons,
+                              printed=printed_name_entries(printed))  # fmt: skip
+
+    @staticmethod
+    def address(text: str, unsure: dict[int, list]) -> list:
+        bx = boxes(text, 0.97)
+        for i, cands in unsure.items():
+            bx[i] = cands
+        return bx
+
+    def test_a_name_settles_an_unsure_letter_and_the_domain_its_own(self) -> None:
+        """GIVEN KAKIM.BOUZID78@VIDEOTRON.CK, the R read K at 0.6 and the A K at 0.6, and the
+        printed name BOUZID, Karim THEN both are mended and the reading is surer."""
+        bx = self.address("KAKIM.BOUZID78@VIDEOTRON.CK", {
+            2: [("K", 0.6), ("R", 0.3)], 26: [("K", 0.6), ("A", 0.3)]})
+        plain = self.decode(bx, None)
+        d = self.decode(bx, "BOUZID, Karim")
+        assert plain.value == "KAKIM.BOUZID78@VIDEOTRON.CA"
+        assert d.value == "KARIM.BOUZID78@VIDEOTRON.CA" and d.confidence > plain.confidence
+
+    def test_an_address_of_other_words_is_read_as_written(self) -> None:
+        bx = self.address("MOON.STAR7@GMAIL.COM", {1: [("O", 0.6), ("D", 0.3)]})
+        assert self.decode(bx, "BOUZID, Karim").value == "MOON.STAR7@GMAIL.COM"
+
+    def test_the_domain_is_no_place_for_a_name(self) -> None:
+        """A run of letters after the @ is the domain's: KARIM.B@KARIN.CA keeps KARIN."""
+        bx = self.address("KARIM.B@KARIN.CA", {12: [("N", 0.6), ("M", 0.3)]})
+        assert self.decode(bx, "BOUZID, Karim").value == "KARIM.B@KARIN.CA"
+
+
 class TestPrintedName:
     """The ministry's typed ``FAMILY, Given names`` as evidence for the written name."""
 
