@@ -710,6 +710,15 @@ def decode_words_with_lexicon(
     if read.value is None:
         return read
     fixed, factor = fix_words(boxes, entries, allowed=allowed, prior=prior, spans=spans)
+    return with_fixed_words(read, boxes, fixed, factor, allowed=allowed)
+
+
+def with_fixed_words(
+    read: Decoded, boxes: list[Candidates], fixed: list[Candidates], factor: float, *,
+    allowed: str,
+) -> Decoded:
+    """``read`` again from the boxes ``fix_words`` mended, its confidence times ``factor``;
+    ``read`` itself where nothing was mended."""
     if fixed == boxes:
         return read
     value = decode_text(fixed, allowed=allowed).value

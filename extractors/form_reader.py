@@ -35,6 +35,7 @@ from extractors.form_decode import (
     fix_words,
     letter_runs,
     lexicon_entries,
+    with_fixed_words,
 )
 from extractors.form_fields import (
     CHARSETS,
@@ -203,7 +204,8 @@ def printed_name_entries(printed: str | None) -> dict[str, tuple[list[str], floa
     if given:
         out["given_names"] = ([given], WRITES_PRINTED_NAME)
     # An e-mail address is often made of its owner's names (KARIM.BOUZID78@…): each word of
-    # the printed name is evidence for a run of letters before its @.
+    # the printed name is evidence for a run of letters before its @ (``_names_in_address``;
+    # word by word, never as a whole answer).
     words = sorted(set(re.findall(r"[^\W\d_]+", f"{family} {given}")))
     if words:
         out["email"] = (words, NAME_IN_EMAIL)
@@ -293,10 +295,7 @@ def _names_in_address(
     entries = lexicon_entries(words, allowed=allowed)
     fixed, factor = fix_words(boxes, entries, allowed=allowed, prior=prior,
                               spans=letter_runs(boxes))  # fmt: skip
-    if fixed == boxes:
-        return boxes, read
-    value = decode_text(fixed, allowed=allowed).value
-    return fixed, Decoded(value, min(1.0, read.confidence * factor), read.raw, valid=read.valid)
+    return fixed, with_fixed_words(read, boxes, fixed, factor, allowed=allowed)
 
 
 @functools.cache
