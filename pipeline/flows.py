@@ -14,6 +14,7 @@ from pathlib import Path
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.client.schemas.objects import State
+from prefect.exceptions import MissingResult
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -292,15 +293,36 @@ def intake_batch(
                 futures.append(fut)
             for fut in futures:
                 pid, state = fut.result()
-                if state.is_completed():
-                    reports.append(state.result())
-                else:
+                report = _envelope_report(state, data_dir, pid) if state.is_completed() else None
+                if report is not None:
+                    reports.append(report)
+                elif not state.is_completed():
                     log.error("envelope %s failed: %s", pid, state.message)
     batch_id = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     batch_dir = DataDir(data_dir).create().batches / batch_id
     write_batch_report_task(quote(reports), batch_dir, batch_id, report_lang)
     _prune_history(history_days)
     return reports
+
+
+def _envelope_report(state: State, data_dir: Path, packet_id: str) -> IntakeReport | None:
+    """A completed envelope run's report. Prefect now and then hands back a completed run's
+    state without its data (``MissingResult``: the final state as the API answered it); the
+    run wrote and stored its report all the same, so it is read back from the envelope's
+    folder. None, logged, when even that cannot be read: the batch goes on without it."""
+    try:
+        return state.result()
+    except MissingResult:
+        path = DataDir(data_dir).report_dir(packet_id) / "report.json"
+        try:
+            report = IntakeReport.model_validate_json(path.read_bytes())
+        except (OSError, ValueError) as e:
+            log.error("envelope %s: run completed but its report is unreadable (%s)",
+                      packet_id, type(e).__name__)
+            return None
+        log.warning("envelope %s: run state came back without its report; read from its "
+                    "folder", packet_id)
+        return report
 
 
 def _prune_history(days: float) -> None:
