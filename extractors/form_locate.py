@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 QR_PATTERN = re.compile(r"^PCH\|(PCH-\d{4}-\d{6})\|([123])/3$")
 #: QR decoding at this resolution first: 5 px a module for a 60-pt version-2 code, 4× cheaper.
 QR_DPI = 150
+#: The cheap test looks for the QR code within this many inches of a corner: the template
+#: prints it 0.6–1.4 in from the top right one, and a turned, shifted or reduced copy keeps it
+#: near a corner. Four windows are half of a letter page's pixels, and hold fewer of the
+#: patterns that mislead the detector: on the 93 sample pages, 22 of the 29 form pages' codes
+#: read in 2.4 s CPU against 19 in 8.5 s on the whole page (one-off script).
+QR_CORNER_IN = 3.5
 #: A page whose boxes match the template less than this is not the template's page.
 MIN_PAGE_QUALITY = 0.45
 
@@ -77,14 +83,28 @@ class PageFrame:
 
 
 def read_qr(image: np.ndarray, *, dpi: int, at_dpi: int = QR_DPI) -> QrRead | None:
-    """Decode a QR code on the whole page, at ``at_dpi`` at most (reduced by default: the cheap
-    test every page goes through)."""
+    """Decode a QR code at ``at_dpi`` at most. Reduced (the default, the cheap test every page
+    goes through), it is looked for near the four corners only; at full resolution (a page
+    whose marks say it is the form), on the whole page."""
     f = min(1.0, at_dpi / dpi)
     small = image if f == 1.0 else cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    text, pts = _detect_qr(small)
-    if text and pts is not None:
-        return QrRead(text=text, corners=pts.reshape(4, 2).astype(np.float64) / f)
+    side = round(QR_CORNER_IN * at_dpi) if f < 1.0 else max(small.shape)
+    for x0, y0 in _corner_windows(small.shape, side=side):
+        text, pts = _detect_qr(small[y0 : y0 + side, x0 : x0 + side])
+        if text and pts is not None:
+            corners = pts.reshape(4, 2).astype(np.float64) + (x0, y0)
+            return QrRead(text=text, corners=corners / f)
     return None
+
+
+def _corner_windows(shape: tuple[int, ...], *, side: int) -> list[tuple[int, int]]:
+    """Top-left corners (x, y) of square windows in the page's four corners, the template's
+    own corner (top right) first; a page smaller than two windows is one window."""
+    h, w = shape[:2]
+    if h <= 2 * side and w <= 2 * side:
+        return [(0, 0)]
+    right, bottom = max(0, w - side), max(0, h - side)
+    return [(right, 0), (0, 0), (0, bottom), (right, bottom)]
 
 
 def _detect_qr(image: np.ndarray) -> tuple[str, np.ndarray | None]:

@@ -132,6 +132,30 @@ class TestLocateFormPage:
         assert locate_form_page(page, dpi=DPI, layout=LAYOUT) is None
 
 
+class TestCheapQrTest:
+    @pytest.mark.parametrize("turn", [0, 90, 180, 270])
+    def test_the_forms_code_is_read_in_whichever_corner_the_turn_put_it(self, turn: int) -> None:
+        """GIVEN form page 1 copied at 94 %, shifted and turned WHEN the cheap test looks near
+        the corners THEN it reads the ministry's code, its centre
+        given in the whole page's pixels, near a corner."""
+        page = photocopy(filled_pages()[0], turn=turn, angle_deg=1.5, scale=0.94,
+                         shift_px=(30, 24))  # fmt: skip
+        qr = read_qr(page, dpi=DPI)
+        assert qr is not None and qr.parsed == (DOSSIER, 1)
+        x, y = qr.corners.mean(axis=0)
+        assert min(x, page.shape[1] - x) < 3.5 * DPI and min(y, page.shape[0] - y) < 3.5 * DPI
+
+    def test_a_code_in_the_middle_of_a_page_is_left_to_the_full_reading(self) -> None:
+        """GIVEN a letter with a QR code in its middle WHEN the cheap test reads it THEN no code
+        (the form's is never there), and the reading at full resolution still finds it."""
+        page = np.full((3300, 2550), 255, np.uint8)
+        qr = np.array(segno.make("https://example.org/invoice/42").matrix, np.uint8)
+        tile = np.kron(np.where(qr > 0, 0, 255), np.ones((8, 8))).astype(np.uint8)
+        page[1500 : 1500 + tile.shape[0], 1150 : 1150 + tile.shape[1]] = tile
+        assert read_qr(page, dpi=DPI) is None
+        assert read_qr(page, dpi=DPI, at_dpi=DPI) is not None
+
+
 class TestMarksAgreement:
     def test_marks_in_true_geometry_agree_and_a_stray_one_does_not(self) -> None:
         dst = mark_centres_pt(LAYOUT) * DPI / 72
