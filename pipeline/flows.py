@@ -119,7 +119,11 @@ def _preflight_all(
     for path in files:
         try:
             scan = preflight_task(path, quote(cfg.limits))
+            if isinstance(scan, IntakeError):
+                raise scan
         except IntakeError as e:
+            log.warning("file %d of envelope %s refused: %s", len(reports) + 1, envelope.name,
+                        type(e).__name__)  # fmt: skip
             reports.append(FileReport(name=path.name, sha256=_safe_sha(path), error=str(e)))
             flags.append(unreadable_file_flag(path.name, str(e), cfg))
             if isinstance(e, UnsupportedFormatError):
@@ -143,8 +147,12 @@ def _process_pages(
     pages, issues = [], []
     for source, fut in zip(sources, futures, strict=True):
         try:
-            pages.append(fut.result())
+            page = fut.result()
+            if isinstance(page, IntakeError):
+                raise page
+            pages.append(page)
         except IntakeError as e:
+            log.warning("page %d refused: %s", source.page_no, type(e).__name__)
             issues.append(
                 Issue(stage="page", code=e.code.value, page_no=source.page_no, message=str(e))
             )

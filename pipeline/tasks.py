@@ -9,6 +9,13 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.batch_report import render_batch_html, summarise_batch
+from extractors.errors import (
+    EncryptedPdfError,
+    IntakeError,
+    TooLargeError,
+    UnreadableScanError,
+    UnsupportedFormatError,
+)
 from extractors.packet import analyse_packet
 from extractors.page_chain import process_page
 from extractors.preflight import preflight
@@ -28,20 +35,33 @@ _TASK = {"cache_policy": NO_CACHE}
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
 
+# A scan the intake refuses (corrupt, encrypted, too large, not a scan) is an answer, not a
+# crash: the task returns its error, so that Prefect records a finished task and logs no
+# traceback for it, and the flow turns it into a flag. Faults of this machine (Tesseract
+# missing or failing) are still raised.
+_REFUSALS = (UnreadableScanError, UnsupportedFormatError, EncryptedPdfError, TooLargeError)
+
+
 @task(name="preflight", **_TASK)
-def preflight_task(path: Path, limits: LimitsConfig) -> ScanFile:
-    return preflight(path, limits)
+def preflight_task(path: Path, limits: LimitsConfig) -> ScanFile | IntakeError:
+    try:
+        return preflight(path, limits)
+    except _REFUSALS as e:
+        return e
 
 
 @task(name="process-page", task_run_name="process-page-{source.page_no}", **_TASK)
 def process_page_task(
     scan: ScanFile, source: PageSource, image_dir: Path, cfg: PipelineConfig,
     received_on: dt.date | None = None,
-) -> PageResult:
-    layout = resources.load_layout(cfg.form.fields_file)
+) -> PageResult | IntakeError:
+    layout, glyphs = resources.load_layout(cfg.form.fields_file), resources.load_glyphs()
     with resources.page_slots(cfg.jobs):
-        return process_page(scan, source, image_dir=image_dir, cfg=cfg, layout=layout,
-                            glyphs=resources.load_glyphs(), received_on=received_on)  # fmt: skip
+        try:
+            return process_page(scan, source, image_dir=image_dir, cfg=cfg, layout=layout,
+                                glyphs=glyphs, received_on=received_on)  # fmt: skip
+        except _REFUSALS as e:
+            return e
 
 
 @task(name="analyse-packet", **_TASK)

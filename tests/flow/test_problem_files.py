@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -32,8 +33,26 @@ def batch_reports(tmp_path_factory, real_scans: Path) -> dict[str, dict]:
     for name in ERROR_PAGES:
         (inbox / name).write_bytes(page)
     data = tmp_path_factory.mktemp("data")
-    reports = intake_batch(inbox, data)
+    errors = _Collect(logging.ERROR)
+    logging.getLogger("prefect").addHandler(errors)
+    try:
+        reports = intake_batch(inbox, data)
+    finally:
+        logging.getLogger("prefect").removeHandler(errors)
+    ERRORS_LOGGED[:] = errors.records
     return {r.packet_id: json.loads(r.model_dump_json()) for r in reports}
+
+
+ERRORS_LOGGED: list[logging.LogRecord] = []
+
+
+class _Collect(logging.Handler):
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 class TestProblemFiles:
@@ -61,6 +80,13 @@ class TestProblemFiles:
         if code == "unreadable_file":
             flag = next(f for f in report["flags"] if f["code"] == code)
             assert flag["file"] == name and len(flag["message"]) > 20
+
+    def test_refused_files_are_no_errors_in_the_run_log(self, batch_reports: dict) -> None:
+        """GIVEN encrypted, corrupt, huge and non-scan files WHEN the batch runs THEN the people
+        who run it read one warning each, not a task failure with its traceback: a refused
+        file is an outcome, flagged in its report."""
+        assert batch_reports
+        assert [r.getMessage()[:120] for r in ERRORS_LOGGED] == []
 
     def test_born_digital_pdf_reuses_its_text_layer(self, batch_reports: dict) -> None:
         report = batch_reports["tagged"]
