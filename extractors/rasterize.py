@@ -1,4 +1,5 @@
-"""Page images from scan files: PDF pages through poppler, TIFF/JPEG/PNG pages through Pillow.
+"""Page images from scan files: PDF pages through poppler (a scanner's page, one picture and
+nothing else, from its picture directly), TIFF/JPEG/PNG pages through Pillow.
 
 The only module that imports pdf2image and pypdf. It also inspects files for preflight, so that
 every decoding library's errors are translated to ``extractors.errors`` in one place.
@@ -28,6 +29,7 @@ from pdf2image.exceptions import (
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ContentStream
 
 from extractors.errors import (
     EncryptedPdfError,
@@ -57,6 +59,8 @@ _MIN_TEXT_LAYER_WORDS = 3
 #: Malformed PDFs make pypdf raise more than its own errors; all mean "cannot be parsed".
 _PDF_PARSE_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
                      RecursionError, OSError, zlib.error)
+#: Filters of a page's picture decoded here (``scanned_picture``); others go to poppler.
+_PICTURE_FILTERS = ("/DCTDecode", "/CCITTFaxDecode", "/FlateDecode")
 _INVISIBLE_TEXT = re.compile(rb"(?<![\d.])3\s+Tr\b")
 
 
@@ -302,6 +306,7 @@ def _pdf_render_dpi(page: PageObject, *, cfg: RasterConfig,
 
 def _render_pdf_page(scan: ScanFile, index: int, *, cfg: RasterConfig,
                      limits: LimitsConfig) -> RasterPage:
+    picture = None
     with _open_pdf(scan.path) as reader:
         try:
             page = reader.pages[index]
@@ -310,11 +315,98 @@ def _render_pdf_page(scan: ScanFile, index: int, *, cfg: RasterConfig,
         except _PDF_PARSE_ERRORS as e:
             damage = type(e).__name__
             raise UnreadableScanError(f"PDF page {index + 1} is damaged ({damage})") from e
+        if render_dpi == dpi and text is None:
+            picture = scanned_picture(page, dpi=render_dpi)
+    if picture is not None:
+        return RasterPage(image=picture, dpi=dpi, source_dpi=source_dpi)
     if render_dpi != cfg.render_dpi:
         log.info("page %d rendered at %d dpi (page size %s)", index + 1, render_dpi,
                  "tiny" if render_dpi > cfg.render_dpi else "large")
     image = _run_poppler(scan.path, index, dpi=render_dpi, timeout_s=cfg.pdf_timeout_s)
     return RasterPage(image=image, dpi=dpi, text_layer=text, source_dpi=source_dpi)
+
+
+def scanned_picture(page: PageObject, *, dpi: int) -> np.ndarray | None:
+    """The page as poppler would render it at ``dpi``, taken from its one picture, when the
+    page is nothing but a picture drawn over all of it (what a scanner writes).
+
+    Decoding the picture directly skips a poppler process per page: 0.01–0.09 s against
+    0.2–0.35 s on the sample scans. Anything else — more than one picture or drawing, a mask,
+    a clip, a crop box, a colour space other than grey or RGB, a picture not covering the page,
+    a filter other than JPEG, CCITT or Flate (JBIG2), a picture that fails to decode — returns
+    ``None``: poppler renders it, and reports what is wrong.
+    """
+    try:
+        xobj = _lone_full_page_picture(page)
+        if xobj is None:
+            return None
+        picture = xobj.decode_as_image()
+        if picture.size != (int(xobj["/Width"]), int(xobj["/Height"])):
+            return None
+        bilevel = picture.mode == "1"
+        gray = np.asarray(picture.convert("L"), dtype=np.uint8)
+    except (*_PDF_PARSE_ERRORS, Image.DecompressionBombError, NotImplementedError) as e:
+        log.debug("page picture not decoded here (%s); poppler renders it", type(e).__name__)
+        return None
+    turn = page.rotation % 360
+    if turn:
+        gray = np.ascontiguousarray(np.rot90(gray, k=-(turn // 90)))  # /Rotate is clockwise
+    width_in, height_in = _page_inches(page)
+    # pdftoppm's own size: the page's inches at ``dpi``, rounded up.
+    size = (math.ceil(round(width_in * dpi, 6)), math.ceil(round(height_in * dpi, 6)))
+    if (gray.shape[1], gray.shape[0]) == size:
+        # A bilevel scan at its own resolution, poppler draws with soft edges, and Tesseract
+        # reads soft edges better than hard ones: on 156 such pages of one generated corpus,
+        # 2.7 % fewer words read at 80 or more from the hard pixels than from poppler's;
+        # softened by a 3-pixel box, 1.5 % more (and 0.5 % fewer on 41 pages of another).
+        # Resampled pages are soft already.
+        return cv2.blur(gray, (3, 3)) if bilevel else gray
+    smaller = gray.shape[1] > size[0]
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA if smaller else cv2.INTER_CUBIC)
+
+
+def _grey_or_rgb(space) -> bool:
+    """Grey or RGB, plainly or through an ICC profile of 1 or 3 components (scanners embed
+    one; its small tone differences do not matter to reading)."""
+    space = space.get_object() if space is not None else None
+    if space in ("/DeviceGray", "/DeviceRGB"):
+        return True
+    if isinstance(space, list) and len(space) == 2 and space[0] == "/ICCBased":
+        return space[1].get_object().get("/N") in (1, 3)
+    return False
+
+
+def _lone_full_page_picture(page: PageObject):
+    """The image XObject a page draws over its whole MediaBox and nothing else, or ``None``."""
+    if page.rotation % 90 or page.cropbox != page.mediabox:  # poppler renders the CropBox
+        return None
+    xobjects = (page.get("/Resources") or {}).get("/XObject")
+    contents = page.get_contents()
+    if xobjects is None or contents is None or len(xobjects.get_object()) != 1:
+        return None
+    ops = [(operands, op) for operands, op in ContentStream(contents, page.pdf).operations
+           if op not in (b"q", b"Q")]  # fmt: skip
+    if [op for _, op in ops] != [b"cm", b"Do"]:
+        return None
+    (name, ref), = xobjects.get_object().items()
+    if ops[1][0] != [name]:
+        return None
+    xobj = ref.get_object()
+    filters = xobj.get("/Filter")
+    filters = [filters] if not isinstance(filters, list) else list(filters)
+    if (xobj.get("/Subtype") != "/Image" or xobj.get("/ImageMask")
+            or any(k in xobj for k in ("/SMask", "/Mask", "/Decode"))
+            or not _grey_or_rgb(xobj.get("/ColorSpace"))
+            or xobj.get("/BitsPerComponent") not in (1, 8)
+            or len(filters) != 1 or filters[0] not in _PICTURE_FILTERS):  # fmt: skip
+        return None
+    a, b, c, d, e, f = (float(v) for v in ops[0][0])
+    box = page.mediabox
+    near = max(1.0, 0.005 * max(abs(float(box.width)), abs(float(box.height))))
+    covers = (b == 0 and c == 0 and abs(e - float(box.left)) <= near
+              and abs(f - float(box.bottom)) <= near and abs(a - float(box.width)) <= near
+              and abs(d - float(box.height)) <= near)  # fmt: skip
+    return xobj if covers else None
 
 
 def _run_poppler(path: Path, index: int, *, dpi: int, timeout_s: int) -> np.ndarray:

@@ -5,13 +5,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import img2pdf
 import numpy as np
 import pytest
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from extractors.errors import OcrEngineMissingError, UnreadableScanError
 from extractors.preflight import preflight
-from extractors.rasterize import DEFAULT_IMAGE_DPI, RasterPage, capped_dpi, render_page
+from extractors.rasterize import (
+    DEFAULT_IMAGE_DPI,
+    RasterPage,
+    _run_poppler,
+    capped_dpi,
+    render_page,
+    scanned_picture,
+)
 from schemas.config import LimitsConfig, RasterConfig
 
 LIMITS = LimitsConfig()
@@ -105,6 +114,66 @@ class TestPdfPages:
     def test_index_outside_the_file(self, problems: Path) -> None:
         with pytest.raises(ValueError):
             render_page(preflight(problems / "linn.pdf", LIMITS), 1, cfg=RASTER)
+
+
+class TestScannedPictures:
+    """A scanner's PDF page is one picture over the whole page: it is decoded here, not
+    rendered by poppler, and comes out as poppler would have drawn it."""
+
+    @staticmethod
+    def _poppler(path: Path, index: int = 0) -> np.ndarray:
+        return _run_poppler(path, index, dpi=300, timeout_s=60)
+
+    def test_bilevel_scan_needs_no_poppler(self, problems: Path, monkeypatch) -> None:
+        """GIVEN a real CCITT G4 scan WHEN rendered with poppler gone THEN it still is, the
+        size and ink of poppler's render."""
+        expected = self._poppler(problems / "ccitt.pdf")
+        scan = preflight(problems / "ccitt.pdf", LIMITS)
+        monkeypatch.setenv("PATH", "/nonexistent")
+        page = render_page(scan, 0, cfg=RASTER)
+        assert page.image.shape == expected.shape and page.dpi == 300
+        assert abs((page.image < 128).mean() - (expected < 128).mean()) < 0.002
+        assert np.abs(page.image.astype(int) - expected).mean() < 10
+
+    def test_page_size_rounds_up_as_poppler_does(self, problems: Path) -> None:
+        """epson.pdf's page is 2479.x by 3504.x pixels at 300 dpi: poppler makes 2480 by 3505."""
+        epson = problems / "epson.pdf"
+        assert _render(epson).image.shape == self._poppler(epson).shape
+
+    @pytest.mark.parametrize("turn", [0, 90])
+    def test_200_dpi_jpeg_is_scaled_and_turned_as_poppler_renders_it(self, tmp_path: Path,
+                                                                      turn: int) -> None:
+        """GIVEN a 200-dpi grey JPEG page, /Rotate 90 or none WHEN rendered THEN 300 dpi, upright
+        as displayed, within a few grey levels of poppler's render."""
+        rng = np.random.default_rng(1)
+        sheet = np.full((2200, 1700), 235, np.uint8)
+        for _ in range(300):
+            x, y = int(rng.integers(100, 1500)), int(rng.integers(100, 2000))
+            sheet[y : y + 30, x : x + 80] = 20
+        sheet[100:400, 100:160] = 0  # a mark that shows which way is up
+        Image.fromarray(sheet).save(tmp_path / "p.jpg", dpi=(200, 200), quality=90)
+        pdf = tmp_path / "scan.pdf"
+        pdf.write_bytes(img2pdf.convert(str(tmp_path / "p.jpg")))
+        if turn:
+            writer = PdfWriter(clone_from=pdf)
+            writer.pages[0].rotate(turn)
+            writer.write(pdf)
+        page = _render(pdf)
+        expected = self._poppler(pdf)
+        assert page.image.shape == expected.shape == ((3300, 2550) if not turn else (2550, 3300))
+        assert page.dpi == 300 and page.source_dpi == 200
+        assert np.abs(page.image.astype(int) - expected).mean() < 4
+
+    @pytest.mark.parametrize(("name", "index"), [
+        ("multipage.pdf", 4),  # a clip path and state around its picture
+        ("aspect.pdf", 0),     # a soft mask
+        ("jbig2.pdf", 0),      # a JBIG2 picture
+        ("tagged.pdf", 0),     # text and drawings, no picture
+    ])  # fmt: skip
+    def test_anything_more_than_a_lone_picture_is_left_to_poppler(self, problems: Path,
+                                                                  name: str, index: int) -> None:
+        page = PdfReader(problems / name).pages[index]
+        assert scanned_picture(page, dpi=300) is None
 
 
 class TestImageFiles:
