@@ -9,6 +9,9 @@ class IntakeError(Exception):
     """Base of every error that makes a scan file unusable."""
 
     code: FlagCode = FlagCode.UNREADABLE_FILE
+    #: The scan's own fault (corrupt, encrypted, too large, not a scan): an outcome to flag.
+    #: False for a fault of the machine reading it, which must stay loud.
+    scans_fault: bool = True
 
 
 class UnreadableScanError(IntakeError):
@@ -30,6 +33,10 @@ class TooLargeError(IntakeError):
 class OcrEngineMissingError(IntakeError):
     """Tesseract or a language pack it needs is not installed."""
 
+    scans_fault = False
+
 
 class OcrEngineError(IntakeError):
     """Tesseract failed on a page in a way that is not the page's fault."""
+
+    scans_fault = False

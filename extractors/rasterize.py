@@ -315,6 +315,8 @@ def _render_pdf_page(scan: ScanFile, index: int, *, cfg: RasterConfig,
         except _PDF_PARSE_ERRORS as e:
             damage = type(e).__name__
             raise UnreadableScanError(f"PDF page {index + 1} is damaged ({damage})") from e
+        # A page with text is rendered for its drawing too; a tiny page of absurd size is
+        # rendered at one resolution and reported at another (``_pdf_render_dpi``).
         if render_dpi == dpi and text is None:
             picture = scanned_picture(page, dpi=render_dpi)
     if picture is not None:

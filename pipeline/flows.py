@@ -116,17 +116,17 @@ def _preflight_all(
     files = envelope_files(envelope) if envelope.exists() else []
     if not files:
         flags.append(unreadable_file_flag(envelope.name, "the envelope holds no scan file", cfg))
-    for path in files:
+    for number, path in enumerate(files, 1):
         try:
             scan = preflight_task(path, quote(cfg.limits))
-            if isinstance(scan, IntakeError):
-                raise scan
-        except IntakeError as e:
-            log.warning("file %d of envelope %s refused: %s", len(reports) + 1, envelope.name,
-                        type(e).__name__)  # fmt: skip
-            reports.append(FileReport(name=path.name, sha256=_safe_sha(path), error=str(e)))
-            flags.append(unreadable_file_flag(path.name, str(e), cfg))
-            if isinstance(e, UnsupportedFormatError):
+        except IntakeError as e:  # a fault of this machine: its task failed
+            scan = e
+        if isinstance(scan, IntakeError):
+            log.warning("file %d of envelope %s refused: %s", number, envelope.name,
+                        type(scan).__name__)  # fmt: skip
+            reports.append(FileReport(name=path.name, sha256=_safe_sha(path), error=str(scan)))
+            flags.append(unreadable_file_flag(path.name, str(scan), cfg))
+            if isinstance(scan, UnsupportedFormatError):
                 not_scans.add(path.name)
             continue
         scans.append(scan)
@@ -148,14 +148,16 @@ def _process_pages(
     for source, fut in zip(sources, futures, strict=True):
         try:
             page = fut.result()
-            if isinstance(page, IntakeError):
-                raise page
-            pages.append(page)
-        except IntakeError as e:
-            log.warning("page %d refused: %s", source.page_no, type(e).__name__)
+        except IntakeError as e:  # a fault of this machine: its task failed
+            page = e
+        if isinstance(page, IntakeError):
+            log.warning("page %d refused: %s", source.page_no, type(page).__name__)
             issues.append(
-                Issue(stage="page", code=e.code.value, page_no=source.page_no, message=str(e))
+                Issue(stage="page", code=page.code.value, page_no=source.page_no,
+                      message=str(page))  # fmt: skip
             )
+        else:
+            pages.append(page)
     return pages, issues
 
 

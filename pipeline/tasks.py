@@ -9,13 +9,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.batch_report import render_batch_html, summarise_batch
-from extractors.errors import (
-    EncryptedPdfError,
-    IntakeError,
-    TooLargeError,
-    UnreadableScanError,
-    UnsupportedFormatError,
-)
+from extractors.errors import IntakeError
 from extractors.packet import analyse_packet
 from extractors.page_chain import process_page
 from extractors.preflight import preflight
@@ -35,18 +29,19 @@ _TASK = {"cache_policy": NO_CACHE}
 _IO_RETRY = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
 
-# A scan the intake refuses (corrupt, encrypted, too large, not a scan) is an answer, not a
-# crash: the task returns its error, so that Prefect records a finished task and logs no
-# traceback for it, and the flow turns it into a flag. Faults of this machine (Tesseract
-# missing or failing) are still raised.
-_REFUSALS = (UnreadableScanError, UnsupportedFormatError, EncryptedPdfError, TooLargeError)
+# A scan the intake refuses (``IntakeError.scans_fault``: corrupt, encrypted, too large, not
+# a scan) is an answer, not a crash: the task returns its error, so that Prefect records a
+# finished task and logs no traceback for it, and the flow turns it into a flag. Faults of
+# this machine (Tesseract missing or failing) are still raised.
 
 
 @task(name="preflight", **_TASK)
 def preflight_task(path: Path, limits: LimitsConfig) -> ScanFile | IntakeError:
     try:
         return preflight(path, limits)
-    except _REFUSALS as e:
+    except IntakeError as e:
+        if not e.scans_fault:
+            raise
         return e
 
 
@@ -60,7 +55,9 @@ def process_page_task(
         try:
             return process_page(scan, source, image_dir=image_dir, cfg=cfg, layout=layout,
                                 glyphs=glyphs, received_on=received_on)  # fmt: skip
-        except _REFUSALS as e:
+        except IntakeError as e:
+            if not e.scans_fault:
+                raise
             return e
 
 

@@ -23,7 +23,10 @@ ERROR_PAGES = ("error-page.pdf", "error-page-again.pdf")
 
 
 @pytest.fixture(scope="module")
-def batch_reports(tmp_path_factory, real_scans: Path) -> dict[str, dict]:
+def batch_run(
+    tmp_path_factory, real_scans: Path
+) -> tuple[dict[str, dict], list[logging.LogRecord]]:
+    """The batch's reports by packet, and what Prefect logged at ERROR while it ran."""
     inbox = tmp_path_factory.mktemp("inbox")
     for name in OUTCOMES:
         shutil.copy(real_scans / "problem-pdfs" / name, inbox / name)
@@ -39,11 +42,12 @@ def batch_reports(tmp_path_factory, real_scans: Path) -> dict[str, dict]:
         reports = intake_batch(inbox, data)
     finally:
         logging.getLogger("prefect").removeHandler(errors)
-    ERRORS_LOGGED[:] = errors.records
-    return {r.packet_id: json.loads(r.model_dump_json()) for r in reports}
+    return {r.packet_id: json.loads(r.model_dump_json()) for r in reports}, errors.records
 
 
-ERRORS_LOGGED: list[logging.LogRecord] = []
+@pytest.fixture(scope="module")
+def batch_reports(batch_run) -> dict[str, dict]:
+    return batch_run[0]
 
 
 class _Collect(logging.Handler):
@@ -81,13 +85,44 @@ class TestProblemFiles:
             flag = next(f for f in report["flags"] if f["code"] == code)
             assert flag["file"] == name and len(flag["message"]) > 20
 
-    def test_refused_files_are_no_errors_in_the_run_log(self, batch_reports: dict) -> None:
+    def test_refused_files_are_no_errors_in_the_run_log(self, batch_run) -> None:
         """GIVEN encrypted, corrupt, huge and non-scan files WHEN the batch runs THEN the people
         who run it read one warning each, not a task failure with its traceback: a refused
         file is an outcome, flagged in its report."""
-        assert batch_reports
-        assert [r.getMessage()[:120] for r in ERRORS_LOGGED] == []
+        reports, errors = batch_run
+        assert reports
+        assert [r.getMessage()[:120] for r in errors] == []
 
     def test_born_digital_pdf_reuses_its_text_layer(self, batch_reports: dict) -> None:
         report = batch_reports["tagged"]
         assert report["pages"] and "unreadable_file" not in {f["code"] for f in report["flags"]}
+
+
+class TestTaskOutcomes:
+    """What a task returns and what it raises (its function, run without a flow)."""
+
+    def test_a_scans_own_fault_is_returned(self, real_scans: Path) -> None:
+        from extractors.errors import EncryptedPdfError
+        from pipeline.tasks import preflight_task
+        from schemas.config import LimitsConfig
+
+        result = preflight_task.fn(real_scans / "problem-pdfs" / "skew-encrypted.pdf",
+                                   LimitsConfig())  # fmt: skip
+        assert isinstance(result, EncryptedPdfError)
+
+    def test_a_fault_of_this_machine_is_raised(self, real_scans: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+        """GIVEN poppler missing WHEN a page that needs it (JBIG2) is read THEN the task fails
+        loudly: the scan is not to blame."""
+        from extractors.envelope import plan_pages
+        from extractors.errors import OcrEngineMissingError
+        from extractors.preflight import preflight
+        from pipeline.tasks import process_page_task
+        from schemas.config import load_config
+
+        cfg = load_config()
+        scan = preflight(real_scans / "problem-pdfs" / "linn.pdf", cfg.limits)
+        (source,) = plan_pages([scan])
+        monkeypatch.setenv("PATH", "/nonexistent")
+        with pytest.raises(OcrEngineMissingError):
+            process_page_task.fn(scan, source, tmp_path, cfg)
