@@ -347,7 +347,7 @@ def scanned_picture(page: PageObject, *, dpi: int) -> np.ndarray | None:
             return None
         bilevel = picture.mode == "1"
         gray = np.asarray(picture.convert("L"), dtype=np.uint8)
-    except (*_PDF_PARSE_ERRORS, Image.DecompressionBombError, NotImplementedError) as e:
+    except Exception as e:  # noqa: BLE001 - any failure here has poppler to fall back on
         log.debug("page picture not decoded here (%s); poppler renders it", type(e).__name__)
         return None
     turn = page.rotation % 360
